@@ -1,0 +1,51 @@
+"""Stage 5: build the site with MkDocs, all or nothing.
+
+MkDocs writes into its site folder as it goes, so a failed build would leave
+a half-written site. We build into a fresh folder beside it and swap the two
+only when the build succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from .pipeline import Result
+
+
+def reproducible_epoch(root: Path) -> str:
+    """A fixed build date (sitemap, gzip headers): the last commit's, else 0."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "0"
+    except (OSError, subprocess.SubprocessError):
+        return "0"
+
+
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
+    """Build the handbook into `site_dir`; on any failure leave it as it was."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(config_file.parent))
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        if result is not None:
+            config.plugins["handbook"].result = result
+        build(config)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    site_dir.chmod(0o755)     # mkdtemp made it private

@@ -1,0 +1,140 @@
+"""The `handbook` command: a thin shell over the pipeline.
+
+Messages for editors are in Vietnamese; --help texts too, since editors run
+`handbook validate` before every pull request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from .pipeline import Result, run
+from .problems import Problem
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")   # Material's banner would hide real warnings
+    parser = argparse.ArgumentParser(prog="handbook", description="Sổ tay công tác xây dựng Đảng: kiểm tra dữ liệu, "
+                                     "dựng trang web.")
+    parser.add_argument("-C", "--root", type=Path, default=Path("."),
+                        help="thư mục dự án (chứa mkdocs.yml và data/); mặc định: thư mục hiện tại")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    check = commands.add_parser("validate", help="kiểm tra toàn bộ dữ liệu trong data/",
+                                description="Kiểm tra mọi bản ghi trong data/, in mọi lỗi kèm vị trí và cách sửa.")
+    check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    check.set_defaults(handler=_validate)
+
+    build = commands.add_parser("build", help="kiểm tra dữ liệu rồi dựng trang web vào site/",
+                                description="Kiểm tra dữ liệu rồi dựng trang web. Nếu có lỗi, thư mục site/ cũ "
+                                            "được giữ nguyên.")
+    build.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
+    build.add_argument("-d", "--site-dir", type=Path, default=None, help="thư mục kết quả; mặc định: site/")
+    build.set_defaults(handler=_build)
+
+    serve = commands.add_parser("serve", help="xem trước trang web, tự cập nhật khi sửa data/ hoặc content/",
+                                description="Chạy máy chủ xem trước; sửa tệp trong data/ hoặc content/ là "
+                                            "trang tự dựng lại.")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng; mặc định 127.0.0.1:8000")
+    serve.set_defaults(handler=_serve)
+
+    render = commands.add_parser("render", help="ghi các trang Markdown sinh từ dữ liệu ra một thư mục",
+                                 description="Ghi các trang Markdown sinh từ dữ liệu ra thư mục (để dùng với "
+                                             "công cụ dựng trang khác, hoặc để xem).")
+    render.add_argument("-o", "--out", type=Path, required=True, help="thư mục đích")
+    render.set_defaults(handler=_render)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+def _check(root: Path, strict: bool) -> Result | None:
+    """Run the pipeline and print its problems; None if the data cannot be used."""
+    started = time.perf_counter()
+    result = run(root / "data")
+    for problem in result.problems:
+        print(_format(problem, root), file=sys.stderr)
+    errors = sum(p.is_error for p in result.problems)
+    warnings = len(result.problems) - errors
+    records = len(result.handbook.entries) if result.handbook else 0
+    if errors or (strict and warnings):
+        print(f"Có {errors} lỗi, {warnings} cảnh báo. Sửa theo gợi ý sau dấu — rồi chạy lại.", file=sys.stderr)
+        return None
+    took = time.perf_counter() - started
+    print(f"Dữ liệu hợp lệ: {records} bản ghi, {len(result.pages)} trang"
+          + (f", {warnings} cảnh báo" if warnings else "") + f" ({took:.1f} giây).", file=sys.stderr)
+    return result
+
+
+def _format(problem: Problem, root: Path) -> str:
+    """The problem, then the line it points at, with a caret under the column."""
+    text = problem.format()
+    try:
+        line = (root / problem.path).read_text(encoding="utf-8", errors="replace").splitlines()[problem.line - 1]
+    except (OSError, IndexError):
+        return text
+    gutter = f"{problem.line:>5} | "
+    return f"{text}\n{gutter}{line}\n{' ' * (len(gutter) - 2)}| {' ' * (problem.col - 1)}^"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    return 0 if _check(args.root, args.strict) else 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import build_site
+
+    result = _check(args.root, args.strict)
+    if result is None:
+        return 1
+    _mkdocs_logging()
+    site_dir = args.site_dir or args.root / "site"
+    print(f"Đang dựng trang web vào {site_dir}/ …", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        build_site(args.root / "mkdocs.yml", site_dir, strict=args.strict, result=result)
+    except MkDocsException as error:
+        print(f"Dựng trang thất bại, {site_dir}/ cũ được giữ nguyên: {error}", file=sys.stderr)
+        return 1
+    print(f"Xong sau {time.perf_counter() - started:.1f} giây. Mở {site_dir}/index.html "
+          "hoặc chạy `handbook serve` để xem.", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    _mkdocs_logging(logging.INFO)
+    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    result = _check(args.root, strict=False)
+    if result is None:
+        return 1
+    for path, text in result.pages.items():
+        target = args.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"Đã ghi {len(result.pages)} trang vào {args.out}/", file=sys.stderr)
+    return 0
+
+
+def _mkdocs_logging(level: int = logging.WARNING) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Stage 3: resolve references both ways.
+
+Every reference a record makes becomes an edge with a label for each end;
+the reverse direction (backlinks) is computed here and never typed by hand.
+Validation has already checked every id, so this stage cannot fail. Groups
+and their members are sorted so that the same data gives the same pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .schema import KINDS, RELATION_TYPES, ref_fields
+from .text import sort_key
+from .validate import Entry
+
+KIND_ORDER = {name: index for index, name in enumerate(KINDS)}
+
+
+def _label_order() -> dict[str, int]:
+    """Labels in the order the schema declares them: relations, then fields."""
+    labels = [r.label for r in RELATION_TYPES.values()] + [r.backlabel for r in RELATION_TYPES.values()]
+    for kind in KINDS.values():
+        labels += [f.label for f in ref_fields(kind.model)]
+    for kind in KINDS.values():
+        labels += [f.backlabel for f in ref_fields(kind.model)]
+    return {label: index for index, label in enumerate(dict.fromkeys(labels))}
+
+
+LABEL_ORDER = _label_order()
+
+
+@dataclass(frozen=True)
+class Group:
+    """Records listed under one label on a page, e.g. "Được cụ thể hóa"."""
+
+    label: str
+    field: str          # the field that made the link: a reference field or "relations"
+    entries: tuple[Entry, ...]
+
+
+@dataclass
+class Handbook:
+    """Valid records with their links resolved, ready to render."""
+
+    entries: dict[str, Entry]
+    outgoing: dict[str, list[Group]] = field(default_factory=dict)
+    incoming: dict[str, list[Group]] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        return sorted((e for e in self.entries.values() if e.kind.name == kind), key=entry_order)
+
+    def citing(self, entry_id: str, kind: str) -> list[Entry]:
+        """Records of `kind` that point at `entry_id`, whatever the label."""
+        found = {e.id: e for g in self.incoming.get(entry_id, []) for e in g.entries if e.kind.name == kind}
+        return sorted(found.values(), key=entry_order)
+
+
+def entry_order(entry: Entry) -> tuple:
+    return KIND_ORDER[entry.kind.name], sort_key(entry.record.display_name()), entry.id
+
+
+def link(entries: dict[str, Entry]) -> Handbook:
+    outgoing: dict[str, dict[tuple, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    incoming: dict[str, dict[tuple, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+
+    for entry in entries.values():
+        record = entry.record
+        for relation in getattr(record, "relations", []):
+            kind, target = RELATION_TYPES[relation.type], entries[relation.target]
+            outgoing[entry.id][(kind.label, "relations")].append(target)
+            if kind.symmetric:      # the same label on both pages
+                outgoing[target.id][(kind.label, "relations")].append(entry)
+            else:
+                incoming[target.id][(kind.backlabel, "relations")].append(entry)
+        for ref in ref_fields(type(record)):
+            value = getattr(record, ref.name)
+            for target_id in (value if ref.many else [value] if value else []):
+                outgoing[entry.id][(ref.label, ref.name)].append(entries[target_id])
+                incoming[target_id][(ref.backlabel, ref.name)].append(entry)
+
+    def groups(table: dict[tuple, list[Entry]]) -> list[Group]:
+        ordered = sorted(table.items(), key=lambda item: (LABEL_ORDER[item[0][0]], item[0][1]))
+        return [Group(label, name, tuple(sorted({e.id: e for e in members}.values(), key=entry_order)))
+                for (label, name), members in ordered]
+
+    return Handbook(entries=entries,
+                    outgoing={i: groups(t) for i, t in sorted(outgoing.items())},
+                    incoming={i: groups(t) for i, t in sorted(incoming.items())})

@@ -1,0 +1,159 @@
+"""Stage 1: read YAML files into plain values that remember where they came from.
+
+PyYAML's composer gives nodes with line and column; we turn them into plain
+dicts, lists and scalars ourselves so that we can refuse what PyYAML would
+silently accept (a key written twice, aliases that expand into a bomb) and
+keep every position for the messages of later stages.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import ERROR, WARNING, Problem
+from .schema import KIND_BY_FOLDER, Kind
+
+MAX_FILE_BYTES = 256 * 1024
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Position = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """One record file: its plain data and the position of every value in it."""
+
+    path: str                       # as shown to editors, e.g. data/practices/x.yaml
+    kind: Kind
+    data: dict[str, Any]
+    positions: dict[tuple, Position] = field(default_factory=dict)
+
+    def position(self, loc: tuple) -> Position:
+        """The position of the value at `loc`, or of its nearest enclosing value."""
+        while loc not in self.positions and loc:
+            loc = loc[:-1]
+        return self.positions.get(loc, (1, 1))
+
+
+def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list[Problem]]:
+    """Read every record file under `data_dir`, in a stable order."""
+    root = root or data_dir.parent
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        shown = path.relative_to(root).as_posix()
+        relative = path.relative_to(data_dir)
+        kind = KIND_BY_FOLDER.get(relative.parts[0]) if len(relative.parts) == 2 else None
+        if path.name.startswith(".") or path.suffix == ".md":
+            continue
+        if kind is None or path.suffix != ".yaml":
+            folders = ", ".join(f"data/{k}/" for k in KIND_BY_FOLDER)
+            problems.append(Problem(shown, 1, 1, "file.location", "tệp này không thuộc loại bản ghi nào nên bị bỏ qua",
+                                    f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
+                                    WARNING))
+            continue
+        document, found = load_file(path.read_bytes(), shown, kind)
+        problems += found
+        if document is not None:
+            documents.append(document)
+    return documents, problems
+
+
+def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list[Problem]]:
+    """Parse one file's bytes; return the document, or None if nothing usable was in it."""
+    def fail(code: str, message: str, hint: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, line, col, code, message, hint)]
+
+    if len(raw) > MAX_FILE_BYTES:
+        return fail("file.too-large", f"tệp nặng {len(raw) // 1024} KiB, vượt giới hạn {MAX_FILE_BYTES // 1024} KiB "
+                    "cho một bản ghi", "mỗi tệp chỉ chứa một bản ghi; tách nội dung dài thành nhiều bản ghi")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return fail("file.encoding", "tệp có BOM (ký tự ẩn ở đầu tệp)",
+                    "lưu lại tệp dạng \"UTF-8\" (không chọn \"UTF-8 with BOM\")")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        return fail("file.encoding", "tệp không được lưu bằng mã UTF-8",
+                    "mở tệp trong trình soạn thảo và lưu lại với mã hóa UTF-8", line)
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return fail("yaml.tab", "dòng này thụt lề bằng ký tự tab", "thay tab bằng dấu cách (2 dấu cách mỗi cấp)",
+                        number, indent.index("\t") + 1)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return fail("yaml.syntax", f"lỗi cú pháp YAML: {error.problem or error}",
+                    "kiểm tra dấu hai chấm, thụt lề và dấu ngoặc kép ở dòng này hoặc dòng ngay trước", line, col)
+    if node is None:
+        return fail("file.empty", "tệp rỗng", "xóa tệp, hoặc viết bản ghi theo mẫu của `handbook new`")
+    if not isinstance(node, yaml.MappingNode):
+        return fail("yaml.not-mapping", "tệp phải chứa một bản ghi dạng \"trường: giá trị\"",
+                    "bắt đầu tệp bằng dòng \"id: ...\"", node.start_mark.line + 1, node.start_mark.column + 1)
+    builder = _Builder(shown)
+    data = builder.value(node, ())
+    return Document(shown, kind, data, builder.positions), builder.problems
+
+
+class _Builder:
+    """Turns a node tree into plain values, recording positions and problems."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.positions: dict[tuple, Position] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, node: yaml.Node, code: str, message: str, hint: str, severity: str = ERROR) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, code, message, hint, severity))
+
+    def value(self, node: yaml.Node, loc: tuple) -> Any:
+        self.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if id(node) in self.seen:
+            self.problem(node, "yaml.alias", "không dùng bí danh YAML (*tên) để lặp lại nội dung",
+                         "viết thẳng giá trị ra ở mỗi nơi cần dùng")
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, loc + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, loc: tuple) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key == "<<":
+                self.problem(key_node, "yaml.not-mapping", "tên trường phải là một từ như `title`",
+                             "viết dạng \"tên_trường: giá trị\"")
+                continue
+            if key in result:
+                first = self.positions[loc + (key,)][0]
+                self.problem(key_node, "yaml.duplicate-key", f"trường `{key}` được khai báo lần thứ hai "
+                             f"(lần đầu ở dòng {first})", "gộp hai lần khai báo thành một, xóa lần thừa")
+                continue
+            self.positions[loc + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.value(value_node, loc + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == "tag:yaml.org,2002:str" or node.tag == "tag:yaml.org,2002:timestamp":
+            text = node.value    # dates stay text: a partial date must not be completed
+        else:
+            return self.constructor.construct_object(node)
+        normal = unicodedata.normalize("NFC", text)
+        if normal != text:
+            self.problem(node, "text.nfc", "chữ tiếng Việt ở dạng tổ hợp (dấu tách rời chữ cái), đã tự chuẩn hóa",
+                         "đặt bộ gõ ở bảng mã Unicode dựng sẵn rồi gõ lại đoạn này", WARNING)
+        return normal

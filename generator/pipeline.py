@@ -1,0 +1,46 @@
+"""The whole pipeline in one place: read this first.
+
+    load → validate → link → render → build (MkDocs) or bundle
+
+Each stage is a plain function over plain data in a module of its name.
+The command line (cli.py) and the MkDocs plugin (plugin.py) only call `run`
+and report what it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .link import Handbook, link
+from .load import load
+from .problems import Problem, has_errors
+from .render import page_path, render
+from .validate import validate
+
+
+@dataclass
+class Result:
+    problems: list[Problem]
+    handbook: Handbook | None = None
+    pages: dict[str, str] = field(default_factory=dict)   # docs path → Markdown
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.problems)
+
+    def edit_paths(self) -> dict[str, str]:
+        """For each record page, the YAML file an editor changes to change it."""
+        entries = self.handbook.entries.values() if self.handbook else ()
+        return {page_path(e): e.path for e in entries if page_path(e) in self.pages}
+
+
+def run(data_dir: Path, *, render_pages: bool = True) -> Result:
+    """Read and check the data; if it is valid, link and render it."""
+    documents, problems = load(data_dir)
+    entries, found = validate(documents)
+    problems = sorted(problems + found)
+    if has_errors(problems):
+        return Result(problems)
+    handbook = link(entries)
+    return Result(problems, handbook, render(handbook) if render_pages else {})

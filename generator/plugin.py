@@ -1,0 +1,69 @@
+"""MkDocs integration: a thin shell over the pipeline.
+
+On every build (and every live-reload rebuild) it runs the pipeline, stops
+the build with the editors' messages if the data has errors, and adds the
+rendered pages as virtual files, so generated pages never land in content/.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .pipeline import Result, run
+from .render import abbreviation_definitions
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+
+class HandbookConfig(base.Config):
+    data_dir = c.Type(str, default="data")
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):
+    #: Set by the command line when it has already run the pipeline.
+    result: Result | None = None
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        self.data_dir = root / self.config.data_dir
+        self.docs_from_root = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+        if self.result is None:
+            self.result = run(self.data_dir)
+        for problem in self.result.problems:
+            if not problem.is_error:
+                log.warning(problem.format())
+        if not self.result.ok:
+            errors = [p.format() for p in self.result.problems if p.is_error]
+            raise PluginError("dữ liệu có lỗi, chưa dựng được trang:\n" + "\n".join(errors))
+        handbook = self.result.handbook
+        self.glossary = {e.record.abbr: e.record.expansion for e in handbook.of_kind("glossary")}
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        edit_paths = self.result.edit_paths()
+        for path, text in self.result.pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"{self.docs_from_root}/{path} trùng đường dẫn với một trang sinh tự động; "
+                                  "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
+            file = File.generated(config, path, content=text)
+            if path in edit_paths:     # the edit button opens the YAML record
+                file.edit_uri = posixpath.relpath(edit_paths[path], self.docs_from_root)
+            files.append(file)
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        if page.file.generated_by:     # rendered pages carry their abbreviations already
+            return markdown
+        return markdown + abbreviation_definitions(markdown, self.glossary)
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.data_dir))
+        return server

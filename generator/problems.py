@@ -1,0 +1,67 @@
+"""Problems found in the data, as values.
+
+No stage raises on bad data: each returns the problems it found, with a place,
+a stable code, a message in plain Vietnamese and a hint, so that an editor
+sees every mistake of a pull request in one run. The command line and the
+MkDocs plugin decide how to print them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "lỗi"
+WARNING = "cảnh báo"
+
+# Every code a problem can carry, with what it means. Documented on the site.
+CODES = {
+    "file.empty": "Tệp rỗng, không có bản ghi nào.",
+    "file.encoding": "Tệp không được lưu bằng mã UTF-8 hoặc có BOM ở đầu.",
+    "file.too-large": "Tệp quá lớn đối với một bản ghi.",
+    "file.location": "Tệp nằm ngoài các thư mục dữ liệu đã biết hoặc không có đuôi .yaml.",
+    "yaml.syntax": "Tệp không đúng cú pháp YAML.",
+    "yaml.tab": "Dùng ký tự tab để thụt lề; YAML chỉ chấp nhận dấu cách.",
+    "yaml.duplicate-key": "Một trường được khai báo hai lần trong cùng một bản ghi.",
+    "yaml.alias": "Dùng neo/bí danh YAML (&, *); dữ liệu sổ tay không cho phép.",
+    "yaml.not-mapping": "Nội dung tệp không phải một bản ghi dạng 'trường: giá trị'.",
+    "text.nfc": "Văn bản tiếng Việt ở dạng dựng sẵn tổ hợp (không phải NFC); đã được chuẩn hóa.",
+    "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
+    "field.missing": "Thiếu trường bắt buộc.",
+    "field.unknown": "Trường không có trong lược đồ của loại bản ghi này.",
+    "field.type": "Giá trị sai kiểu (ví dụ cần danh sách mà ghi chuỗi).",
+    "field.value": "Giá trị không hợp lệ (ngoài danh mục cho phép, sai định dạng…).",
+    "date.invalid": "Ngày sai định dạng hoặc không tồn tại.",
+    "id.format": "Mã định danh không phải chữ thường không dấu, số và dấu gạch ngang.",
+    "id.filename": "Mã định danh không trùng với tên tệp.",
+    "id.duplicate": "Hai bản ghi dùng cùng một mã định danh.",
+    "ref.unknown": "Tham chiếu tới mã không tồn tại.",
+    "ref.kind": "Tham chiếu tới bản ghi sai loại.",
+    "relation.self": "Văn bản có quan hệ với chính nó.",
+    "relation.cycle": "Chuỗi thay thế giữa các văn bản khép thành vòng.",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        assert self.code in CODES, self.code
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity} [{self.code}] {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)

@@ -1,0 +1,111 @@
+"""Stage 4: render linked records into Markdown pages (path → text).
+
+The output is plain Markdown that any engine can build (MkDocs today,
+Zensical or a fork tomorrow): relative `.md` links, a `title` in front
+matter, and abbreviation definitions for tooltips. Templates hold the
+presentation; this module only prepares values and keeps text safe.
+
+Text from records is data: plain fields are escaped so that neither
+Markdown nor HTML in them can take effect; fields the schema marks as
+Markdown keep their formatting but lose raw HTML and unsafe link targets.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import jinja2
+
+from .link import Handbook, entry_order
+from .schema import KINDS, RELATION_TYPES, ref_fields
+from .validate import Entry
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]|{}])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=\.))")
+_MD_LINK = re.compile(r"(!?\[[^\]]*\])\(\s*([^)\s]*)([^)]*)\)")
+_MD_REFERENCE = re.compile(r"^(\s*\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
+_SAFE_URL = re.compile(r"^(https?://|mailto:|#|[^:]*$)", re.IGNORECASE)
+
+
+# Outgoing links listed under "Liên kết"; single references show in the facts table,
+# topics and sources have their own place at the foot of the page.
+_LISTED_FIELDS = {"relations"} | {f.name for kind in KINDS.values() for f in ref_fields(kind.model)
+                                  if f.many and f.name not in ("sources", "topics")}
+
+
+def plain(value: object) -> str:
+    """Escape text so that it shows exactly as written, on one line."""
+    text = " ".join(str(value).split())
+    text = html.escape(text, quote=False)
+    text = _INLINE_MARKUP.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+def markdown(value: object) -> str:
+    """Keep an editor's Markdown but make raw HTML and script links inert."""
+    text = html.escape(str(value).strip(), quote=False).replace("&gt;", ">")   # ">" is a Markdown quote
+
+    def safe_link(match: re.Match) -> str:
+        label, url, rest = match.groups()
+        return match.group(0) if _SAFE_URL.match(html.unescape(url)) else label.lstrip("!")[1:-1]
+
+    text = _MD_LINK.sub(safe_link, text)
+    return _MD_REFERENCE.sub(lambda m: m.group(0) if _SAFE_URL.match(html.unescape(m.group(2)))
+                             else m.group(1) + "#", text)
+
+
+def page_path(entry: Entry) -> str:
+    return f"{entry.kind.section}/{entry.id}.md"
+
+
+def front_matter_title(value: str) -> str:
+    """A title for front matter: engines print it raw inside <title>."""
+    return json.dumps(html.escape(value, quote=False), ensure_ascii=False)
+
+
+def abbreviation_definitions(text: str, glossary: dict[str, str]) -> str:
+    """Definitions for the abbreviations used in `text`, for Markdown's `abbr`."""
+    used = [abbr for abbr in glossary if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text)]
+    return "".join(f"\n*[{abbr}]: {' '.join(glossary[abbr].split())}" for abbr in used)
+
+
+def _environment(handbook: Handbook) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             autoescape=False)
+    env.filters.update(text=plain, md=markdown, title=front_matter_title)
+
+    def link(target: Entry | str | None) -> str:
+        if target is None:
+            return ""
+        entry = handbook.entries[target] if isinstance(target, str) else target
+        return f"[{plain(entry.record.display_name())}](../{page_path(entry)})"
+
+    env.globals.update(link=link, hb=handbook, kinds=KINDS, relation_types=RELATION_TYPES)
+    return env
+
+
+def render(handbook: Handbook) -> dict[str, str]:
+    """Every generated page of the handbook, by path relative to the docs folder."""
+    env = _environment(handbook)
+    glossary = {e.record.abbr: e.record.expansion for e in handbook.of_kind("glossary")}
+    pages: dict[str, str] = {}
+    for entry in sorted(handbook.entries.values(), key=entry_order):
+        if entry.kind.name == "glossary":
+            continue
+        outgoing = {g.field: g for g in handbook.outgoing.get(entry.id, [])}
+        template = env.get_template(f"{entry.kind.name}.md.j2")
+        pages[page_path(entry)] = template.render(
+            entry=entry, r=entry.record, incoming=handbook.incoming.get(entry.id, []),
+            related=[g for f, g in outgoing.items() if f in _LISTED_FIELDS],
+            topics=outgoing["topics"].entries if "topics" in outgoing else (),
+            sources=outgoing["sources"].entries if "sources" in outgoing else ())
+    for kind in KINDS.values():
+        template = env.get_template(f"index/{kind.name}.md.j2")
+        pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
+    return {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}

@@ -1,0 +1,326 @@
+"""The one declaration of what a record is.
+
+Every record kind, every field, every reference between records and every
+typed relation between directives is declared here once. Validation, the
+editors' messages, backlink labels, the JSON Schema and the field reference
+are all read off these declarations, so they cannot drift apart.
+
+Field descriptions are in Vietnamese: editors read them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from .dates import PartialDate
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
+        required: bool = False, description: str) -> object:
+    """A field that names another record by id.
+
+    `label` heads the list on this record's page, `backlabel` the list of
+    records pointing here on the target's page.
+    """
+    extra = {"x-ref": kind, "x-label": label, "x-backlabel": backlabel}
+    if many:
+        default = ... if required else []
+        return Field(default, description=description, json_schema_extra=extra,
+                     min_length=1 if required else 0)
+    return Field(... if required else None, description=description, json_schema_extra=extra)
+
+
+def markdown(description: str, default: object = None) -> object:
+    """A long-text field in which Markdown is allowed (never raw HTML)."""
+    return Field(default, description=description + " (cho phép Markdown)",
+                 json_schema_extra={"x-markdown": True})
+
+
+class Record(BaseModel):
+    """Fields every record has."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+                              frozen=True, use_attribute_docstrings=False)
+
+    id: str = Field(pattern=ID_PATTERN,
+                    description="Mã định danh: chữ thường không dấu, số và dấu gạch ngang; "
+                                "trùng với tên tệp (không có .yaml).")
+
+    def display_name(self) -> str:
+        """The name readers see in headings and links."""
+        raise NotImplementedError
+
+
+class Cited(Record):
+    """Records that state facts must cite where the facts come from."""
+
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True, required=True,
+                             description="Mã các bài viết, tài liệu nguồn chứa thông tin của bản ghi.")
+    topics: list[str] = ref("topic", "Chủ đề", "Thuộc chủ đề này", many=True,
+                            description="Mã các chủ đề mà bản ghi thuộc về.")
+
+
+# --- Directives --------------------------------------------------------------
+
+DOC_TYPES = ("nghị quyết", "chỉ thị", "quy định", "hướng dẫn", "kết luận", "kế hoạch",
+             "công văn", "đề án", "quyết định", "thông báo", "chương trình", "quy chế")
+LEVELS = ("trung ương", "tỉnh", "huyện", "cơ sở")
+STATUSES = ("còn hiệu lực", "hết hiệu lực", "không rõ")
+
+
+@dataclass(frozen=True)
+class RelationType:
+    key: str
+    label: str       # shown on the citing directive's page
+    backlabel: str   # shown on the cited directive's page
+    symmetric: bool = False
+
+
+RELATION_TYPES = {r.key: r for r in (
+    RelationType("can-cu", "Căn cứ", "Được căn cứ"),
+    RelationType("huong-dan", "Hướng dẫn", "Được hướng dẫn"),
+    RelationType("cu-the-hoa", "Cụ thể hóa", "Được cụ thể hóa"),
+    RelationType("thuc-hien", "Thực hiện", "Được thực hiện bởi"),
+    RelationType("thay-the", "Thay thế", "Bị thay thế"),
+    RelationType("sua-doi-bo-sung", "Sửa đổi, bổ sung", "Bị sửa đổi, bổ sung"),
+    RelationType("lien-quan", "Liên quan", "Liên quan", symmetric=True),
+)}
+
+
+class Relation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal[tuple(RELATION_TYPES)] = Field(  # type: ignore[valid-type]
+        description="Loại quan hệ: " + "; ".join(f"{r.key} ({r.label} / {r.backlabel})"
+                                                 for r in RELATION_TYPES.values()))
+    target: str = ref("directive", "", "", required=True,
+                      description="Mã văn bản đích của quan hệ.")
+    note: str | None = Field(None, description="Ghi chú ngắn về quan hệ, theo nguồn.")
+
+
+class Directive(Cited):
+    """Văn bản: nghị quyết, chỉ thị, quy định, hướng dẫn, kết luận…"""
+
+    number: str | None = Field(None, description='Số, ký hiệu đúng như văn bản ghi, ví dụ "38-HD/BTCTW", '
+                                                 '"09-QĐi/TU", "1019". Để trống nếu nguồn không nêu.')
+    doc_type: Literal[DOC_TYPES] = Field(description="Loại văn bản: " + ", ".join(DOC_TYPES) + ".")  # type: ignore[valid-type]
+    short_name: str | None = Field(None, description='Tên gọi thường dùng khi nguồn không nêu số, '
+                                                     'ví dụ "Nghị quyết Trung ương 4 (khóa XI)".')
+    title: str | None = Field(None, description="Trích yếu: văn bản về việc gì, đúng như nguồn ghi.")
+    issuer: str | None = ref("organ", "Cơ quan ban hành", "Văn bản đã ban hành",
+                             description="Mã cơ quan ban hành.")
+    issued: PartialDate | None = Field(None, description='Ngày ban hành: "2010-03-09", "2010-03" hoặc '
+                                                         '"2010" nếu nguồn chỉ nêu năm; để trống nếu không rõ.')
+    term: str | None = Field(None, description='Khóa của cấp ủy ban hành, số La Mã, ví dụ "XI".')
+    level: Literal[LEVELS] | None = Field(None, description="Cấp ban hành: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
+    province: str | None = ref("province", "Địa phương", "Văn bản của địa phương",
+                               description="Mã tỉnh, thành của văn bản địa phương.")
+    status: Literal[STATUSES] = Field("không rõ", description="Hiệu lực: " + ", ".join(STATUSES) + ".")  # type: ignore[valid-type]
+    summary: str | None = markdown("Tóm tắt nội dung theo nguồn.")
+    relations: list[Relation] = Field([], description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
+                                                      "chiều ngược lại được tự động hiển thị).")
+
+    @field_validator("number", "term")
+    @classmethod
+    def _no_prefix(cls, value: str | None) -> str | None:
+        if value and re.match(r"(?i)^(số|khóa|khoá)\s", value):
+            raise PydanticCustomError("value_prefix", "chỉ ghi phần số hiệu, không kèm chữ \"{word}\"",
+                                      {"word": value.split()[0]})
+        return value
+
+    def display_name(self) -> str:
+        """Number and date together: numbers restart with every committee term."""
+        kind = self.doc_type[0].upper() + self.doc_type[1:]
+        if self.number:
+            name = f"{kind} số {self.number}"
+        elif self.short_name:
+            name = self.short_name
+        else:
+            name = f"{kind} {self.title or ''}".strip()
+        if self.issued:
+            when = self.issued.vietnamese()
+            name += f" ngày {when}" if self.issued.day else f" {when}"
+        elif self.term and "khóa" not in name:
+            name += f" (khóa {self.term})"
+        return name
+
+
+# --- Models and practices -----------------------------------------------------
+
+class Model(Cited):
+    """Mô hình tổ chức, hoạt động."""
+
+    name: str = Field(description='Tên mô hình, ví dụ "Chi bộ bốn tốt".')
+    category: str | None = Field(None, description='Nhóm mô hình, ví dụ "tổ chức cơ sở đảng", '
+                                                   '"quản lý đảng viên", "sinh hoạt đảng".')
+    description: str | None = markdown("Mô tả mô hình: là gì, gồm những ai, hoạt động ra sao.")
+    legal_basis: list[str] = ref("directive", "Căn cứ", "Là căn cứ của mô hình", many=True,
+                                 description="Mã các văn bản là căn cứ của mô hình.")
+    advantages: list[str] = Field([], description="Ưu điểm, kết quả mà nguồn nêu.")
+    limitations: list[str] = Field([], description="Hạn chế mà nguồn nêu.")
+    causes: list[str] = Field([], description="Nguyên nhân của hạn chế.")
+    solutions: list[str] = Field([], description="Giải pháp, phương hướng tiếp theo.")
+
+    def display_name(self) -> str:
+        return self.name
+
+
+class Figure(BaseModel):
+    """Một số liệu, ghi đúng như nguồn để có thể tra lại."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    label: str = Field(description="Số liệu nói về điều gì.")
+    value: str | int | float = Field(description='Giá trị đúng như nguồn ghi, ví dụ 3, "5-7", "145/156", "1.000".')
+    unit: str | None = Field(None, description='Đơn vị, ví dụ "tổ chức cơ sở đảng", "đồng/ngày".')
+    as_of: PartialDate | None = Field(None, description="Thời điểm của số liệu, nếu nguồn nêu.")
+
+
+class Practice(Cited):
+    """Cách làm, kinh nghiệm của một địa phương."""
+
+    title: str = Field(description="Tên ngắn gọn của cách làm.")
+    province: str = ref("province", "Tỉnh, thành", "Cách làm của địa phương", required=True,
+                        description="Mã tỉnh, thành nơi thực hiện (tên tại thời điểm thực hiện).")
+    places: list[str] = Field([], description='Địa bàn trong tỉnh, ghi như nguồn tại thời điểm đó, '
+                                              'ví dụ "huyện Thanh Bình".')
+    actor: str | None = ref("organ", "Chủ thể thực hiện", "Cách làm do cơ quan thực hiện",
+                            description="Mã cơ quan chủ trì thực hiện, nếu có bản ghi.")
+    actor_text: str | None = Field(None, description="Chủ thể thực hiện ghi bằng lời, khi không có mã cơ quan.")
+    start: PartialDate | None = Field(None, description="Bắt đầu thực hiện từ (nếu nguồn nêu).")
+    end: PartialDate | None = Field(None, description="Đến (nếu nguồn nêu).")
+    period: str | None = Field(None, description='Thời gian ghi bằng lời, ví dụ "3 năm (sơ kết)".')
+    description: str | None = markdown("Mô tả cách làm.")
+    figures: list[Figure] = Field([], description="Số liệu có cấu trúc mà nguồn nêu.")
+    models: list[str] = ref("model", "Mô hình áp dụng", "Nơi áp dụng", many=True,
+                            description="Mã các mô hình mà cách làm áp dụng.")
+    directives: list[str] = ref("directive", "Văn bản thực hiện", "Cách làm thực hiện văn bản", many=True,
+                                description="Mã các văn bản mà cách làm thực hiện.")
+    results: list[str] = Field([], description="Kết quả mà nguồn nêu.")
+    limitations: list[str] = Field([], description="Hạn chế mà nguồn nêu.")
+
+    def display_name(self) -> str:
+        return self.title
+
+
+# --- Reference kinds ----------------------------------------------------------
+
+class Province(Record):
+    """Tỉnh, thành phố (cũ hoặc hiện nay)."""
+
+    name: str = Field(description='Tên, ví dụ "Đồng Tháp", "Thừa Thiên Huế".')
+    kind: Literal["tỉnh", "thành phố"] = Field("tỉnh", description="tỉnh hoặc thành phố trực thuộc trung ương.")
+    merged_into: str | None = ref("province", "Sáp nhập vào", "Hợp nhất từ",
+                                  description="Mã tỉnh, thành mới nếu tỉnh này đã được sáp nhập.")
+    merged_on: PartialDate | None = Field(None, description="Ngày sáp nhập có hiệu lực.")
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
+                             description="Mã nguồn cho thông tin về tỉnh (nếu có).")
+
+    def display_name(self) -> str:
+        return self.name
+
+
+class Organ(Record):
+    """Cơ quan, tổ chức ban hành văn bản hoặc thực hiện cách làm."""
+
+    name: str = Field(description='Tên đầy đủ, ví dụ "Ban Tổ chức Trung ương".')
+    abbr: str | None = Field(None, description='Tên viết tắt, ví dụ "BTCTW".')
+    level: Literal[LEVELS] | None = Field(None, description="Cấp: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
+    province: str | None = ref("province", "Tỉnh, thành", "Cơ quan tại địa phương",
+                               description="Mã tỉnh, thành của cơ quan địa phương.")
+    parent: str | None = ref("organ", "Trực thuộc", "Cơ quan trực thuộc",
+                             description="Mã cơ quan cấp trên trực tiếp, nếu có.")
+
+    def display_name(self) -> str:
+        return self.name
+
+
+class Source(Record):
+    """Bài viết, tài liệu nguồn."""
+
+    title: str = Field(description="Tiêu đề bài viết, đúng như bản gốc.")
+    publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
+    published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
+    author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
+    url: str | None = Field(None, pattern=r"^https?://[^\s<>\"'`]+$", description="Địa chỉ trên mạng, nếu biết.")
+    seed: str | None = Field(None, pattern=r"^[\w.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
+
+    def display_name(self) -> str:
+        return self.title
+
+
+class Topic(Record):
+    """Chủ đề để bạn đọc tra cứu."""
+
+    name: str = Field(description='Tên chủ đề, ví dụ "Sinh hoạt chi bộ".')
+    description: str | None = markdown("Giới thiệu ngắn về chủ đề.")
+
+    def display_name(self) -> str:
+        return self.name
+
+
+class Glossary(Record):
+    """Chữ viết tắt."""
+
+    abbr: str = Field(description='Chữ viết tắt, ví dụ "BTCTW".')
+    expansion: str = Field(description='Nghĩa đầy đủ, ví dụ "Ban Tổ chức Trung ương".')
+
+    def display_name(self) -> str:
+        return self.abbr
+
+
+# --- The table of kinds -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    name: str         # schema name, used in messages and JSON Schema file names
+    folder: str       # under data/
+    section: str      # URL folder of the generated pages
+    label: str        # Vietnamese singular, for messages
+    title: str        # Vietnamese heading of the index page
+    model: type[Record]
+
+
+KINDS = {k.name: k for k in (
+    Kind("directive", "directives", "van-ban", "văn bản", "Văn bản", Directive),
+    Kind("model", "models", "mo-hinh", "mô hình", "Mô hình tổ chức, hoạt động", Model),
+    Kind("practice", "practices", "cach-lam", "cách làm", "Cách làm của địa phương", Practice),
+    Kind("province", "provinces", "tinh-thanh", "tỉnh, thành", "Tỉnh, thành", Province),
+    Kind("organ", "organs", "co-quan", "cơ quan", "Cơ quan", Organ),
+    Kind("source", "sources", "nguon", "nguồn", "Nguồn tư liệu", Source),
+    Kind("topic", "topics", "chu-de", "chủ đề", "Chủ đề", Topic),
+    Kind("glossary", "glossary", "thuat-ngu", "thuật ngữ viết tắt", "Chữ viết tắt", Glossary),
+)}
+KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
+
+
+@dataclass(frozen=True)
+class RefField:
+    name: str
+    target: str
+    label: str
+    backlabel: str
+    many: bool
+
+
+def ref_fields(model: type[BaseModel]) -> list[RefField]:
+    """The fields of `model` that name other records, in declaration order."""
+    found = []
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and "x-ref" in extra:
+            many = info.annotation is not None and getattr(info.annotation, "__origin__", None) is list
+            found.append(RefField(name, extra["x-ref"], extra["x-label"], extra["x-backlabel"], many))
+    return found
+
+
+def markdown_fields(model: type[BaseModel]) -> set[str]:
+    return {name for name, info in model.model_fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("x-markdown")}

@@ -1,0 +1,283 @@
+"""Stage 2: turn plain documents into typed records, collecting every problem.
+
+Schema problems come from pydantic and are translated into Vietnamese with
+the position the loader recorded. Cross-reference problems are checked once
+every id is known, so that the order of files never matters.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .load import Document
+from .problems import WARNING, Problem
+from .schema import KINDS, Kind, Record, ref_fields
+
+UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A valid record together with where it was written."""
+
+    kind: Kind
+    record: Record
+    path: str
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]]:
+    """Check every document; return the valid records by id and all problems."""
+    problems: list[Problem] = []
+    entries: dict[str, Entry] = {}
+    declared: dict[str, Document] = {}      # every id written, valid record or not
+    for document in documents:
+        problems += _check_text(document)
+        record_id = document.data.get("id")
+        if isinstance(record_id, str):
+            problems += _check_id(document, record_id, declared)
+            declared.setdefault(record_id, document)
+        try:
+            record = document.kind.model.model_validate(document.data)
+        except ValidationError as error:
+            problems += _schema_problems(document, error)
+            continue
+        if declared.get(record.id) is document:
+            entries[record.id] = Entry(document.kind, record, document.path)
+    by_path = {d.path: d for d in documents}
+    for entry in entries.values():
+        problems += _check_refs(entry, by_path[entry.path], entries, declared)
+    problems += _check_replacement_cycles(entries, by_path)
+    return dict(sorted(entries.items())), sorted(problems)
+
+
+# --- Identity -----------------------------------------------------------------
+
+def _check_id(document: Document, record_id: str, declared: dict[str, Document]) -> list[Problem]:
+    line, col = document.position(("id",))
+    stem = PurePosixPath(document.path).stem
+    problems = []
+    if record_id in declared:
+        first = declared[record_id]
+        problems.append(Problem(document.path, line, col, "id.duplicate",
+                                f"mã `{record_id}` đã được dùng ở {first.path}:{first.position(('id',))[0]}",
+                                "đặt một mã khác, và đổi tên tệp theo mã mới"))
+    elif record_id != stem:
+        problems.append(Problem(document.path, line, col, "id.filename",
+                                f"mã `{record_id}` khác tên tệp `{stem}.yaml`",
+                                f"đổi tên tệp thành `{record_id}.yaml` hoặc sửa mã thành `{stem}`"))
+    return problems
+
+
+# --- Schema -------------------------------------------------------------------
+
+_TYPE_NAMES = {
+    "string_type": "một chuỗi văn bản",
+    "list_type": 'một danh sách (mỗi mục một dòng bắt đầu bằng "- ")',
+    "model_type": 'một nhóm trường dạng "trường: giá trị"',
+    "dict_type": 'một nhóm trường dạng "trường: giá trị"',
+    "int_type": "một số nguyên",
+    "float_type": "một số",
+    "bool_type": "đúng hoặc sai (true/false)",
+}
+
+
+def _schema_problems(document: Document, error: ValidationError) -> list[Problem]:
+    problems = []
+    seen: set[tuple] = set()
+    for item in error.errors():
+        loc = tuple(part for part in item["loc"] if isinstance(part, int) or _is_field_of(document, item["loc"], part))
+        if loc in seen:      # a union reports one error per member: keep the first
+            continue
+        seen.add(loc)
+        problems.append(_schema_problem(document, item, loc))
+    return problems
+
+
+def _is_field_of(document: Document, full_loc: tuple, part: str) -> bool:
+    """Whether a loc part names a field (and not a union member like `str`)."""
+    index = full_loc.index(part)
+    model = _model_at(document.kind.model, tuple(p for p in full_loc[:index]))
+    return model is None or part in model.model_fields or index == len(full_loc) - 1
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The nested model that holds the field at the end of `loc`."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        inner = _nested_model(info.annotation)
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _nested_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
+    kind, kind_type = document.kind, item["type"]
+    names = [p for p in loc if isinstance(p, str)]
+    name = names[-1] if names else "id"
+    parent = _model_at(kind.model, loc[:-1]) or kind.model
+    info = parent.model_fields.get(name)
+    about = info.description if info and info.description else ""
+    value = item.get("input")
+
+    def problem(code: str, message: str, hint: str, at: tuple = loc) -> Problem:
+        line, col = document.position(at)
+        return Problem(document.path, line, col, code, message, hint)
+
+    if kind_type == "missing":
+        return problem("field.missing", f"{kind.label} thiếu trường bắt buộc `{name}`",
+                       f"thêm dòng `{name}: …` ({about})", loc[:-1])
+    if kind_type == "too_short":
+        return problem("field.missing", f"trường `{name}` cần ít nhất một mục", f"ví dụ:  {name}:\\n  - … ({about})")
+    if kind_type == "extra_forbidden":
+        close = difflib.get_close_matches(name, list(parent.model_fields), n=1, cutoff=0.5)
+        hint = f"có phải ý bạn là `{close[0]}`?" if close else \
+            "các trường được phép: " + ", ".join(f"`{f}`" for f in parent.model_fields)
+        return problem("field.unknown", f"trường `{name}` không có trong {kind.label}", hint)
+    if kind_type == "literal_error":
+        allowed = item["ctx"]["expected"]
+        close = difflib.get_close_matches(str(value), [a.strip("'") for a in allowed.split("'") if a.strip(" ,or")],
+                                          n=1, cutoff=0.6)
+        hint = f"có phải ý bạn là \"{close[0]}\"? " if close else ""
+        return problem("field.value", f"giá trị \"{value}\" không hợp lệ cho `{name}`",
+                       hint + "chọn một trong: " + allowed.replace("' or '", "', '"))
+    if kind_type.startswith("date_"):
+        return problem("date.invalid", item["msg"], f"ví dụ: `{name}: \"2010-03-09\"`, "
+                       f"`{name}: \"2010-03\"` hoặc `{name}: \"2010\"` nếu nguồn chỉ nêu năm")
+    if kind_type == "string_pattern_mismatch" and name == "id":
+        return problem("id.format", f"mã \"{value}\" không hợp lệ",
+                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ `huong-dan-38-hd-btctw-2010`")
+    if kind_type in _TYPE_NAMES:
+        return problem("field.type", f"`{name}` phải là {_TYPE_NAMES[kind_type]}, không phải {_describe(value)}",
+                       about)
+    return problem("field.value", f"giá trị của `{name}` không hợp lệ: {item['msg']}", about)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "một danh sách"
+    if isinstance(value, dict):
+        return "một nhóm trường"
+    if isinstance(value, bool):
+        return f"giá trị đúng/sai ({str(value).lower()}; hãy đặt chữ trong dấu ngoặc kép)"
+    return f"\"{value}\""
+
+
+# --- Text safety -------------------------------------------------------------
+
+def _check_text(document: Document) -> list[Problem]:
+    """Warn about markup in any text; the renderer shows it as plain text."""
+    problems = []
+
+    def walk(value: Any, loc: tuple) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, loc + (key,))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, loc + (index,))
+        elif isinstance(value, str) and UNSAFE_TEXT.search(value):
+            line, col = document.position(loc)
+            problems.append(Problem(document.path, line, col, "text.html",
+                                    "văn bản chứa thẻ HTML hoặc liên kết javascript:/data:; "
+                                    "trang web sẽ hiển thị nó như chữ thường",
+                                    "bỏ thẻ HTML; dùng Markdown (**đậm**, [chữ](https://…)) ở các trường cho phép",
+                                    WARNING))
+
+    walk(document.data, ())
+    return problems
+
+
+# --- References ---------------------------------------------------------------
+
+def _references(record: Record) -> list[tuple[tuple, str, str]]:
+    """(loc, target id, expected kind) for every reference a record makes."""
+    found = []
+    for field in ref_fields(type(record)):
+        value = getattr(record, field.name)
+        targets = value if field.many else [value] if value else []
+        found += [((field.name, i) if field.many else (field.name,), t, field.target) for i, t in enumerate(targets)]
+    for i, relation in enumerate(getattr(record, "relations", [])):
+        found.append((("relations", i, "target"), relation.target, "directive"))
+    return found
+
+
+def _check_refs(entry: Entry, document: Document, entries: dict[str, Entry],
+                declared: dict[str, Document]) -> list[Problem]:
+    problems = []
+    for loc, target, expected in _references(entry.record):
+        line, col = document.position(loc)
+        want = KINDS[expected]
+        if target == entry.id and loc[0] == "relations":
+            problems.append(Problem(entry.path, line, col, "relation.self", "văn bản không thể có quan hệ với chính nó",
+                                    "sửa `target` thành mã của văn bản kia"))
+        elif target not in declared:
+            candidates = [i for i, d in declared.items() if d.kind is want]
+            close = difflib.get_close_matches(target, candidates, n=3, cutoff=0.5)
+            hint = ("có phải ý bạn là " + " hoặc ".join(f"`{c}`" for c in close) + "?") if close else \
+                f"tạo bản ghi trong data/{want.folder}/{target}.yaml, hoặc sửa lại mã"
+            problems.append(Problem(entry.path, line, col, "ref.unknown",
+                                    f"không có {want.label} nào mang mã `{target}`", hint))
+        elif declared[target].kind is not want:
+            actual = declared[target].kind
+            problems.append(Problem(entry.path, line, col, "ref.kind",
+                                    f"`{target}` là {actual.label}, nhưng ở đây cần một {want.label}",
+                                    f"dùng mã của một {want.label} (trong data/{want.folder}/)"))
+    return problems
+
+
+def _check_replacement_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
+    """A directive cannot, even through others, replace itself."""
+    graph = {i: sorted({r.target for r in getattr(e.record, "relations", [])
+                        if r.type == "thay-the" and r.target in entries and r.target != i})
+             for i, e in entries.items()}
+    state: dict[str, str] = {}
+    stack: list[str] = []
+    problems = []
+
+    def visit(node: str) -> None:
+        state[node] = "open"
+        stack.append(node)
+        for target in graph[node]:
+            if state.get(target) == "open":
+                cycle = stack[stack.index(target):] + [target]
+                first = entries[cycle[0]]
+                index = next(i for i, r in enumerate(first.record.relations)
+                             if r.type == "thay-the" and r.target == cycle[1])
+                line, col = by_path[first.path].position(("relations", index, "target"))
+                problems.append(Problem(first.path, line, col, "relation.cycle",
+                                        "chuỗi thay thế khép thành vòng: " + " → ".join(cycle),
+                                        "văn bản mới thay thế văn bản cũ, không có chiều ngược lại; bỏ quan hệ sai"))
+            elif target not in state:
+                visit(target)
+        stack.pop()
+        state[node] = "done"
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return problems
