@@ -31,13 +31,18 @@ class Document:
     path: str                       # as shown to editors, e.g. data/practices/x.yaml
     kind: Kind
     data: dict[str, Any]
-    positions: dict[tuple, Position] = field(default_factory=dict)
+    positions: dict[tuple, Position] = field(default_factory=dict)       # of each value
+    key_positions: dict[tuple, Position] = field(default_factory=dict)   # of each field name
 
     def position(self, loc: tuple) -> Position:
         """The position of the value at `loc`, or of its nearest enclosing value."""
         while loc not in self.positions and loc:
             loc = loc[:-1]
         return self.positions.get(loc, (1, 1))
+
+    def key_position(self, loc: tuple) -> Position:
+        """The position of the field name at `loc` (where "name:" is written)."""
+        return self.key_positions.get(loc) or self.position(loc)
 
 
 def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list[Problem]]:
@@ -100,7 +105,7 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
                     "bắt đầu tệp bằng dòng \"id: ...\"", node.start_mark.line + 1, node.start_mark.column + 1)
     builder = _Builder(shown)
     data = builder.value(node, ())
-    return Document(shown, kind, data, builder.positions), builder.problems
+    return Document(shown, kind, data, builder.positions, builder.key_positions), builder.problems
 
 
 class _Builder:
@@ -109,6 +114,7 @@ class _Builder:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.positions: dict[tuple, Position] = {}
+        self.key_positions: dict[tuple, Position] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.constructor = yaml.constructor.SafeConstructor()
@@ -118,10 +124,12 @@ class _Builder:
         self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, code, message, hint, severity))
 
     def value(self, node: yaml.Node, loc: tuple) -> Any:
-        self.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if id(node) in self.seen:
-            self.problem(node, "yaml.alias", "không dùng bí danh YAML (*tên) để lặp lại nội dung",
-                         "viết thẳng giá trị ra ở mỗi nơi cần dùng")
+        self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self.seen:     # an alias: the same node again, marked where its anchor was
+            line, col = self.key_positions.get(loc, self.positions[loc])
+            self.problems.append(Problem(self.shown, line, col, "yaml.alias",
+                                         "không dùng bí danh YAML (*tên) để lặp lại nội dung",
+                                         "viết thẳng giá trị ra ở mỗi nơi cần dùng"))
             return None
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -139,11 +147,11 @@ class _Builder:
                              "viết dạng \"tên_trường: giá trị\"")
                 continue
             if key in result:
-                first = self.positions[loc + (key,)][0]
+                first = self.key_positions[loc + (key,)][0]
                 self.problem(key_node, "yaml.duplicate-key", f"trường `{key}` được khai báo lần thứ hai "
                              f"(lần đầu ở dòng {first})", "gộp hai lần khai báo thành một, xóa lần thừa")
                 continue
-            self.positions[loc + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.key_positions[loc + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.value(value_node, loc + (key,))
         return result
 

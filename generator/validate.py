@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import Document
 from .problems import WARNING, Problem
-from .schema import KINDS, Kind, Record, ref_fields
+from .schema import ID_PATTERN, KINDS, Kind, Record, ref_fields
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
@@ -71,7 +71,7 @@ def _check_id(document: Document, record_id: str, declared: dict[str, Document])
         problems.append(Problem(document.path, line, col, "id.duplicate",
                                 f"mã `{record_id}` đã được dùng ở {first.path}:{first.position(('id',))[0]}",
                                 "đặt một mã khác, và đổi tên tệp theo mã mới"))
-    elif record_id != stem:
+    elif record_id != stem and re.match(ID_PATTERN, record_id):
         problems.append(Problem(document.path, line, col, "id.filename",
                                 f"mã `{record_id}` khác tên tệp `{stem}.yaml`",
                                 f"đổi tên tệp thành `{record_id}.yaml` hoặc sửa mã thành `{stem}`"))
@@ -144,8 +144,8 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
     about = info.description if info and info.description else ""
     value = item.get("input")
 
-    def problem(code: str, message: str, hint: str, at: tuple = loc) -> Problem:
-        line, col = document.position(at)
+    def problem(code: str, message: str, hint: str, at: tuple = loc, key: bool = False) -> Problem:
+        line, col = document.key_position(at) if key else document.position(at)
         return Problem(document.path, line, col, code, message, hint)
 
     if kind_type == "missing":
@@ -157,7 +157,7 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
         close = difflib.get_close_matches(name, list(parent.model_fields), n=1, cutoff=0.5)
         hint = f"có phải ý bạn là `{close[0]}`?" if close else \
             "các trường được phép: " + ", ".join(f"`{f}`" for f in parent.model_fields)
-        return problem("field.unknown", f"trường `{name}` không có trong {kind.label}", hint)
+        return problem("field.unknown", f"trường `{name}` không có trong {kind.label}", hint, key=True)
     if kind_type == "literal_error":
         allowed = item["ctx"]["expected"]
         close = difflib.get_close_matches(str(value), [a.strip("'") for a in allowed.split("'") if a.strip(" ,or")],

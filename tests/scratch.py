@@ -1,0 +1,24 @@
+"""A small handbook written into a temporary folder, for tests of every stage."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+def scratch_project(tmp_path: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
+    """Copy the mini handbook to `tmp_path`, then write (or, for None, delete) `files`."""
+    shutil.copytree(MINI, tmp_path, dirs_exist_ok=True)
+    for name, content in (files or {}).items():
+        path = tmp_path / name
+        if content is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return tmp_path

@@ -1,0 +1,71 @@
+"""Stage 1: files are read into plain values with positions, or refused clearly."""
+
+import pytest
+
+from generator.load import MAX_FILE_BYTES, load, load_file
+from generator.schema import KINDS
+from scratch import scratch_project
+
+TOPIC = KINDS["topic"]
+
+
+def codes(raw: bytes) -> list[tuple[str, int, int]]:
+    _, problems = load_file(raw, "data/topics/x.yaml", TOPIC)
+    return [(p.code, p.line, p.col) for p in problems]
+
+
+def test_values_remember_their_positions():
+    document, problems = load_file("id: x\nname: Chi bộ\nlist:\n  - a\n  - b\n".encode(), "data/topics/x.yaml", TOPIC)
+    assert problems == []
+    assert document.data == {"id": "x", "name": "Chi bộ", "list": ["a", "b"]}
+    assert document.position(("list", 1)) == (5, 5)
+    assert document.key_position(("name",)) == (2, 1)
+    assert document.position(("name", "missing", 3)) == (2, 7)   # nearest enclosing value
+
+
+def test_dates_stay_text_so_partial_dates_are_not_completed():
+    document, _ = load_file(b"id: x\nissued: 2010-03-09\nyear: 2013\nmonth: 2013-05\n", "x.yaml", TOPIC)
+    assert document.data["issued"] == "2010-03-09"
+    assert document.data["year"] == 2013
+    assert document.data["month"] == "2013-05"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b"", [("file.empty", 1, 1)]),
+    (b"# only a comment\n", [("file.empty", 1, 1)]),
+    (b"\xef\xbb\xbfid: x\n", [("file.encoding", 1, 1)]),
+    ("id: x\nname: Đăng\n".encode("cp1258"), [("file.encoding", 2, 1)]),   # a Windows code page
+    (b"id: x\n\tname: y\n", [("yaml.tab", 2, 1)]),
+    (b"id: x\nname: [a\n", [("yaml.syntax", 3, 1)]),
+    (b"- id: x\n", [("yaml.not-mapping", 1, 1)]),
+    (b"id: x\nname: a\nname: b\n", [("yaml.duplicate-key", 3, 1)]),
+    (b"id: x\na: &a [1]\nb: *a\n", [("yaml.alias", 3, 1)]),
+])
+def test_bad_files_are_refused_with_a_place(raw, expected):
+    assert codes(raw) == expected
+
+
+def test_alias_bomb_is_refused_without_expanding():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 9) + "]" for i in range(1, 10)]
+    _, problems = load_file(("id: x\n" + "\n".join(levels) + "\n").encode(), "x.yaml", TOPIC)
+    assert problems and {p.code for p in problems} == {"yaml.alias"}
+
+
+def test_oversized_file_is_refused_before_parsing():
+    assert codes(b"id: x\nname: " + b"a" * MAX_FILE_BYTES + b"\n") == [("file.too-large", 1, 1)]
+
+
+def test_decomposed_vietnamese_is_normalised_with_a_warning():
+    decomposed = "Chi bô\u0323".encode()        # "ộ" typed as o + circumflex + dot below
+    document, problems = load_file(b"id: x\nname: " + decomposed + b"\n", "x.yaml", TOPIC)
+    assert document.data["name"] == "Chi bộ"
+    assert [(p.code, p.severity, p.line) for p in problems] == [("text.nfc", "cảnh báo", 2)]
+
+
+def test_files_outside_kind_folders_are_reported(tmp_path):
+    root = scratch_project(tmp_path, {"data/notes.yaml": "id: x\n", "data/topics/y.yml": "id: y\n"})
+    documents, problems = load(root / "data")
+    assert sorted((p.path, p.code) for p in problems) == [("data/notes.yaml", "file.location"),
+                                                          ("data/topics/y.yml", "file.location")]
+    assert all(d.path.startswith("data/") for d in documents)

@@ -1,0 +1,68 @@
+"""Stage 4: pages in Markdown; golden files for a few records, and text stays text.
+
+Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended change,
+then read their diff before committing.
+"""
+
+import os
+from pathlib import Path
+
+import markdown as python_markdown
+import pytest
+
+from generator.pipeline import run
+from generator.render import markdown, plain
+from scratch import scratch_project
+
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_PAGES = ["van-ban/huong-dan-38-hd-btctw-2010.md", "cach-lam/tinh-a-chi-bo-bon-tot.md",
+                "mo-hinh/chi-bo-bon-tot.md", "van-ban/index.md"]
+
+
+def to_html(text: str) -> str:
+    return python_markdown.markdown(text, extensions=["abbr", "tables", "admonition"])
+
+
+@pytest.mark.parametrize("page", GOLDEN_PAGES)
+def test_golden_page(page, tmp_path):
+    pages = run(scratch_project(tmp_path) / "data").pages
+    golden = GOLDEN / page
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(pages[page], encoding="utf-8")
+    assert pages[page] == golden.read_text(encoding="utf-8")
+
+
+def test_every_record_and_index_has_a_page(tmp_path):
+    pages = run(scratch_project(tmp_path) / "data").pages
+    assert "tinh-thanh/tinh-a.md" in pages and "thuat-ngu/index.md" in pages
+    assert not any(path.startswith("thuat-ngu/btctw") for path in pages)   # abbreviations live on one page
+
+
+def test_abbreviations_used_on_a_page_get_tooltips(tmp_path):
+    page = run(scratch_project(tmp_path) / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    assert '<abbr title="Ban Tổ chức Trung ương">BTCTW</abbr>' in to_html(page)
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", "</title><script>x()</script>", '<img src=x onerror="alert(1)">',
+    "[bấm](javascript:alert(1))", "**đậm** và `mã` | cột", "# không phải tiêu đề", "1. không phải danh sách",
+])
+def test_plain_text_shows_exactly_as_written(text):
+    html = to_html(plain(text))
+    assert "<script" not in html and "<img" not in html and "<a " not in html and "<h1" not in html
+    assert "<strong>" not in html and "<ol>" not in html
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "[bấm](javascript:alert(1))",
+    "[bấm](JavaScript:alert(1))", "[x]: javascript:alert(1)\n\n[bấm][x]", "![ảnh](data:image/svg+xml,<svg>)",
+])
+def test_markdown_fields_lose_html_and_script_links(text):
+    html = to_html(markdown(text))
+    assert "<script" not in html and "<img" not in html and "javascript:" not in html.lower()
+
+
+def test_markdown_fields_keep_formatting_and_safe_links():
+    html = to_html(markdown("**Chi bộ** bốn tốt, xem [bài](https://example.org/a) và > trích dẫn"))
+    assert "<strong>Chi bộ</strong>" in html and 'href="https://example.org/a"' in html
