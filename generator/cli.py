@@ -78,8 +78,11 @@ def _format(problem: Problem, root: Path) -> str:
         line = (root / problem.path).read_text(encoding="utf-8", errors="replace").splitlines()[problem.line - 1]
     except (OSError, IndexError):
         return text
+    start = max(0, problem.col - 60)       # long lines: show the part around the column
+    shown = ("…" if start else "") + line[start:start + 100] + ("…" if len(line) > start + 100 else "")
+    caret = problem.col - 1 - start + (1 if start else 0)
     gutter = f"{problem.line:>5} | "
-    return f"{text}\n{gutter}{line}\n{' ' * (len(gutter) - 2)}| {' ' * (problem.col - 1)}^"
+    return f"{text}\n{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * caret}^"
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -53,9 +53,9 @@ def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]
             continue
         if declared.get(record.id) is document:
             entries[record.id] = Entry(document.kind, record, document.path)
+    for document in documents:
+        problems += _check_refs(document, declared)
     by_path = {d.path: d for d in documents}
-    for entry in entries.values():
-        problems += _check_refs(entry, by_path[entry.path], entries, declared)
     problems += _check_replacement_cycles(entries, by_path)
     return dict(sorted(entries.items())), sorted(problems)
 
@@ -214,37 +214,46 @@ def _check_text(document: Document) -> list[Problem]:
 
 # --- References ---------------------------------------------------------------
 
-def _references(record: Record) -> list[tuple[tuple, str, str]]:
-    """(loc, target id, expected kind) for every reference a record makes."""
-    found = []
-    for field in ref_fields(type(record)):
-        value = getattr(record, field.name)
-        targets = value if field.many else [value] if value else []
-        found += [((field.name, i) if field.many else (field.name,), t, field.target) for i, t in enumerate(targets)]
-    for i, relation in enumerate(getattr(record, "relations", [])):
-        found.append((("relations", i, "target"), relation.target, "directive"))
+def _references(document: Document) -> list[tuple[tuple, str, str]]:
+    """(loc, target id, expected kind) for every reference a document makes.
+
+    Read from the plain data, so that a record with a schema error still has
+    its references checked in the same run.
+    """
+    data, found = document.data, []
+    for field in ref_fields(document.kind.model):
+        value = data.get(field.name)
+        for index, target in (enumerate(value) if isinstance(value, list) else [(None, value)]):
+            if isinstance(target, str):
+                loc = (field.name,) if index is None else (field.name, index)
+                found.append((loc, target, field.target))
+    relations = data.get("relations") if document.kind.name == "directive" else None
+    for index, relation in enumerate(relations if isinstance(relations, list) else []):
+        if isinstance(relation, dict) and isinstance(relation.get("target"), str):
+            found.append((("relations", index, "target"), relation["target"], "directive"))
     return found
 
 
-def _check_refs(entry: Entry, document: Document, entries: dict[str, Entry],
-                declared: dict[str, Document]) -> list[Problem]:
+def _check_refs(document: Document, declared: dict[str, Document]) -> list[Problem]:
     problems = []
-    for loc, target, expected in _references(entry.record):
+    own_id = document.data.get("id")
+    for loc, target, expected in _references(document):
         line, col = document.position(loc)
         want = KINDS[expected]
-        if target == entry.id and loc[0] == "relations":
-            problems.append(Problem(entry.path, line, col, "relation.self", "văn bản không thể có quan hệ với chính nó",
+        if target == own_id and loc[0] == "relations":
+            problems.append(Problem(document.path, line, col, "relation.self",
+                                    "văn bản không thể có quan hệ với chính nó",
                                     "sửa `target` thành mã của văn bản kia"))
         elif target not in declared:
             candidates = [i for i, d in declared.items() if d.kind is want]
             close = difflib.get_close_matches(target, candidates, n=3, cutoff=0.5)
             hint = ("có phải ý bạn là " + " hoặc ".join(f"`{c}`" for c in close) + "?") if close else \
                 f"tạo bản ghi trong data/{want.folder}/{target}.yaml, hoặc sửa lại mã"
-            problems.append(Problem(entry.path, line, col, "ref.unknown",
+            problems.append(Problem(document.path, line, col, "ref.unknown",
                                     f"không có {want.label} nào mang mã `{target}`", hint))
         elif declared[target].kind is not want:
             actual = declared[target].kind
-            problems.append(Problem(entry.path, line, col, "ref.kind",
+            problems.append(Problem(document.path, line, col, "ref.kind",
                                     f"`{target}` là {actual.label}, nhưng ở đây cần một {want.label}",
                                     f"dùng mã của một {want.label} (trong data/{want.folder}/)"))
     return problems
