@@ -106,8 +106,8 @@ def _build(args: argparse.Namespace) -> int:
     except MkDocsException as error:
         print(f"Dựng trang thất bại, {site_dir}/ cũ được giữ nguyên: {error}", file=sys.stderr)
         return 1
-    print(f"Xong sau {time.perf_counter() - started:.1f} giây. Mở {site_dir}/index.html "
-          "hoặc chạy `handbook serve` để xem.", file=sys.stderr)
+    print(f"Xong sau {time.perf_counter() - started:.1f} giây: {site_dir}/. Xem thử bằng `handbook serve`.",
+          file=sys.stderr)
     return 0
 
 

@@ -33,6 +33,7 @@ class Document:
     data: dict[str, Any]
     positions: dict[tuple, Position] = field(default_factory=dict)       # of each value
     key_positions: dict[tuple, Position] = field(default_factory=dict)   # of each field name
+    broken: bool = False    # could not be read; kept so that references to it are not reported too
 
     def position(self, loc: tuple) -> Position:
         """The position of the value at `loc`, or of its nearest enclosing value."""
@@ -64,8 +65,7 @@ def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list
             continue
         document, found = load_file(path.read_bytes(), shown, kind)
         problems += found
-        if document is not None:
-            documents.append(document)
+        documents.append(document or Document(shown, kind, {"id": path.stem}, broken=True))
     return documents, problems
 
 

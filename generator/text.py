@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from slugify import slugify
+
 
 def fold(text: str) -> str:
     """Lowercase text without diacritics: "Đảng bộ" → "dang bo".
@@ -18,3 +20,12 @@ def fold(text: str) -> str:
 def sort_key(text: str) -> tuple[str, str]:
     """Alphabetical order a Vietnamese reader expects (Đ among D, not after Z)."""
     return fold(text), text
+
+
+def heading_slug(value: str, separator: str = "-") -> str:
+    """Anchor ids for headings that keep Vietnamese words readable ("Đảng bộ" → "dang-bo").
+
+    Python-Markdown's default drops "đ" and every letter with a diacritic
+    it cannot decompose; mkdocs.yml points the toc extension here.
+    """
+    return slugify(value, separator=separator)

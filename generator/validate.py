@@ -41,6 +41,9 @@ def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]
     entries: dict[str, Entry] = {}
     declared: dict[str, Document] = {}      # every id written, valid record or not
     for document in documents:
+        if document.broken:
+            declared.setdefault(document.data["id"], document)
+            continue
         problems += _check_text(document)
         record_id = document.data.get("id")
         if isinstance(record_id, str):
@@ -54,7 +57,8 @@ def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]
         if declared.get(record.id) is document:
             entries[record.id] = Entry(document.kind, record, document.path)
     for document in documents:
-        problems += _check_refs(document, declared)
+        if not document.broken:
+            problems += _check_refs(document, declared)
     by_path = {d.path: d for d in documents}
     problems += _check_replacement_cycles(entries, by_path)
     return dict(sorted(entries.items())), sorted(problems)

@@ -6,8 +6,10 @@ command line in-process, so nothing here touches the project's own site/.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import logging
 import posixpath
 import shutil
 from html.parser import HTMLParser
@@ -92,24 +94,39 @@ def backlinks(page_html: str, label: str, page: str) -> list[str]:
             for tag in parse(listing).tags if tag[0] == "a"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_build_date(monkeypatch):
-    """build_site sets SOURCE_DATE_EPOCH with setdefault: undo it after each test.
+@contextlib.contextmanager
+def isolated_build_state():
+    """Undo what an in-process build leaves behind in the test process.
 
-    setenv-then-delenv makes monkeypatch remember the variable's original state,
-    so the build under test computes its own date and the value does not leak.
+    build_site sets SOURCE_DATE_EPOCH with setdefault (setenv-then-delenv makes
+    monkeypatch remember the original state, so each build works out its own date),
+    and cli._mkdocs_logging adds a handler bound to the current sys.stderr to the
+    "mkdocs" logger on every call; left in place, those handlers repeat every
+    message and write to pytest's closed capture streams in later tests.
     """
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    logger = logging.getLogger("mkdocs")
+    handlers, level = logger.handlers[:], logger.level
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "0")
+        mp.delenv("SOURCE_DATE_EPOCH")
+        try:
+            yield mp
+        finally:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def isolated():
+    with isolated_build_state() as mp:
+        yield mp
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The real data, built once with --strict; tests must not modify it."""
     root = copy_project(tmp_path_factory.mktemp("real"))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", "0")
-        mp.delenv("SOURCE_DATE_EPOCH")
+    with isolated_build_state():
         assert build(root) == 0
     return root
 
@@ -148,10 +165,10 @@ def test_relation_is_shown_both_ways(built):
     assert f"<strong>{relation.backlabel}:</strong>" not in citing
 
 
-def test_builds_are_reproducible(tmp_path, monkeypatch):
+def test_builds_are_reproducible(tmp_path, isolated):
     first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
     assert build(first) == 0
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)   # the second build works out its date again
+    isolated.delenv("SOURCE_DATE_EPOCH", raising=False)   # the second build works out its date again
     assert build(second) == 0
 
     one, two = snapshot(first / "site"), snapshot(second / "site")

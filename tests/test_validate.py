@@ -54,3 +54,8 @@ def test_messages_are_vietnamese_and_codes_documented(tmp_path):
     problems = run(root / "data").problems
     assert {p.code for p in problems} <= set(CODES)
     assert any("không có trong" in p.message for p in problems)
+
+
+def test_a_file_that_cannot_be_read_does_not_cascade(tmp_path):
+    root = scratch_project(tmp_path, {"data/topics/sinh-hoat-chi-bo.yaml": "id: sinh-hoat-chi-bo\nname: [\n"})
+    assert [p.code for p in run(root / "data").problems] == ["yaml.syntax"]
