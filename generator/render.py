@@ -20,7 +20,8 @@ from pathlib import Path
 import jinja2
 
 from .link import Handbook, entry_order
-from .schema import KINDS, RELATION_TYPES, ref_fields
+from .problems import CODES
+from .schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
 from .validate import Entry
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -108,4 +109,8 @@ def render(handbook: Handbook) -> dict[str, str]:
     for kind in KINDS.values():
         template = env.get_template(f"index/{kind.name}.md.j2")
         pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
+    # The editors' reference, read off the schema and the problem catalog.
+    pages["bien-tap/truong-du-lieu.md"] = env.get_template("editors/fields.md.j2").render(
+        kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()])
+    pages["bien-tap/ma-loi.md"] = env.get_template("editors/problems.md.j2").render(codes=CODES)
     return {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}

@@ -324,3 +324,37 @@ def ref_fields(model: type[BaseModel]) -> list[RefField]:
 def markdown_fields(model: type[BaseModel]) -> set[str]:
     return {name for name, info in model.model_fields.items()
             if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("x-markdown")}
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    name: str
+    required: bool
+    type: str          # in Vietnamese, for editors
+    description: str
+
+
+def describe_fields(model: type[BaseModel]) -> list[FieldDoc]:
+    """The editors' reference for a record kind, read off the declaration."""
+    return [FieldDoc(name, info.is_required(), _describe_type(info), info.description or "")
+            for name, info in model.model_fields.items()]
+
+
+def _describe_type(info) -> str:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    text = repr(info.annotation)
+    many = "list[" in text
+    if "x-ref" in extra:
+        target = KINDS[extra["x-ref"]].label
+        return f"danh sách mã {target}" if many else f"mã một {target}"
+    if "PartialDate" in text:
+        return "ngày (có thể chỉ có năm hoặc tháng)"
+    if "Literal" in text:
+        return "một giá trị trong danh mục"
+    for nested, label in ((Figure, "danh sách số liệu (label, value, unit, as_of)"),
+                          (Relation, "danh sách quan hệ (type, target, note)")):
+        if nested.__name__ in text:
+            return label
+    if extra.get("x-markdown"):
+        return "đoạn văn (Markdown)"
+    return "danh sách câu" if many else "chữ"

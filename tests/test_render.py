@@ -66,3 +66,15 @@ def test_markdown_fields_lose_html_and_script_links(text):
 def test_markdown_fields_keep_formatting_and_safe_links():
     html = to_html(markdown("**Chi bộ** bốn tốt, xem [bài](https://example.org/a) và > trích dẫn"))
     assert "<strong>Chi bộ</strong>" in html and 'href="https://example.org/a"' in html
+
+
+def test_field_reference_lists_every_field_of_every_kind(tmp_path):
+    from generator.problems import CODES
+    from generator.schema import KINDS
+    pages = run(scratch_project(tmp_path) / "data").pages
+    reference = pages["bien-tap/truong-du-lieu.md"]
+    for kind in KINDS.values():
+        section = reference.split(f"(`data/{kind.folder}/`)")[1].split("\n## ")[0]
+        for name in kind.model.model_fields:
+            assert f"| `{name}` |" in section, (kind.name, name)
+    assert all(f"`{code}`" in pages["bien-tap/ma-loi.md"] for code in CODES)
