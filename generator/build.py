@@ -31,10 +31,11 @@ def reproducible_epoch(root: Path) -> str:
 
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
     """Build the handbook into `site_dir`; on any failure leave it as it was."""
-    os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(config_file.parent))
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or reproducible_epoch(config_file.parent)
     try:
         config = load_config(str(config_file), site_dir=str(staging), strict=strict)
         if result is not None:
@@ -43,6 +44,9 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, resul
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
     old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
     if site_dir.exists():
         site_dir.rename(old)

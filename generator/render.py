@@ -28,9 +28,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]|{}])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=\.))")
-_MD_LINK = re.compile(r"(!?\[[^\]]*\])\(\s*([^)\s]*)([^)]*)\)")
-_MD_REFERENCE = re.compile(r"^(\s*\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
-_SAFE_URL = re.compile(r"^(https?://|mailto:|#|[^:]*$)", re.IGNORECASE)
+# The only link form that survives in Markdown fields: plain text in brackets and a web,
+# mail or relative address. Every other bracket is escaped, so no other link can form.
+_SAFE_LINK = re.compile(r"(!?)\[([^\[\]`\\]*)\]\(((?:https?://|mailto:)[^\s()<>\"'`\\]+|[^\s()<>\"'`\\:]+)\)",
+                        re.IGNORECASE)
 
 
 # Outgoing links listed under "Liên kết"; single references show in the facts table,
@@ -48,16 +49,24 @@ def plain(value: object) -> str:
 
 
 def markdown(value: object) -> str:
-    """Keep an editor's Markdown but make raw HTML and script links inert."""
+    """Keep an editor's Markdown but make raw HTML and unsafe links inert.
+
+    HTML is escaped; links are whitelisted rather than unsafe ones searched
+    for, since Markdown offers too many ways to hide a `javascript:` link.
+    """
     text = html.escape(str(value).strip(), quote=False).replace("&gt;", ">")   # ">" is a Markdown quote
+    parts, last = [], 0
+    for match in _SAFE_LINK.finditer(text):
+        parts.append(_escape_brackets(text[last:match.start()]))
+        bang, label, url = match.groups()
+        parts.append(f"{bang}[{label}]({url})")
+        last = match.end()
+    parts.append(_escape_brackets(text[last:]))
+    return "".join(parts)
 
-    def safe_link(match: re.Match) -> str:
-        label, url, rest = match.groups()
-        return match.group(0) if _SAFE_URL.match(html.unescape(url)) else label.lstrip("!")[1:-1]
 
-    text = _MD_LINK.sub(safe_link, text)
-    return _MD_REFERENCE.sub(lambda m: m.group(0) if _SAFE_URL.match(html.unescape(m.group(2)))
-                             else m.group(1) + "#", text)
+def _escape_brackets(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def page_path(entry: Entry) -> str:

@@ -1,0 +1,238 @@
+"""A real browser (Debian's chromium through Playwright) on the built site.
+
+The real data is built once per module into a temporary copy of the project
+and served over HTTP on 127.0.0.1. Never run `playwright install`: the tests
+use /usr/bin/chromium. Without it they are skipped, unless
+HANDBOOK_REQUIRE_BROWSER=1 (set in CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from generator.cli import main
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 10_000
+
+DIRECTIVE = "huong-dan-38-hd-btctw-2010"
+DIRECTIVE_URL = f"/van-ban/{DIRECTIVE}/"
+DIRECTIVE_TITLE = "Hướng dẫn số 38-HD/BTCTW"
+
+# Material's default theme font comes from Google Fonts; see test_requests_stay_local.
+
+
+def unavailable(reason: str) -> None:
+    if os.environ.get("HANDBOOK_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"HANDBOOK_REQUIRE_BROWSER=1 but {reason}; install Debian's chromium package "
+                    "(apt-get install chromium) and the test extra (pip install -e '.[test]')", pytrace=False)
+    pytest.skip(reason)
+
+
+def applying_practice() -> dict:
+    """The Đồng Tháp practice whose `directives:` include the 38-HD/BTCTW directive."""
+    for path in sorted((PROJECT / "data" / "practices").glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if DIRECTIVE in record.get("directives", []) and record.get("province") == "dong-thap":
+            return record
+    raise AssertionError(f"no Đồng Tháp practice in data/practices/ applies {DIRECTIVE}")
+
+
+# --- Fixtures -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The real data built with --strict, in a copy of the project."""
+    root = tmp_path_factory.mktemp("browser-site")
+    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("content", "data"):
+        shutil.copytree(PROJECT / folder, root / folder)
+    assert main(["-C", str(root), "build", "--strict"]) == 0
+    return root / "site"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):   # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site) -> str:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Tab:
+    page: object
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def go(self, path: str) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+
+    def h1(self) -> str:
+        """The page heading's text, without Material's ¶ permalink."""
+        return self.page.locator("article h1").evaluate(
+            "h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
+            " return c.textContent.replace(/\\s+/g, ' ').trim(); }")
+
+    def external(self) -> list[str]:
+        return [url for url in self.requests
+                if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).hostname != "127.0.0.1"]
+
+
+def open_tab(browser, base_url: str, **context_options) -> Tab:
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    tab = Tab(page, base_url)
+    page.on("request", lambda request: tab.requests.append(request.url))
+    page.on("pageerror", lambda error: tab.errors.append(str(error)))
+
+    # Recorded above; never let a test reach the network (CI may have it, this must not).
+    def local_only(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+    context.route("**/*", local_only)
+    return tab
+
+
+@pytest.fixture
+def tab(browser, base_url):
+    tab = open_tab(browser, base_url)
+    yield tab
+    tab.page.context.close()
+
+
+# --- Tests ------------------------------------------------------------------------------
+
+def test_home_page(tab):
+    from playwright.sync_api import expect
+
+    tab.go("/")
+    assert "Sổ tay" in tab.page.title()
+    assert "Sổ tay" in tab.h1()
+    expect(tab.page.locator(".md-tabs__link", has_text="Văn bản")).to_be_visible()
+    assert tab.errors == []
+
+
+def test_directive_to_practice_and_back(tab):
+    from playwright.sync_api import expect
+
+    practice = applying_practice()
+    directive_link = f'article a[href$="van-ban/{DIRECTIVE}/"]'
+
+    tab.go("/van-ban/")
+    tab.page.locator("article a", has_text="38-HD/BTCTW").first.click()
+    expect(tab.page).to_have_url(tab.base_url + DIRECTIVE_URL)
+    assert DIRECTIVE_TITLE in tab.h1()
+
+    # The backlink is computed from the practice's `directives:`; it is never typed.
+    tab.page.locator("article a", has_text=practice["title"]).click()
+    expect(tab.page).to_have_url(f"{tab.base_url}/cach-lam/{practice['id']}/")
+    assert tab.h1() == practice["title"]
+
+    tab.page.locator(directive_link).first.click()
+    expect(tab.page).to_have_url(tab.base_url + DIRECTIVE_URL)
+    assert DIRECTIVE_TITLE in tab.h1()
+    assert tab.errors == []
+
+
+def test_search_finds_directive_by_number(tab):
+    from playwright.sync_api import expect
+
+    tab.go("/")
+    box = tab.page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("38-HD/BTCTW")
+    box.press("End")     # Material reads the query on keyup
+    first = tab.page.locator(".md-search-result__item").first
+    expect(first).to_be_visible()
+    href = first.locator("a").first.get_attribute("href")
+    assert urlsplit(href).path.endswith(DIRECTIVE_URL), href
+    assert tab.errors == []
+
+
+def test_abbreviation_has_tooltip(tab):
+    from playwright.sync_api import expect
+
+    tab.go(DIRECTIVE_URL)
+    abbr = tab.page.locator('article abbr[title="Ban Tổ chức Trung ương"]', has_text="BTCTW").first
+    expect(abbr).to_have_text("BTCTW")
+    abbr.hover()     # Material's content.tooltips shows its own tooltip
+    expect(tab.page.locator(".md-tooltip2--active")).to_contain_text("Ban Tổ chức Trung ương")
+
+
+def test_record_page_fits_a_phone(browser, base_url, tmp_path):
+    """No sideways scrolling on a 390×844 phone; the screenshot is kept for a human to look at."""
+    tab = open_tab(browser, base_url, viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                   is_mobile=True, has_touch=True)
+    try:
+        for path in (DIRECTIVE_URL, f"/cach-lam/{applying_practice()['id']}/"):
+            tab.go(path)
+            width = tab.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width}px wide on a 390px phone"
+            tab.page.screenshot(path=str(tmp_path / (path.strip("/").replace("/", "_") + ".png")), full_page=True)
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
+
+
+def test_requests_stay_local(tab):
+    """Every request the pages make goes to the local server."""
+    practice = applying_practice()
+    for path in ("/", "/van-ban/", DIRECTIVE_URL, f"/cach-lam/{practice['id']}/"):
+        tab.go(path)
+        tab.page.wait_for_load_state("load")
+    box = tab.page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("sinh hoạt chi bộ")
+    box.press("End")
+    tab.page.locator(".md-search-result__item").first.wait_for()
+
+    assert any(url.endswith("/search/search_index.json") for url in tab.requests)
+    assert tab.external() == []
