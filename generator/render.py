@@ -88,7 +88,8 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              autoescape=False)
-    env.filters.update(text=plain, md=markdown, title=front_matter_title)
+    env.filters.update(text=plain, md=markdown, title=front_matter_title,
+                       practice_count=lambda entry_id: len(handbook.citing(entry_id, "practice")))
 
     def link(target: Entry | str | None) -> str:
         if target is None:

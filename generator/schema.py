@@ -191,6 +191,9 @@ class Practice(Cited):
                         description="Mã tỉnh, thành nơi thực hiện (tên tại thời điểm thực hiện).")
     places: list[str] = Field([], description='Địa bàn trong tỉnh, ghi như nguồn tại thời điểm đó, '
                                               'ví dụ "huyện Thanh Bình".')
+    other_provinces: list[str] = ref("province", "Các tỉnh, thành khác", "Cách làm chung với địa phương khác",
+                                     many=True, description="Mã các tỉnh, thành khác mà nguồn nêu cùng thực hiện "
+                                                            "cách làm này.")
     actor: str | None = ref("organ", "Chủ thể thực hiện", "Cách làm do cơ quan thực hiện",
                             description="Mã cơ quan chủ trì thực hiện, nếu có bản ghi.")
     actor_text: str | None = Field(None, description="Chủ thể thực hiện ghi bằng lời, khi không có mã cơ quan.")
@@ -205,6 +208,8 @@ class Practice(Cited):
                                 description="Mã các văn bản mà cách làm thực hiện.")
     results: list[str] = Field([], description="Kết quả mà nguồn nêu.")
     limitations: list[str] = Field([], description="Hạn chế mà nguồn nêu.")
+    causes: list[str] = Field([], description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
+    solutions: list[str] = Field([], description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
 
     def display_name(self) -> str:
         return self.title
@@ -217,9 +222,10 @@ class Province(Record):
 
     name: str = Field(description='Tên, ví dụ "Đồng Tháp", "Thừa Thiên Huế".')
     kind: Literal["tỉnh", "thành phố"] = Field("tỉnh", description="tỉnh hoặc thành phố trực thuộc trung ương.")
-    merged_into: str | None = ref("province", "Sáp nhập vào", "Hợp nhất từ",
-                                  description="Mã tỉnh, thành mới nếu tỉnh này đã được sáp nhập.")
-    merged_on: PartialDate | None = Field(None, description="Ngày sáp nhập có hiệu lực.")
+    merged_into: str | None = ref("province", "Nay thuộc", "Gồm các tỉnh cũ",
+                                  description="Mã tỉnh, thành hiện nay mà tỉnh cũ này đã được sáp nhập vào "
+                                              "(hoặc đổi tên thành). Để trống nếu tỉnh, thành vẫn còn.")
+    merged_on: PartialDate | None = Field(None, description="Ngày sáp nhập, đổi tên có hiệu lực.")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
                              description="Mã nguồn cho thông tin về tỉnh (nếu có).")
 
@@ -237,6 +243,8 @@ class Organ(Record):
                                description="Mã tỉnh, thành của cơ quan địa phương.")
     parent: str | None = ref("organ", "Trực thuộc", "Cơ quan trực thuộc",
                              description="Mã cơ quan cấp trên trực tiếp, nếu có.")
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
+                             description="Mã nguồn nêu tên, chữ viết tắt của cơ quan (nếu có).")
 
     def display_name(self) -> str:
         return self.name

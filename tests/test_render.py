@@ -80,3 +80,18 @@ def test_field_reference_lists_every_field_of_every_kind(tmp_path):
         for name in kind.model.model_fields:
             assert f"| `{name}` |" in section, (kind.name, name)
     assert all(f"`{code}`" in pages["bien-tap/ma-loi.md"] for code in CODES)
+
+
+def test_current_province_lists_practices_of_its_former_provinces(tmp_path):
+    root = scratch_project(tmp_path, {
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-07-01\"\n",
+        "data/practices/tinh-c-giao-ban.yaml": "id: tinh-c-giao-ban\ntitle: Giao ban hằng tháng\n"
+                                               "province: tinh-c\nsources: [bai-mau]\n",
+    })
+    pages = run(root / "data").pages
+    current = pages["tinh-thanh/tinh-a.md"]
+    assert "### Tỉnh C (tỉnh cũ, sáp nhập 1/7/2025)" in current
+    assert "[Giao ban hằng tháng](../cach-lam/tinh-c-giao-ban.md)" in current
+    assert "nay thuộc [Tỉnh A](../tinh-thanh/tinh-a.md)" in pages["tinh-thanh/tinh-c.md"]
+    index = pages["tinh-thanh/index.md"]
+    assert "gồm cả Tỉnh C — 2 cách làm" in index
