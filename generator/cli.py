@@ -7,6 +7,7 @@ Messages for editors are in Vietnamese; --help texts too, since editors run
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -15,10 +16,16 @@ from pathlib import Path
 
 from .pipeline import Result, run
 from .problems import Problem
+from .schema import KINDS
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")   # Material's banner would hide real warnings
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="handbook", description="Sổ tay công tác xây dựng Đảng: kiểm tra dữ liệu, "
                                      "dựng trang web.")
     parser.add_argument("-C", "--root", type=Path, default=Path("."),
@@ -28,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("validate", help="kiểm tra toàn bộ dữ liệu trong data/",
                                 description="Kiểm tra mọi bản ghi trong data/, in mọi lỗi kèm vị trí và cách sửa.")
     check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    check.add_argument("--format", choices=("human", "github", "json"), default="human",
+                       help="human: để đọc (mặc định); github: chú thích trên từng dòng của pull request; "
+                            "json: cho công cụ khác")
     check.set_defaults(handler=_validate)
 
     build = commands.add_parser("build", help="kiểm tra dữ liệu rồi dựng trang web vào site/",
@@ -49,16 +59,38 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("-o", "--out", type=Path, required=True, help="thư mục đích")
     render.set_defaults(handler=_render)
 
-    args = parser.parse_args(argv)
-    return args.handler(args)
+    links = commands.add_parser("check-links", help="kiểm tra mọi liên kết nội bộ trong trang đã dựng",
+                                description="Kiểm tra mọi liên kết và tệp mà các trang HTML đã dựng trỏ tới.")
+    links.add_argument("site_dir", nargs="?", type=Path, default=None, help="thư mục trang đã dựng; mặc định: site/")
+    links.set_defaults(handler=_check_links)
+
+    new = commands.add_parser("new", help="tạo tệp bản ghi mới theo mẫu, có chú thích từng trường",
+                              description="Tạo tệp data/<loại>/<mã>.yaml với mã hợp lệ và chú thích cho mọi trường.")
+    new.add_argument("kind", choices=list(KINDS), help="loại bản ghi")
+    new.add_argument("name", help='tên, tiêu đề hoặc chữ viết tắt, ví dụ "Chi bộ bốn tốt"')
+    new.add_argument("--id", dest="record_id", help="mã định danh; mặc định: tên viết không dấu, nối bằng gạch ngang")
+    new.set_defaults(handler=_new)
+
+    schemas = commands.add_parser("schemas", help="sinh lại JSON Schema cho trình soạn thảo (VS Code)",
+                                  description="Ghi generator/schemas/*.schema.json và .vscode/settings.json "
+                                              "từ lược đồ dữ liệu. Dành cho người phát triển.")
+    schemas.set_defaults(handler=_schemas)
+
+    return parser
 
 
-def _check(root: Path, strict: bool) -> Result | None:
+def _check(root: Path, strict: bool, style: str = "human") -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
     result = run(root / "data")
+    if style == "json":
+        json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
+        print()
     for problem in result.problems:
-        print(_format(problem, root), file=sys.stderr)
+        if style == "github":
+            print(problem.github())
+        if style != "json":
+            print(_format(problem, root), file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
     records = len(result.handbook.entries) if result.handbook else 0
@@ -86,7 +118,7 @@ def _format(problem: Problem, root: Path) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    return 0 if _check(args.root, args.strict) else 1
+    return 0 if _check(args.root, args.strict, args.format) else 1
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -145,6 +177,46 @@ class _StderrHandler(logging.StreamHandler):
     @stream.setter
     def stream(self, value) -> None:
         pass
+
+
+def _check_links(args: argparse.Namespace) -> int:
+    from .linkcheck import broken_links
+
+    site = args.site_dir or args.root / "site"
+    if not (site / "index.html").is_file():
+        print(f"Chưa có trang đã dựng trong {site}/; chạy `handbook build` trước.", file=sys.stderr)
+        return 1
+    broken = broken_links(site)
+    for page, url in broken:
+        print(f"{site}/{page}: liên kết hỏng: {url}", file=sys.stderr)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"{len(broken)} liên kết hỏng trong {pages} trang." if broken else
+          f"Mọi liên kết nội bộ trong {pages} trang đều dẫn tới đúng chỗ.", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import write_new_record
+
+    try:
+        path = write_new_record(args.root / "data", args.kind, args.name, args.record_id)
+    except FileExistsError as error:
+        print(f"Đã có tệp {error}; mở tệp đó để sửa, hoặc chọn mã khác bằng --id.", file=sys.stderr)
+        return 1
+    print(f"Đã tạo {path}. Điền các trường bắt buộc rồi chạy `handbook validate`.", file=sys.stderr)
+    return 0
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from .editor_schema import vscode_settings, write_json_schemas
+
+    for path in write_json_schemas():
+        print(f"Đã ghi {path}", file=sys.stderr)
+    settings = args.root / ".vscode" / "settings.json"
+    settings.parent.mkdir(exist_ok=True)
+    settings.write_text(json.dumps(vscode_settings(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"Đã ghi {settings}", file=sys.stderr)
+    return 0
 
 
 def _mkdocs_logging(level: int = logging.WARNING) -> None:

@@ -62,6 +62,17 @@ class Problem:
         text = f"{self.path}:{self.line}:{self.col}: {self.severity} [{self.code}] {self.message}"
         return f"{text} — {self.hint}" if self.hint else text
 
+    def github(self) -> str:
+        """A GitHub Actions annotation, shown on the line in a pull request's diff."""
+        level = "error" if self.is_error else "warning"
+        text = f"{self.message} — {self.hint}" if self.hint else self.message
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} file={self.path},line={self.line},col={self.col},title=[{self.code}]::{text}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
+                "severity": "error" if self.is_error else "warning", "message": self.message, "hint": self.hint}
+
 
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.is_error for p in problems)

@@ -344,8 +344,10 @@ class FieldDoc:
 
 def describe_fields(model: type[BaseModel]) -> list[FieldDoc]:
     """The editors' reference for a record kind, read off the declaration."""
-    return [FieldDoc(name, info.is_required(), _describe_type(info), info.description or "")
-            for name, info in model.model_fields.items()]
+    last = ("sources", "topics")      # shared bookkeeping after the record's own fields
+    names = [n for n in model.model_fields if n not in last] + [n for n in last if n in model.model_fields]
+    return [FieldDoc(name, model.model_fields[name].is_required(), _describe_type(model.model_fields[name]),
+                     model.model_fields[name].description or "") for name in names]
 
 
 def _describe_type(info) -> str:

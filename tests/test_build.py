@@ -251,3 +251,8 @@ def test_markdown_link_bypasses(tmp_path, description):
     page = add_practice(root, "dong-thap-thu-lien-ket", "Thử liên kết", description)
     assert build(root, strict=False) == 0
     assert unsafe_markup((root / "site" / page).read_text(encoding="utf-8")) == []
+
+
+def test_every_internal_link_of_the_built_site_resolves(built):
+    from generator.linkcheck import broken_links
+    assert broken_links(built / "site") == []

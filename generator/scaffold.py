@@ -1,0 +1,55 @@
+"""`handbook new`: a new record file with a valid id and every field explained.
+
+Editors start from this rather than from a blank file: required fields are
+present (empty, so that `handbook validate` asks for them), optional ones are
+commented out with their description.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from slugify import slugify
+
+from .schema import KINDS, Kind, describe_fields
+
+# The field that holds a record's name, filled from the command line.
+NAME_FIELDS = ("name", "title", "abbr")
+
+
+def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str, str]:
+    """The id and YAML text of a new record called `name`."""
+    record_id = record_id or slugify(name)
+    lines = [f"# {kind.label[0].upper() + kind.label[1:]} — {name}",
+             f"# yaml-language-server: $schema=../../generator/schemas/{kind.name}.schema.json",
+             f"# Các trường bắt đầu bằng # là tùy chọn: bỏ dấu # để dùng. Xem trang \"Các trường dữ liệu\".",
+             f"id: {record_id}"]
+    name_field = next((f for f in NAME_FIELDS if f in kind.model.model_fields), None)
+    for field in describe_fields(kind.model):
+        if field.name == "id":
+            continue
+        if field.name == name_field:
+            lines.append(f"{field.name}: {_quote(name)}")
+            continue
+        example = "[]" if field.type.startswith("danh sách") else ""
+        comment = f"  # {field.type}: {field.description}"
+        if field.required:
+            lines.append(f"{field.name}: {example}{comment} (bắt buộc)".replace(":   #", ":  #"))
+        else:
+            lines.append(f"# {field.name}: {example}{comment}".replace(":   #", ":  #"))
+    return record_id, "\n".join(lines) + "\n"
+
+
+def write_new_record(data_dir: Path, kind_name: str, name: str, record_id: str | None = None) -> Path:
+    kind = KINDS[kind_name]
+    record_id, text = new_record(kind, name, record_id)
+    path = data_dir / kind.folder / f"{record_id}.yaml"
+    if path.exists():
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,91 @@
+"""Editors' tools: output formats, generated JSON Schemas, `handbook new`, link check."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.editor_schema import SCHEMA_DIR, json_schema_files, vscode_settings
+from generator.linkcheck import broken_links
+from generator.pipeline import run
+from generator.schema import KINDS
+from scratch import scratch_project
+
+ROOT = Path(__file__).parent.parent
+TYPO = {"data/models/chi-bo-bon-tot.yaml": "id: chi-bo-bon-tot\nname: Chi bộ bốn tốt\nlegal_basis: [huong-dan-38]\n"
+                                          "sources: [bai-mau]\n"}
+
+
+def test_committed_json_schemas_match_the_schema():
+    committed = {p.name: p.read_text(encoding="utf-8") for p in SCHEMA_DIR.glob("*.schema.json")}
+    assert committed == json_schema_files(), "run `handbook schemas` and commit the result"
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings == vscode_settings(), "run `handbook schemas` and commit the result"
+
+
+def test_json_schema_offers_the_allowed_values():
+    directive = json.loads(json_schema_files()["directive.schema.json"])
+    assert "hướng dẫn" in json.dumps(directive["properties"]["doc_type"], ensure_ascii=False)
+    assert directive["additionalProperties"] is False
+    assert "doc_type" in directive["required"]
+
+
+def test_github_format_annotates_the_line(tmp_path, capsys):
+    root = scratch_project(tmp_path, TYPO)
+    assert main(["-C", str(root), "validate", "--format", "github"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == ["::error file=data/models/chi-bo-bon-tot.yaml,line=3,col=15,title=[ref.unknown]::"
+                   "không có văn bản nào mang mã `huong-dan-38` — có phải ý bạn là `huong-dan-38-hd-btctw-2010`?"]
+
+
+def test_json_format_is_machine_readable(tmp_path, capsys):
+    root = scratch_project(tmp_path, TYPO)
+    assert main(["-C", str(root), "validate", "--format", "json"]) == 1
+    [problem] = json.loads(capsys.readouterr().out)
+    assert problem["code"] == "ref.unknown" and problem["line"] == 3 and problem["severity"] == "error"
+
+
+def test_human_format_quotes_the_line_with_a_caret(tmp_path, capsys):
+    root = scratch_project(tmp_path, TYPO)
+    assert main(["-C", str(root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "    3 | legal_basis: [huong-dan-38]\n      |               ^" in err
+
+
+def test_strict_makes_warnings_fatal(tmp_path):
+    root = scratch_project(tmp_path, {"data/topics/sinh-hoat-chi-bo.yaml":
+                                      "id: sinh-hoat-chi-bo\nname: Sinh hoạt <b>chi bộ</b>\n"})
+    assert main(["-C", str(root), "validate"]) == 0
+    assert main(["-C", str(root), "validate", "--strict"]) == 1
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_new_record_is_valid_once_required_fields_are_filled(kind, tmp_path):
+    root = scratch_project(tmp_path)
+    assert main(["-C", str(root), "new", kind, "Đảng bộ cơ sở bốn tốt"]) == 0
+    path = root / "data" / KINDS[kind].folder / "dang-bo-co-so-bon-tot.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "id: dang-bo-co-so-bon-tot" in text
+    problems = run(root / "data").problems
+    assert all(p.path.endswith("dang-bo-co-so-bon-tot.yaml") for p in problems)
+    fills = {"sources: []": "sources: [bai-mau]", "province:": "province: tinh-a", "doc_type:": "doc_type: đề án",
+             "expansion:": "expansion: x", "abbr:": "abbr: x"}
+    lines = [next((new for old, new in fills.items() if line.startswith(old)), line) for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(root / "data").problems == []
+    assert main(["-C", str(root), "new", kind, "Đảng bộ cơ sở bốn tốt"]) == 1     # never overwrites
+
+
+def test_every_optional_field_is_explained_in_the_new_file():
+    from generator.scaffold import new_record
+    _, text = new_record(KINDS["practice"], "Cơ sở hỏi, cán bộ tổ chức trả lời")
+    for name in KINDS["practice"].model.model_fields:
+        assert f"\n{name}:" in text or f"\n# {name}:" in text, name
+
+
+def test_link_checker_finds_a_broken_link(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">ok</a><a href="b/">hỏng</a><img src="x.png">')
+    (tmp_path / "a" / "index.html").write_text('<a href="../">lên</a><a href="https://example.org/">ngoài</a>')
+    assert broken_links(tmp_path) == [("index.html", "b/"), ("index.html", "x.png")]
