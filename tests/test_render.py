@@ -95,3 +95,11 @@ def test_current_province_lists_practices_of_its_former_provinces(tmp_path):
     assert "nay thuộc [Tỉnh A](../tinh-thanh/tinh-a.md)" in pages["tinh-thanh/tinh-c.md"]
     index = pages["tinh-thanh/index.md"]
     assert "gồm cả Tỉnh C — 2 cách làm" in index
+
+
+def test_glossary_tooltips_cannot_carry_markup(tmp_path):
+    root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
+                                      'id: btctw\nabbr: BTCTW\nexpansion: \'Ban "Tổ chức"><script>x()</script>\'\n'})
+    page = run(root / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    html = to_html(page)
+    assert "<script" not in html and 'title="Ban &quot;Tổ chức&quot;&gt;&lt;script&gt;' in html
