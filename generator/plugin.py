@@ -7,6 +7,7 @@ rendered pages as virtual files, so generated pages never land in content/.
 
 from __future__ import annotations
 
+import json
 import logging
 import posixpath
 from pathlib import Path
@@ -14,9 +15,10 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import search
 from .pipeline import Result, run
 from .render import abbreviation_definitions
 
@@ -57,12 +59,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if path in edit_paths:     # the edit button opens the YAML record
                 file.edit_uri = posixpath.relpath(edit_paths[path], self.docs_from_root)
             files.append(file)
+        self.locations = {path: files.get_file_from_path(path).url for path in self.result.pages}
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:     # rendered pages carry their abbreviations already
             return markdown
         return markdown + abbreviation_definitions(markdown, self.glossary)
+
+    @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
+    def on_post_build(self, config) -> None:
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return
+        index = json.loads(path.read_text(encoding="utf-8"))
+        search.enrich(index, search.keywords(self.result.handbook, self.locations), self.glossary)
+        # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))

@@ -1,0 +1,106 @@
+"""Vietnamese search: find what cadres type, with or without diacritics.
+
+Material's search (lunr) matches words exactly as written, so "sap nhap"
+never finds "sáp nhập". Rather than replace the engine, we add fields to the
+search index it already builds: the same title and text folded to plain
+ASCII (ftitle, ftext), and a few keywords per page (keys) that readers type
+but the page may not say: document numbers in their spoken forms, the other
+side of an abbreviation, and the current name of a former province. A query
+is matched against every field, so exact matches with diacritics still score
+on the original fields while accent-free ones score on the folded ones.
+
+The fields are declared in mkdocs.yml (search plugin, `fields`); this module
+fills them in after the search plugin wrote search/search_index.json and
+before the offline plugin turns it into search_index.js.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from .link import Handbook
+from .text import fold
+
+FIELDS = ("ftitle", "ftext", "keys")
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
+def keywords(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, list[str]]:
+    """Extra words for each record page, by search location ("van-ban/x/")."""
+    from .render import page_path
+
+    found: dict[str, list[str]] = {}
+    for entry in handbook.entries.values():
+        location = page_locations.get(page_path(entry))
+        if location is None:
+            continue
+        record, words = entry.record, []
+        number = getattr(record, "number", None)
+        if number:
+            words += number_forms(number)
+        words += _place_names(handbook, record)
+        if entry.kind.name == "province":
+            words += [old.record.name for old in handbook.citing(entry.id, "province")]
+        if words:
+            found[location] = words
+    return found
+
+
+def number_forms(number: str) -> list[str]:
+    """How people type a document number: "38-HD/BTCTW" → 38hd, hd38, 38hdbtctw…"""
+    parts = [p for p in re.split(r"[\s\-/.]+", fold(number)) if p]
+    forms = ["".join(parts)]
+    if len(parts) >= 2 and parts[0].isdigit():
+        forms += [parts[0] + parts[1], parts[1] + parts[0]]
+    return forms
+
+
+def _place_names(handbook: Handbook, record) -> list[str]:
+    """A former province's record also answers to the province it now belongs to."""
+    names = []
+    for field in ("province", *(("other_provinces",) if hasattr(record, "other_provinces") else ())):
+        value = getattr(record, field, None)
+        for province_id in ([value] if isinstance(value, str) else value or []):
+            province = handbook.entries[province_id].record
+            if province.merged_into:
+                names.append(handbook.entries[province.merged_into].record.name)
+    return names
+
+
+def enrich(index: dict, extra: dict[str, list[str]], glossary: dict[str, str]) -> dict:
+    """Add folded fields and keywords to Material's search index, in place."""
+    pairs = [(abbr, expansion, fold(expansion)) for abbr, expansion in glossary.items()]
+    for doc in index["docs"]:
+        title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
+        for field, value in (("ftitle", title), ("ftext", text)):
+            folded = fold(value)
+            if folded != value.lower():       # nothing to add for text without diacritics
+                doc[field] = folded
+        words = list(extra.get(doc["location"], []))
+        if "#" not in doc["location"]:         # abbreviations: the page-level entry answers to both forms
+            words += _abbreviation_words(f"{title} {text}", pairs)
+        if words:
+            doc["keys"] = " ".join(_unique([w.lower() for w in words] + [fold(w) for w in words]))
+    return index
+
+
+def _abbreviation_words(text: str, pairs: list[tuple[str, str, str]]) -> list[str]:
+    folded = fold(text)
+    words = []
+    for abbr, expansion, folded_expansion in pairs:
+        if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text):
+            words.append(expansion)
+        if folded_expansion in folded:
+            words.append(abbr)
+    return words
+
+
+def _plain(markup: str) -> str:
+    return _SPACES.sub(" ", html.unescape(_TAG.sub(" ", markup))).strip()
+
+
+def _unique(words: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(w for w in words if w))
