@@ -47,6 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-d", "--site-dir", type=Path, default=None, help="thư mục kết quả; mặc định: site/")
     build.set_defaults(handler=_build)
 
+    bundle = commands.add_parser("bundle", help="đóng gói bản ngoại tuyến (.zip) của cả sổ tay hoặc một khóa học",
+                                 description="Dựng bản sao ngoại tuyến của cả sổ tay, hoặc của một khóa học trong "
+                                             "data/courses/, rồi nén thành một tệp .zip. Học viên giải nén và mở "
+                                             "index.html bằng trình duyệt, không cần mạng.")
+    bundle.add_argument("--course", metavar="data/courses/<mã>.yaml",
+                        help="chỉ đóng gói khóa học này (đường dẫn tệp hoặc mã khóa học)")
+    bundle.add_argument("-o", "--out", type=Path, default=None,
+                        help="tệp .zip kết quả; mặc định: so-tay-offline.zip hoặc khoa-hoc-<mã>.zip")
+    bundle.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
+    bundle.set_defaults(handler=_bundle)
+
     serve = commands.add_parser("serve", help="xem trước trang web, tự cập nhật khi sửa data/ hoặc content/",
                                 description="Chạy máy chủ xem trước; sửa tệp trong data/ hoặc content/ là "
                                             "trang tự dựng lại.")
@@ -140,6 +151,30 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(f"Xong sau {time.perf_counter() - started:.1f} giây: {site_dir}/. Xem thử bằng `handbook serve`.",
           file=sys.stderr)
+    return 0
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from .bundle import BundleError, bundle, describe_size
+
+    result = _check(args.root, args.strict)
+    if result is None:
+        return 1
+    _mkdocs_logging()
+    started = time.perf_counter()
+    try:
+        summary = bundle(args.root, result, args.out, course=args.course, strict=args.strict,
+                         progress=lambda message: print(message, file=sys.stderr))
+    except BundleError as error:
+        print(f"Không đóng gói được: {error}", file=sys.stderr)
+        return 1
+    except MkDocsException as error:
+        print(f"Dựng bản ngoại tuyến thất bại, chưa ghi tệp nào: {error}", file=sys.stderr)
+        return 1
+    print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
+          f"{summary.pages} trang. Giải nén rồi mở index.html bằng trình duyệt, không cần mạng.", file=sys.stderr)
     return 0
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .schema import KINDS, RELATION_TYPES, ref_fields
+from .load import paused_gc
 from .text import sort_key
 from .validate import Entry
 
@@ -58,31 +60,40 @@ class Handbook:
 
 
 def entry_order(entry: Entry) -> tuple:
-    return KIND_ORDER[entry.kind.name], sort_key(entry.record.display_name()), entry.id
+    return KIND_ORDER[entry.kind.name], _sort_key(entry.record.display_name()), entry.id
 
 
+# Every sort of every group and index asks again for the same names: fold each once.
+_sort_key = lru_cache(maxsize=1 << 16)(sort_key)
+
+
+@paused_gc()
 def link(entries: dict[str, Entry]) -> Handbook:
     outgoing: dict[str, dict[tuple, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     incoming: dict[str, dict[tuple, list[Entry]]] = defaultdict(lambda: defaultdict(list))
 
+    refs = {kind.model: ref_fields(kind.model) for kind in KINDS.values()}     # not once per record
     for entry in entries.values():
         record = entry.record
-        for relation in getattr(record, "relations", []):
+        # Not getattr(record, "relations", []): on a pydantic model a missing attribute is slow.
+        for relation in record.relations if "relations" in type(record).model_fields else ():
             kind, target = RELATION_TYPES[relation.type], entries[relation.target]
             outgoing[entry.id][(kind.label, "relations")].append(target)
             if kind.symmetric:      # the same label on both pages
                 outgoing[target.id][(kind.label, "relations")].append(entry)
             else:
                 incoming[target.id][(kind.backlabel, "relations")].append(entry)
-        for ref in ref_fields(type(record)):
+        for ref in refs[type(record)]:
             value = getattr(record, ref.name)
             for target_id in (value if ref.many else [value] if value else []):
                 outgoing[entry.id][(ref.label, ref.name)].append(entries[target_id])
                 incoming[target_id][(ref.backlabel, ref.name)].append(entry)
 
+    order = {i: entry_order(e) for i, e in entries.items()}     # once per record, not once per mention
+
     def groups(table: dict[tuple, list[Entry]]) -> list[Group]:
         ordered = sorted(table.items(), key=lambda item: (LABEL_ORDER[item[0][0]], item[0][1]))
-        return [Group(label, name, tuple(sorted({e.id: e for e in members}.values(), key=entry_order)))
+        return [Group(label, name, tuple(sorted({e.id: e for e in members}.values(), key=lambda e: order[e.id])))
                 for (label, name), members in ordered]
 
     return Handbook(entries=entries,

@@ -124,3 +124,11 @@ def render(handbook: Handbook) -> dict[str, str]:
         kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()])
     pages["bien-tap/ma-loi.md"] = env.get_template("editors/problems.md.j2").render(codes=CODES)
     return {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}
+
+
+def render_index(handbook: Handbook, kind_name: str, entries: list[Entry]) -> str:
+    """One kind's index page listing only `entries` (a course bundle's trimmed index)."""
+    kind = KINDS[kind_name]
+    glossary = {e.record.abbr: e.record.expansion for e in handbook.of_kind("glossary")}
+    text = _environment(handbook).get_template(f"index/{kind.name}.md.j2").render(kind=kind, entries=entries)
+    return text + abbreviation_definitions(text, glossary)

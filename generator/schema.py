@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
@@ -284,6 +284,65 @@ class Glossary(Record):
         return self.abbr
 
 
+# --- Courses --------------------------------------------------------------------
+
+# The kinds a course item may name, each under its own key, so that a typo is
+# checked against records of that kind (and a record of another kind is caught).
+COURSE_ITEM_KINDS = ("directive", "model", "practice", "province", "organ", "source", "topic")
+
+
+class CourseItem(BaseModel):
+    """Một mục trong danh sách đọc: một bản ghi, hoặc một trang viết tay trong content/."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    directive: str | None = ref("directive", "", "", description="Mã văn bản cần đọc.")
+    model: str | None = ref("model", "", "", description="Mã mô hình cần đọc.")
+    practice: str | None = ref("practice", "", "", description="Mã cách làm cần đọc.")
+    province: str | None = ref("province", "", "", description="Mã tỉnh, thành cần đọc.")
+    organ: str | None = ref("organ", "", "", description="Mã cơ quan cần đọc.")
+    source: str | None = ref("source", "", "", description="Mã nguồn cần đọc.")
+    topic: str | None = ref("topic", "", "", description="Mã chủ đề cần đọc.")
+    page: str | None = Field(None, pattern=r"^[\w-]+(/[\w-]+)*\.md$",
+                             description='Trang viết tay, đường dẫn tính từ content/, ví dụ "bien-tap/index.md".')
+    title: str | None = Field(None, description="Tên trang viết tay hiện trong danh sách đọc (bắt buộc khi dùng page).")
+    questions: list[str] = Field([], description="Câu hỏi thảo luận sau khi đọc mục này.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CourseItem:
+        keys = [k for k in (*COURSE_ITEM_KINDS, "page") if getattr(self, k)]
+        if len(keys) != 1:
+            raise PydanticCustomError(
+                "course_item", "mỗi mục cần đúng một trong các khóa {keys} (đang có: {found})",
+                {"keys": ", ".join((*COURSE_ITEM_KINDS, "page")), "found": ", ".join(keys) or "không có"})
+        if bool(self.page) != bool(self.title):
+            raise PydanticCustomError("course_item", "`title` đi cùng `page` (tên của trang viết tay), "
+                                      "bản ghi thì đã có tên riêng", {})
+        return self
+
+    @property
+    def target(self) -> str:
+        """The record id, or the content page's path."""
+        return next(getattr(self, k) for k in (*COURSE_ITEM_KINDS, "page") if getattr(self, k))
+
+
+class Course(Record):
+    """Khóa học: danh sách đọc có thứ tự, kèm mục tiêu và câu hỏi thảo luận; đóng gói được để học ngoại tuyến."""
+
+    title: str = Field(description='Tên khóa học, ví dụ "Nâng cao chất lượng sinh hoạt chi bộ".')
+    audience: str | None = Field(None, description='Đối tượng học viên, ví dụ "Bí thư, phó bí thư chi bộ".')
+    duration: str | None = Field(None, description='Thời lượng dự kiến, ví dụ "1 buổi (4 tiết)".')
+    objectives: list[str] = Field(description="Mục tiêu: sau khóa học, học viên nắm được gì (theo các bản ghi).")
+    items: list[CourseItem] = Field(description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
+                                                + ", ".join(COURSE_ITEM_KINDS) + " (mã bản ghi) hoặc page "
+                                                "(trang viết tay, kèm title); có thể thêm questions.")
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
+                             description="Mã các nguồn mà khóa học dựa vào; trang của chúng có trong bản ngoại tuyến.")
+
+    def display_name(self) -> str:
+        return self.title
+
+
 # --- The table of kinds -------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -305,6 +364,7 @@ KINDS = {k.name: k for k in (
     Kind("source", "sources", "nguon", "nguồn", "Nguồn tư liệu", Source),
     Kind("topic", "topics", "chu-de", "chủ đề", "Chủ đề", Topic),
     Kind("glossary", "glossary", "thuat-ngu", "thuật ngữ viết tắt", "Chữ viết tắt", Glossary),
+    Kind("course", "courses", "khoa-hoc", "khóa học", "Khóa học", Course),
 )}
 KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
 
@@ -362,7 +422,8 @@ def _describe_type(info) -> str:
     if "Literal" in text:
         return "một giá trị trong danh mục"
     for nested, label in ((Figure, "danh sách số liệu (label, value, unit, as_of)"),
-                          (Relation, "danh sách quan hệ (type, target, note)")):
+                          (Relation, "danh sách quan hệ (type, target, note)"),
+                          (CourseItem, "danh sách mục đọc (một mã bản ghi hoặc page, title; questions)")):
         if nested.__name__ in text:
             return label
     if extra.get("x-markdown"):

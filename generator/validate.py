@@ -10,12 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .load import Document
+from .load import Document, paused_gc
 from .problems import WARNING, Problem
 from .schema import ID_PATTERN, KINDS, Kind, Record, ref_fields
 
@@ -35,6 +36,7 @@ class Entry:
         return self.record.id
 
 
+@paused_gc()
 def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]]:
     """Check every document; return the valid records by id and all problems."""
     problems: list[Problem] = []
@@ -68,7 +70,8 @@ def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]
 
 def _check_id(document: Document, record_id: str, declared: dict[str, Document]) -> list[Problem]:
     line, col = document.position(("id",))
-    stem = PurePosixPath(document.path).stem
+    name = document.path.rpartition("/")[2]
+    stem = name[:-5] if name.endswith(".yaml") else PurePosixPath(name).stem     # pathlib is slow per file
     problems = []
     if record_id in declared:
         first = declared[record_id]
@@ -195,6 +198,12 @@ def _describe(value: Any) -> str:
 
 def _check_text(document: Document) -> list[Problem]:
     """Warn about markup in any text; the renderer shows it as plain text."""
+    # One search over all the texts first: almost every record has no markup, and walking with
+    # locations is only needed to place a warning. "\0" cannot be part of a match, so no match
+    # can span two texts; and every match has a "<" or a ":", which `in` finds much faster.
+    joined = "\0".join(_texts(document.data))
+    if ("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined):
+        return []
     problems = []
 
     def walk(value: Any, loc: tuple) -> None:
@@ -216,6 +225,19 @@ def _check_text(document: Document) -> list[Problem]:
     return problems
 
 
+def _texts(data: Any) -> list[str]:
+    texts, stack = [], [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return texts
+
+
 # --- References ---------------------------------------------------------------
 
 def _references(document: Document) -> list[tuple[tuple, str, str]]:
@@ -224,18 +246,36 @@ def _references(document: Document) -> list[tuple[tuple, str, str]]:
     Read from the plain data, so that a record with a schema error still has
     its references checked in the same run.
     """
-    data, found = document.data, []
-    for field in ref_fields(document.kind.model):
+    return _references_in(document.kind.model, document.data, ())
+
+
+def _references_in(model: type[BaseModel], data: Any, at: tuple) -> list[tuple[tuple, str, str]]:
+    """The references of `data` read as `model`, and of the nested groups in it
+    (a directive's `relations`, a course's `items`)."""
+    if not isinstance(data, dict):
+        return []
+    found = []
+    refs, groups = _shape(model)
+    for field in refs:
         value = data.get(field.name)
         for index, target in (enumerate(value) if isinstance(value, list) else [(None, value)]):
             if isinstance(target, str):
                 loc = (field.name,) if index is None else (field.name, index)
-                found.append((loc, target, field.target))
-    relations = data.get("relations") if document.kind.name == "directive" else None
-    for index, relation in enumerate(relations if isinstance(relations, list) else []):
-        if isinstance(relation, dict) and isinstance(relation.get("target"), str):
-            found.append((("relations", index, "target"), relation["target"], "directive"))
+                found.append((at + loc, target, field.target))
+    for name, nested in groups:
+        value = data.get(name)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                found += _references_in(nested, item, at + (name, index))
     return found
+
+
+@cache
+def _shape(model: type[BaseModel]) -> tuple[list, list[tuple[str, type[BaseModel]]]]:
+    """A model's reference fields and nested groups, read once per model rather than once per record."""
+    groups = [(name, nested) for name, info in model.model_fields.items()
+              if (nested := _nested_model(info.annotation)) is not None]
+    return ref_fields(model), groups
 
 
 def _check_refs(document: Document, declared: dict[str, Document]) -> list[Problem]:
@@ -265,7 +305,7 @@ def _check_refs(document: Document, declared: dict[str, Document]) -> list[Probl
 
 def _check_replacement_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
     """A directive cannot, even through others, replace itself."""
-    graph = {i: sorted({r.target for r in getattr(e.record, "relations", [])
+    graph = {i: sorted({r.target for r in (e.record.relations if "relations" in type(e.record).model_fields else ())
                         if r.type == "thay-the" and r.target in entries and r.target != i})
              for i, e in entries.items()}
     state: dict[str, str] = {}

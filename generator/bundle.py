@@ -1,0 +1,426 @@
+"""Offline bundles: the handbook, or one course of it, as a zip that opens from file://.
+
+Trainers teach where there is little or no internet. A learner unzips the
+bundle and double-clicks index.html; links, search and tooltips work with no
+request to any host.
+
+The bundle is an ordinary MkDocs build through a config written at bundle
+time into a temporary folder. It inherits mkdocs.yml (`INHERIT:`) and adds
+Material's `offline` plugin, which turns off directory URLs and writes the
+search index as a script (browsers refuse to fetch files from file://). The
+plugin would load its Web Worker shim from a CDN; the copy vendored in
+assets/iframe-worker/ is listed under `extra.polyfills` instead, so it does not.
+
+A course bundle holds the course's landing page (as index.md), the pages of
+the records it lists and of its sources, the content pages it lists, and the
+index pages of those kinds trimmed to the course. A link to any other page of
+the handbook becomes plain text with a note, so nothing is ever broken.
+
+Same data and course, same zip: entries sorted, timestamps and permissions
+fixed. Files the offline copy never uses are left out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit, urlunsplit
+from xml.etree import ElementTree as etree
+
+import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils.yaml import yaml_load
+
+from .build import reproducible_epoch
+from .link import Group, Handbook
+from .pipeline import Result
+from .render import page_path, render_index
+
+ASSETS = Path(__file__).parent / "assets"
+SHIM = "assets/javascripts/iframe-worker/shim.js"      # in the bundle; the URL must say "iframe-worker"
+WHOLE_NAME = "so-tay-offline"
+NOT_IN_COURSE = "không có trong khóa học này"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)       # the earliest time a zip can hold
+FILE_MODE = 0o100644                   # a regular file, rw-r--r--
+
+# Never read from file://: the offline plugin's search_index.js replaces the JSON
+# index, there is no server for a 404 page, and sitemaps are for search engines.
+_UNUSED = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+_LUNR = "assets/javascripts/lunr/"
+_MERMAID = re.compile(r"<pre\b[^>]*\bclass=\"[^\"]*\bmermaid\b")
+
+
+class BundleError(Exception):
+    """A reason, in Vietnamese, why no bundle was written."""
+
+
+@dataclass
+class Plan:
+    """What goes into one bundle."""
+
+    name: str                              # the zip's stem and its top folder
+    title: str                             # for messages
+    pages: dict[str, str]                  # generated pages: docs path → Markdown
+    content: list[str]                     # files copied from content/ (POSIX, relative)
+    aliases: dict[str, str] = field(default_factory=dict)   # bundle path → path it was rendered for
+    nav: list | None = None                # None: the navigation of mkdocs.yml
+
+
+@dataclass(frozen=True)
+class Summary:
+    path: Path
+    size: int
+    pages: int
+    files: int
+
+
+# --- What goes in ----------------------------------------------------------------------
+
+def course_id(value: str) -> str:
+    """`data/courses/<id>.yaml`, `<id>.yaml` or a bare id → the id."""
+    return PurePosixPath(value.replace("\\", "/")).name.removesuffix(".yaml")
+
+
+def plan_whole(result: Result, content_dir: Path) -> Plan:
+    return Plan(WHOLE_NAME, "cả sổ tay", dict(result.pages), _content_files(content_dir))
+
+
+def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
+    handbook = result.handbook
+    entry = handbook.entries.get(course)
+    if entry is None or entry.kind.name != "course":
+        known = ", ".join(e.id for e in handbook.of_kind("course")) or "chưa có khóa học nào"
+        raise BundleError(f"không có khóa học nào mang mã `{course}` (các khóa học hiện có: {known}); "
+                          "khóa học là các tệp trong data/courses/")
+    record = entry.record
+    if not record.items:
+        raise BundleError(f"khóa học `{course}` chưa có mục đọc nào trong `items` ({entry.path})")
+
+    records = [handbook.entries[item.target] for item in record.items if not item.page]
+    records += [handbook.entries[source] for source in record.sources]
+    records = list({e.id: e for e in records}.values())
+    landing = page_path(entry)
+    pages = {"index.md": result.pages[landing]}
+    pages.update({page_path(e): result.pages[page_path(e)] for e in records})
+
+    ids = {e.id for e in records}
+    view = _restricted(handbook, ids)
+    for kind in dict.fromkeys(e.kind.name for e in records):
+        kept = [e for e in view.of_kind(kind) if e.id in ids]
+        pages[f"{kept[0].kind.section}/index.md"] = render_index(view, kind, kept)
+
+    written = [item.page for item in record.items if item.page]
+    for page in written:
+        if page == "index.md":
+            raise BundleError(f"{entry.path}: trang chủ (index.md) không đưa vào khóa học được: "
+                              "trang mở đầu của bản ngoại tuyến là trang khóa học")
+        if not (content_dir / page).is_file():
+            raise BundleError(f"{entry.path}: không có trang content/{page} mà khóa học liệt kê")
+    content = sorted(set(written) | {p for p in _content_files(content_dir) if not p.endswith(".md")})
+    present = set(pages) | set(content)
+    return Plan(f"khoa-hoc-{course}", f"khóa học “{record.title}”", pages, content,
+                aliases={"index.md": landing}, nav=_trim_nav(parent_nav, present))
+
+
+def _content_files(content_dir: Path) -> list[str]:
+    return sorted(p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*")
+                  if p.is_file() and not p.name.startswith("."))
+
+
+def _restricted(handbook: Handbook, keep: set[str]) -> Handbook:
+    """The handbook as a course sees it: every record can still be named, but
+    lists and counts of related records only hold the course's own."""
+    def trim(groups: list[Group]) -> list[Group]:
+        kept = [Group(g.label, g.field, tuple(e for e in g.entries if e.id in keep)) for g in groups]
+        return [g for g in kept if g.entries]
+    return Handbook(handbook.entries,
+                    {i: trim(g) for i, g in handbook.outgoing.items() if i in keep},
+                    {i: trim(g) for i, g in handbook.incoming.items() if i in keep})
+
+
+def _trim_nav(nav: list, present: set[str]) -> list:
+    """mkdocs.yml's navigation less the pages a course leaves out; home is the course."""
+    trimmed = []
+    for item in nav:
+        title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+        if isinstance(value, list):
+            value = _trim_nav(value, present)
+            if not value:
+                continue
+        elif value not in present:
+            continue
+        elif value == "index.md":
+            title = "Khóa học"
+        trimmed.append({title: value} if title is not None else value)
+    return trimmed
+
+
+# --- Links to pages a course leaves out ------------------------------------------------------
+
+class _CourseLinks(BasePlugin):
+    """Rewrites links as pages are converted to HTML, before MkDocs checks them:
+    a link to a page of the handbook that is not in the bundle becomes text with
+    a note; the landing page keeps its links though it moved to index.md."""
+
+    def __init__(self, plan: Plan, known: set[str]) -> None:
+        super().__init__()
+        self.aliases = plan.aliases
+        self.moved = {original: path for path, original in plan.aliases.items()}
+        self.known = known
+        self.present: set[str] = set()
+        self.current = ""
+
+    def on_config(self, config):
+        config.markdown_extensions.append(_LinkExtension(self))
+        return config
+
+    @event_priority(-100)      # after the handbook plugin added the generated pages
+    def on_files(self, files, config):
+        self.present = {f.src_uri for f in files.documentation_pages()}
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        self.current = page.file.src_uri
+        return markdown
+
+
+class _LinkExtension(Extension):
+    def __init__(self, plugin: _CourseLinks) -> None:
+        super().__init__()
+        self.plugin = plugin
+
+    def extendMarkdown(self, md) -> None:
+        md.treeprocessors.register(_LinkTreeprocessor(md, self.plugin), "handbook_course_links", 2)  # relpath is 0
+
+
+class _LinkTreeprocessor(Treeprocessor):
+    def __init__(self, md, plugin: _CourseLinks) -> None:
+        super().__init__(md)
+        self.plugin = plugin
+
+    def run(self, root: etree.Element) -> None:
+        plugin, page = self.plugin, self.plugin.current
+        origin = plugin.aliases.get(page, page)        # the landing page was rendered as khoa-hoc/<id>.md
+        for element in list(root.iter("a")):
+            href = element.get("href") or ""
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".md") or href.startswith(("/", "\\")):
+                continue
+            path = unquote(parts.path)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(origin), path))
+            target = plugin.moved.get(target, target)
+            if target in plugin.present:
+                if target != posixpath.normpath(posixpath.join(posixpath.dirname(page), path)):
+                    path = posixpath.relpath(target, posixpath.dirname(page) or ".")
+                    element.set("href", urlunsplit(("", "", path, parts.query, parts.fragment)))
+            elif target in plugin.known:
+                _unlink(element)
+
+
+def _unlink(element: etree.Element) -> None:
+    """<a href>label</a> → <span>label <em>(không có trong khóa học này)</em></span>."""
+    element.tag = "span"
+    element.attrib.clear()
+    element.set("class", "ngoai-khoa-hoc")
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + " "
+    else:
+        element.text = (element.text or "") + " "
+    etree.SubElement(element, "em").text = f"({NOT_IN_COURSE})"
+
+
+# --- The build -------------------------------------------------------------------------------
+
+def bundle(root: Path, result: Result, out: Path | None = None, *, course: str | None = None,
+           strict: bool = False, progress: Callable[[str], None] = lambda message: None) -> Summary:
+    """Build the offline copy into a temporary folder and zip it to `out`.
+
+    Nothing is written at `out` unless everything succeeded.
+    """
+    root = root.resolve()
+    with open(root / "mkdocs.yml", "rb") as file:
+        parent = yaml_load(file) or {}
+    content_dir = (root / parent.get("docs_dir", "docs")).resolve()
+    if course is None:
+        plan = plan_whole(result, content_dir)
+    else:
+        plan = plan_course(result, content_dir, course_id(course), parent.get("nav") or [])
+    out = (out or root / f"{plan.name}.zip").resolve()
+    if out.is_dir():
+        raise BundleError(f"{out} là một thư mục; hãy cho tên tệp .zip")
+
+    progress(f"Đang dựng bản ngoại tuyến của {plan.title} …")
+    with tempfile.TemporaryDirectory(prefix="handbook-bundle-") as temp:
+        temp = Path(temp)
+        docs, site = temp / "docs", temp / "site"
+        for path in plan.content:
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(content_dir / path, docs / path)
+        (docs / SHIM).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ASSETS / "iframe-worker" / "shim.js", docs / SHIM)
+        config_file = temp / "mkdocs.yml"
+        config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan), allow_unicode=True,
+                                              sort_keys=False), encoding="utf-8")
+        known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
+        _build(config_file, strict, Result(result.problems, result.handbook, plan.pages),
+               _CourseLinks(plan, known), root)
+        files = _kept_files(site)
+        _refuse_network_features(site, files)
+        progress(f"Đang nén {len(files)} tệp …")
+        _zip(site, files, plan.name, out)
+    pages = sum(path.endswith(".html") for path in files)
+    return Summary(out, out.stat().st_size, pages, len(files) + 1)
+
+
+def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dict:
+    """The bundle's mkdocs.yml: mkdocs.yml, less what needs a network or a server."""
+    plugins = []
+    for item in parent.get("plugins") or []:
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        if name == "handbook":
+            options = {**(options or {}), "data_dir": str(root / (options or {}).get("data_dir", "data"))}
+        plugins.append({name: options} if options else name)
+    if "offline" not in [p if isinstance(p, str) else next(iter(p)) for p in plugins]:
+        plugins.append("offline")
+    theme = parent.get("theme") or {}
+    features = [f for f in theme.get("features") or [] if not f.startswith("navigation.instant")]
+    config = {
+        "INHERIT": str(root / "mkdocs.yml"),
+        "docs_dir": str(docs),
+        "site_dir": str(site),
+        "use_directory_urls": False,       # the offline plugin sets it too; said here for the reader
+        "watch": [],
+        "repo_url": None,                  # no repository button: it asks GitHub for stars
+        "edit_uri": None,
+        "theme": {"features": features, "font": False},
+        # The vendored shim only: any other polyfill would come from a CDN. No analytics either.
+        "extra": {"polyfills": [SHIM], "analytics": None},
+        "plugins": plugins,
+    }
+    if plan.nav is not None:
+        config["nav"] = plan.nav
+    return config
+
+
+def _build(config_file: Path, strict: bool, result: Result, links: _CourseLinks, root: Path) -> None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or reproducible_epoch(root)
+    try:
+        config = load_config(str(config_file), strict=strict)
+        config.plugins["handbook"].result = result
+        config.plugins["handbook-course-links"] = links
+        build(config)
+    finally:
+        if epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _refuse_network_features(site: Path, files: list[str]) -> None:
+    """Material draws Mermaid diagrams with a script it loads from a CDN: refuse rather than ship a
+    page that needs the network (no page uses diagrams today)."""
+    for path in files:
+        if path.endswith(".html") and _MERMAID.search((site / path).read_text(encoding="utf-8")):
+            raise BundleError(f"trang {path} có sơ đồ Mermaid, cần tải thư viện từ mạng; "
+                              "bản ngoại tuyến chưa hỗ trợ sơ đồ")
+
+
+def _kept_files(site: Path) -> list[str]:
+    """Every built file a reader's browser can use, sorted."""
+    index = site / "search" / "search_index.json"
+    langs = []
+    if index.is_file():
+        langs = json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", [])
+    lunr = _lunr_files(langs)
+    kept = []
+    for path in sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()):
+        if path in _UNUSED or path.endswith(".map"):
+            continue
+        if path.startswith(_LUNR) and path[len(_LUNR):] not in lunr:
+            continue
+        kept.append(path)
+    return kept
+
+
+def _lunr_files(langs: list[str]) -> set[str]:
+    """The files Material's search worker imports for these languages (see its `setupSearchLanguages`)."""
+    files = set()
+    for lang in langs:
+        if lang == "ja":
+            files.add("tinyseg.js")
+        elif lang in ("hi", "th"):
+            files.add("wordcut.js")
+        if lang != "en":
+            files.add(f"min/lunr.{lang}.min.js")
+    if len(langs) > 1:
+        files.add("min/lunr.multi.min.js")
+    if files:
+        files.add("min/lunr.stemmer.support.min.js")
+    return files
+
+
+def notices() -> str:
+    """giay-phep.txt: the licences of the third-party code in every bundle."""
+    sections = [*_material_licences(),
+                ("lunr.js 2.3.9 (tìm kiếm, trong assets/javascripts/workers/; MIT)", ASSETS / "licenses/lunr.txt"),
+                ("lunr-languages 1.22.0 (tìm kiếm tiếng Việt, assets/javascripts/lunr/; MPL-1.1)",
+                 ASSETS / "licenses/lunr-languages.txt"),
+                (f"iframe-worker 1.0.4 ({SHIM}; MIT)", ASSETS / "iframe-worker/LICENSE")]
+    rule = "=" * 78
+    return ("Bản ngoại tuyến này chứa mã nguồn mở của bên thứ ba, kèm giấy phép dưới đây.\n"
+            "This offline copy contains third-party open-source code, licensed as follows.\n"
+            + "".join(f"\n{rule}\n{title}\n{rule}\n\n{path.read_text(encoding='utf-8').strip()}\n"
+                      for title, path in sections))
+
+
+def _material_licences() -> list[tuple[str, Path]]:
+    """Material's own licence and its icons', from the installed package."""
+    try:
+        material = distribution("mkdocs-material")
+    except PackageNotFoundError:
+        return []
+    files = {str(f): Path(material.locate_file(f)) for f in material.files or []}
+    own = [p for name, p in files.items() if name.endswith((".dist-info/licenses/LICENSE", ".dist-info/LICENSE"))]
+    icons = [p for name, p in files.items() if name.endswith("templates/.icons/material/LICENSE")]
+    return ([(f"Material for MkDocs {material.version} (giao diện, mã JavaScript và CSS; MIT)", own[0])] if own else []) \
+        + ([("Material Design Icons (các biểu tượng; Pictogrammers Free License)", icons[0])] if icons else [])
+
+
+def _zip(site: Path, files: list[str], name: str, out: Path) -> None:
+    """Write the zip beside `out` and move it into place only once it is whole."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.part")
+    entries = [(path, (site / path).read_bytes()) for path in files]
+    entries.append(("giay-phep.txt", notices().encode("utf-8")))
+    try:
+        with zipfile.ZipFile(partial, "w") as archive:
+            for path, data in sorted(entries):
+                info = zipfile.ZipInfo(f"{name}/{path}", date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3         # Unix, so that the permissions below are read
+                info.external_attr = FILE_MODE << 16
+                archive.writestr(info, data, compresslevel=9)
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def describe_size(size: int) -> str:
+    """1234567 → "1,2 MB", the way Vietnamese writes decimals."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+

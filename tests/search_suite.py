@@ -1,0 +1,165 @@
+"""Search quality, measured in a real browser: recall@1 and recall@5 of a query suite.
+
+The suite (tests/search/queries.yaml) lists queries as cadres type them and the
+page(s) that should come first. `python tests/search_suite.py` builds the site
+(and the offline bundle when the command exists), runs every query through
+Material's own search box in Debian's chromium, and prints the figures with
+each miss; tests/test_search_quality.py asserts the targets.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socketserver
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE = Path(__file__).resolve().parent / "search" / "queries.yaml"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    expect: tuple[str, ...]      # page paths such as "mo-hinh/chi-bo-bon-tot"
+    category: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    results: tuple[str, ...]
+
+    @property
+    def rank(self) -> int | None:
+        return next((i + 1 for i, r in enumerate(self.results) if r in self.case.expect), None)
+
+
+def load_suite(path: Path = SUITE) -> list[Case]:
+    cases = []
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+        expect = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
+        cases.append(Case(str(item["query"]), tuple(e.strip("/") for e in expect), item["category"]))
+    return cases
+
+
+def page_key(href: str, base: str) -> str:
+    """The page a result links to, alike online ("x/y/") and offline ("x/y.html")."""
+    path = unquote(urlsplit(href).path).removeprefix(unquote(urlsplit(base).path))
+    return path.strip("/").removesuffix(".html").removesuffix("index").strip("/")
+
+
+def run_queries(page, start_url: str, cases: list[Case]) -> list[Outcome]:
+    page.goto(start_url)
+    box = page.locator("input.md-search__input")
+    outcomes = []
+    for case in cases:
+        box.click()
+        box.fill("")
+        box.press("End")           # Material reads the query on keyup: let it clear the results
+        page.wait_for_function("!document.querySelector('.md-search-result__item')")
+        box.press_sequentially(case.query)
+        box.press("End")
+        outcomes.append(Outcome(case, tuple(_stable_results(page, start_url.rsplit("/", 1)[0] + "/"))))
+    return outcomes
+
+
+def _stable_results(page, base: str) -> list[str]:
+    previous, stable = None, 0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.15)
+        hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
+            "els => els.map(e => e.href)")
+        current = list(dict.fromkeys(page_key(h, base) for h in hrefs))
+        stable = stable + 1 if current == previous and current else 0
+        if stable >= 3:
+            return current
+        previous = current
+    return previous or []
+
+
+def recall(outcomes: list[Outcome], k: int) -> float:
+    return sum(1 for o in outcomes if o.rank is not None and o.rank <= k) / len(outcomes)
+
+
+def report(name: str, outcomes: list[Outcome]) -> str:
+    lines = [f"{name}: recall@1 = {recall(outcomes, 1):.0%}, recall@5 = {recall(outcomes, 5):.0%} "
+             f"({len(outcomes)} truy vấn)"]
+    for o in outcomes:
+        if o.rank != 1:
+            lines.append(f"  hạng {o.rank or '—'}: {o.case.query!r} → muốn {o.case.expect[0]}, "
+                         f"được {list(o.results[:3])}")
+    return "\n".join(lines)
+
+
+@functools.cache
+def _handler(directory: str):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=directory, **kwargs)
+
+        def log_message(self, *args):
+            pass
+    return Quiet
+
+
+def serve(directory: Path) -> tuple[socketserver.TCPServer, str]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _handler(str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from generator.cli import main as handbook
+
+    cases = load_suite()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        if handbook(["-C", str(ROOT), "build", "-d", str(site)]) != 0:
+            return 1
+        server, url = serve(site)
+        index = site / "search" / "search_index.json"
+        print(f"Chỉ mục tìm kiếm: {index.stat().st_size:,} byte".replace(",", "."))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            print(report("Trực tuyến", run_queries(browser.new_page(), url, cases)))
+            bundle = _offline_bundle(Path(tmp), handbook)
+            if bundle is not None:
+                print(report("Ngoại tuyến", run_queries(browser.new_page(), bundle.as_uri(), cases)))
+            browser.close()
+        server.shutdown()
+    return 0
+
+
+def _offline_bundle(tmp: Path, handbook) -> Path | None:
+    """Unzip the whole-handbook offline bundle, if this version can make one."""
+    import zipfile
+    try:
+        if handbook(["-C", str(ROOT), "bundle", "-o", str(tmp / "bundle.zip")]) != 0:
+            return None
+    except SystemExit:      # no such command yet
+        return None
+    with zipfile.ZipFile(tmp / "bundle.zip") as archive:
+        archive.extractall(tmp / "bundle")
+    js = next((tmp / "bundle").rglob("search_index.js"), None)
+    if js:
+        print(f"Chỉ mục tìm kiếm ngoại tuyến: {js.stat().st_size:,} byte".replace(",", "."))
+    return min((tmp / "bundle").rglob("index.html"), key=lambda p: len(p.parts))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
