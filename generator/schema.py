@@ -247,7 +247,8 @@ class Organ(Record):
                              description="Mã nguồn nêu tên, chữ viết tắt của cơ quan (nếu có).")
 
     def display_name(self) -> str:
-        return self.name
+        """With its abbreviation, which is how documents name it: "Ban Tổ chức Trung ương (BTCTW)"."""
+        return f"{self.name} ({self.abbr})" if self.abbr else self.name
 
 
 class Source(Record):

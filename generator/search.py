@@ -29,7 +29,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def keywords(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, list[str]]:
-    """Extra words for each record page, by search location ("van-ban/x/")."""
+    """Extra words for every record page, by search location ("van-ban/x/")."""
     from .render import page_path
 
     found: dict[str, list[str]] = {}
@@ -44,8 +44,7 @@ def keywords(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, li
         words += _place_names(handbook, record)
         if entry.kind.name == "province":
             words += [old.record.name for old in handbook.citing(entry.id, "province")]
-        if words:
-            found[location] = words
+        found[location] = words
     return found
 
 
@@ -59,12 +58,13 @@ def number_forms(number: str) -> list[str]:
 
 
 def _place_names(handbook: Handbook, record) -> list[str]:
-    """A former province's record also answers to the province it now belongs to."""
+    """Where a record belongs, by the name then and the name now ("Long An", "Tây Ninh")."""
     names = []
     for field in ("province", *(("other_provinces",) if hasattr(record, "other_provinces") else ())):
         value = getattr(record, field, None)
         for province_id in ([value] if isinstance(value, str) else value or []):
             province = handbook.entries[province_id].record
+            names.append(province.name)
             if province.merged_into:
                 names.append(handbook.entries[province.merged_into].record.name)
     return names
@@ -75,25 +75,46 @@ def enrich(index: dict, extra: dict[str, list[str]], glossary: dict[str, str]) -
     pairs = [(abbr, expansion, fold(expansion)) for abbr, expansion in glossary.items()]
     for doc in index["docs"]:
         title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
-        for field, value in (("ftitle", title), ("ftext", text)):
-            folded = fold(value)
-            if folded != value.lower():       # nothing to add for text without diacritics
-                doc[field] = folded
+        # An abbreviation in a title is expanded there too, in both spellings, so
+        # that "Mặt trận Tổ quốc" weighs on a title that says "MTTQ" as a title word.
+        expanded = [w for w in _abbreviation_words(title, pairs, expansions_only=True)]
+        ftitle = " ".join(_unique([fold(title), *(w.lower() for w in expanded), *(fold(w) for w in expanded)]))
+        if ftitle != title.lower():
+            doc["ftitle"] = ftitle
+        if fold(text) != text.lower():         # nothing to add for text without diacritics
+            doc["ftext"] = fold(text)
         words = list(extra.get(doc["location"], []))
-        if "#" not in doc["location"]:         # abbreviations: the page-level entry answers to both forms
+        if "#" not in doc["location"]:         # page-level entries only
             words += _abbreviation_words(f"{title} {text}", pairs)
+        if doc["location"] in extra:           # record pages, not listings
+            doc.setdefault("boost", title_boost(title))
         if words:
             doc["keys"] = " ".join(_unique([w.lower() for w in words] + [fold(w) for w in words]))
     return index
 
 
-def _abbreviation_words(text: str, pairs: list[tuple[str, str, str]]) -> list[str]:
+def title_boost(title: str) -> float:
+    """Favour pages whose title is little more than the query.
+
+    Material's lunr index ignores field length (b = 0), so a long title that
+    repeats the query's words outranks the short page named exactly that:
+    "Hướng dẫn thực hiện mô hình “Chi bộ bốn tốt”, “Đảng bộ cơ sở bốn tốt”"
+    came before "Chi bộ bốn tốt". A page boost that shrinks with the title's
+    length restores the order a reader expects. Its shape was tuned on the
+    query suite (tests/search/queries.yaml): a steeper one lets short-titled
+    hub pages (a province, a topic) push specific practices down.
+    """
+    return round(min(1.5, max(0.5, (6 / max(1, len(title.split()))) ** 0.3)), 2)
+
+
+def _abbreviation_words(text: str, pairs: list[tuple[str, str, str]], expansions_only: bool = False) -> list[str]:
+    """The other side of every abbreviation pair that `text` uses one side of."""
     folded = fold(text)
     words = []
     for abbr, expansion, folded_expansion in pairs:
         if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text):
             words.append(expansion)
-        if folded_expansion in folded:
+        if not expansions_only and folded_expansion in folded:
             words.append(abbr)
     return words
 

@@ -24,9 +24,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = Path(__file__).resolve().parent / "search" / "queries.yaml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +119,7 @@ def serve(directory: Path) -> tuple[socketserver.TCPServer, str]:
 
 
 def main() -> int:
+    from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     from generator.cli import main as handbook
@@ -135,7 +133,7 @@ def main() -> int:
         index = site / "search" / "search_index.json"
         print(f"Chỉ mục tìm kiếm: {index.stat().st_size:,} byte".replace(",", "."))
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             print(report("Trực tuyến", run_queries(browser.new_page(), url, cases)))
             bundle = _offline_bundle(Path(tmp), handbook)
             if bundle is not None:
@@ -146,12 +144,9 @@ def main() -> int:
 
 
 def _offline_bundle(tmp: Path, handbook) -> Path | None:
-    """Unzip the whole-handbook offline bundle, if this version can make one."""
+    """Unzip the whole-handbook offline bundle; the path of its index.html."""
     import zipfile
-    try:
-        if handbook(["-C", str(ROOT), "bundle", "-o", str(tmp / "bundle.zip")]) != 0:
-            return None
-    except SystemExit:      # no such command yet
+    if handbook(["-C", str(ROOT), "bundle", "-o", str(tmp / "bundle.zip")]) != 0:
         return None
     with zipfile.ZipFile(tmp / "bundle.zip") as archive:
         archive.extractall(tmp / "bundle")

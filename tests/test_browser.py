@@ -9,7 +9,6 @@ HANDBOOK_REQUIRE_BROWSER=1 (set in CI), where a missing browser is a failure.
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -25,9 +24,6 @@ from generator.cli import main
 pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
 
 DIRECTIVE = "huong-dan-38-hd-btctw-2010"
@@ -35,13 +31,6 @@ DIRECTIVE_URL = f"/van-ban/{DIRECTIVE}/"
 DIRECTIVE_TITLE = "Hướng dẫn số 38-HD/BTCTW"
 
 # Material's default theme font comes from Google Fonts; see test_requests_stay_local.
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("HANDBOOK_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"HANDBOOK_REQUIRE_BROWSER=1 but {reason}; install Debian's chromium package "
-                    "(apt-get install chromium) and the test extra (pip install -e '.[test]')", pytrace=False)
-    pytest.skip(reason)
 
 
 def applying_practice() -> dict:
@@ -82,22 +71,6 @@ def base_url(site) -> str:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright for Python is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @dataclass
