@@ -57,4 +57,4 @@ def test_former_province_records_answer_to_the_current_name(tmp_path):
                                        "van-ban/ke-hoach-64-kh-tu-2013.md": "van-ban/k/"})
     assert words["cach-lam/p/"] == ["Tỉnh C", "Tỉnh A"]     # the name then, and now
     assert words["tinh-thanh/tinh-a/"] == ["Tỉnh C"]
-    assert words["van-ban/k/"] == ["64khtu", "64kh", "kh64"]
+    assert words["van-ban/k/"] == ["64khtu", "64kh", "kh64", "Tỉnh A"]
