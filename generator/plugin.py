@@ -20,9 +20,12 @@ from mkdocs.structure.files import File, Files
 
 from . import search
 from .pipeline import Result, run
-from .render import abbreviation_definitions
+from .render import abbreviation_definitions, render_counts
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+
+#: Where a hand-written page (the home page) shows what the handbook holds.
+COUNTS_MARKER = "<!-- handbook:counts -->"
 
 
 class HandbookConfig(base.Config):
@@ -65,6 +68,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if page.file.generated_by:     # rendered pages carry their abbreviations already
             return markdown
+        if COUNTS_MARKER in markdown:
+            markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it

@@ -126,6 +126,12 @@ def render(handbook: Handbook) -> dict[str, str]:
     return {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}
 
 
+def render_counts(handbook: Handbook) -> str:
+    """What the handbook holds, by kind: shown on the home page."""
+    return _environment(handbook).get_template("counts.md.j2").render(
+        counts=[(kind, handbook.of_kind(kind.name)) for kind in KINDS.values()])
+
+
 def render_index(handbook: Handbook, kind_name: str, entries: list[Entry]) -> str:
     """One kind's index page listing only `entries` (a course bundle's trimmed index)."""
     kind = KINDS[kind_name]

@@ -256,3 +256,10 @@ def test_markdown_link_bypasses(tmp_path, description):
 def test_every_internal_link_of_the_built_site_resolves(built):
     from generator.linkcheck import broken_links
     assert broken_links(built / "site") == []
+
+
+def test_home_page_shows_what_the_handbook_holds(built):
+    home = (built / "site" / "index.html").read_text(encoding="utf-8")
+    directives = len(list((PROJECT / "data" / "directives").glob("*.yaml")))
+    assert f'<a href="van-ban/">Văn bản</a></td>\n<td>{directives}</td>' in home
+    assert "34 hiện nay" in home
