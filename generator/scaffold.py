@@ -22,7 +22,7 @@ def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str
     record_id = record_id or slugify(name)
     lines = [f"# {kind.label[0].upper() + kind.label[1:]} — {name}",
              f"# yaml-language-server: $schema=../../generator/schemas/{kind.name}.schema.json",
-             f"# Các trường bắt đầu bằng # là tùy chọn: bỏ dấu # để dùng. Xem trang \"Các trường dữ liệu\".",
+             "# Các trường bắt đầu bằng # là tùy chọn: bỏ dấu # để dùng. Xem trang \"Các trường dữ liệu\".",
              f"id: {record_id}"]
     name_field = next((f for f in NAME_FIELDS if f in kind.model.model_fields), None)
     for field in describe_fields(kind.model):

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def scratch_project(tmp_path: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
@@ -22,3 +23,12 @@ def scratch_project(tmp_path: Path, files: dict[str, str | bytes | None] | None 
         else:
             path.write_text(content, encoding="utf-8")
     return tmp_path
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the real handbook (configuration, pages, data) to build in `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
+    for folder in ("content", "data"):
+        shutil.copytree(PROJECT / folder, dest / folder)
+    return dest

@@ -9,7 +9,6 @@ HANDBOOK_REQUIRE_BROWSER=1 (set in CI), where a missing browser is a failure.
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from scratch import copy_project
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +47,7 @@ def applying_practice() -> dict:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The real data built with --strict, in a copy of the project."""
-    root = tmp_path_factory.mktemp("browser-site")
-    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("content", "data"):
-        shutil.copytree(PROJECT / folder, root / folder)
+    root = copy_project(tmp_path_factory.mktemp("browser-site"))
     assert main(["-C", str(root), "build", "--strict"]) == 0
     return root / "site"
 

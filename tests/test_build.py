@@ -10,7 +10,6 @@ import html
 import json
 import os
 import posixpath
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 import yaml
 
 from generator.cli import main
+from scratch import copy_project
 from generator.schema import RELATION_TYPES
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -28,14 +28,6 @@ DIRECTIVE_TITLE = "Hướng dẫn số 38-HD/BTCTW"
 
 
 # --- Helpers -------------------------------------------------------------------
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("content", "data"):
-        shutil.copytree(PROJECT / folder, dest / folder)
-    return dest
-
 
 def build(root: Path, *, strict: bool = True) -> int:
     return main(["-C", str(root), "build", *(["--strict"] if strict else [])])

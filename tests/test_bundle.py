@@ -12,7 +12,6 @@ import hashlib
 import io
 import posixpath
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -25,6 +24,7 @@ from scratch import scratch_project
 
 from generator.bundle import ASSETS, NOT_IN_COURSE, SHIM
 from generator.cli import main
+from scratch import copy_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
 from generator.render import page_path
@@ -37,14 +37,6 @@ DIRECTIVE = "huong-dan-38-hd-btctw-2010"
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("content", "data"):
-        shutil.copytree(PROJECT / folder, dest / folder)
-    return dest
-
 
 def bundle(root: Path, *args: str) -> tuple[int, str]:
     """Run `handbook bundle` in-process; (exit code, what it printed)."""
