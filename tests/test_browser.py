@@ -141,7 +141,7 @@ def test_directive_to_practice_and_back(tab):
     assert DIRECTIVE_TITLE in tab.h1()
 
     # The backlink is computed from the practice's `directives:`; it is never typed.
-    tab.page.locator("article a", has_text=practice["title"]).click()
+    tab.page.locator("article a", has_text=practice["title"]).first.click()
     expect(tab.page).to_have_url(f"{tab.base_url}/cach-lam/{practice['id']}/")
     assert tab.h1() == practice["title"]
 
