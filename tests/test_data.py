@@ -53,3 +53,24 @@ def test_seed_files_named_by_sources_exist(handbook):
     for source in handbook.of_kind("source"):
         if source.record.seed:
             assert (SEEDS / source.record.seed).is_file(), source.path
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+def test_full_dates_occur_in_the_cited_articles(handbook):
+    """Articles write day-month-year: 2010-03-09 stands there as 9-3-2010, 9/3/2010 or 09/03/2010."""
+    missing = []
+    for entry in handbook.entries.values():
+        record = entry.record
+        dates = [getattr(record, name, None) for name in ("issued", "published", "start", "end")]
+        dates += [f.as_of for f in getattr(record, "figures", [])]
+        text = seed_texts(handbook, record)
+        if not text:
+            continue
+        for date in dates:
+            if date is None or date.day is None:
+                continue
+            forms = {f"{d}{sep}{m}{sep}{date.year}" for sep in "-/."
+                     for d in (str(date.day), f"{date.day:02d}") for m in (str(date.month), f"{date.month:02d}")}
+            if not any(form in text for form in forms):
+                missing.append(f"{entry.path}: {date}")
+    assert missing == []
