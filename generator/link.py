@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .schema import KINDS, RELATION_TYPES, ref_fields
 from .load import paused_gc
+from .schema import KINDS, RELATION_TYPES, ref_fields
 from .text import sort_key
 from .validate import Entry
 

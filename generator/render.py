@@ -22,6 +22,7 @@ import jinja2
 from .link import Handbook, entry_order
 from .problems import CODES
 from .schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
+from .text import used_abbreviations
 from .validate import Entry
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -80,7 +81,7 @@ def front_matter_title(value: str) -> str:
 
 def abbreviation_definitions(text: str, glossary: dict[str, str]) -> str:
     """Definitions for the abbreviations used in `text`, for Markdown's `abbr`."""
-    used = [abbr for abbr in glossary if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text)]
+    used = used_abbreviations(text, glossary)
     return "".join(f"\n*[{abbr}]: {' '.join(glossary[abbr].split())}" for abbr in used)
 
 

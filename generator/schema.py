@@ -31,9 +31,9 @@ def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
     """
     extra = {"x-ref": kind, "x-label": label, "x-backlabel": backlabel}
     if many:
-        default = ... if required else []
-        return Field(default, description=description, json_schema_extra=extra,
-                     min_length=1 if required else 0)
+        if required:
+            return Field(..., description=description, json_schema_extra=extra, min_length=1)
+        return Field(default_factory=list, description=description, json_schema_extra=extra)
     return Field(... if required else None, description=description, json_schema_extra=extra)
 
 
@@ -124,7 +124,7 @@ class Directive(Cited):
                                description="Mã tỉnh, thành của văn bản địa phương.")
     status: Literal[STATUSES] = Field("không rõ", description="Hiệu lực: " + ", ".join(STATUSES) + ".")  # type: ignore[valid-type]
     summary: str | None = markdown("Tóm tắt nội dung theo nguồn.")
-    relations: list[Relation] = Field([], description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
+    relations: list[Relation] = Field(default_factory=list, description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
                                                       "chiều ngược lại được tự động hiển thị).")
 
     @field_validator("number", "term")
@@ -163,10 +163,10 @@ class Model(Cited):
     description: str | None = markdown("Mô tả mô hình: là gì, gồm những ai, hoạt động ra sao.")
     legal_basis: list[str] = ref("directive", "Căn cứ", "Là căn cứ của mô hình", many=True,
                                  description="Mã các văn bản là căn cứ của mô hình.")
-    advantages: list[str] = Field([], description="Ưu điểm, kết quả mà nguồn nêu.")
-    limitations: list[str] = Field([], description="Hạn chế mà nguồn nêu.")
-    causes: list[str] = Field([], description="Nguyên nhân của hạn chế.")
-    solutions: list[str] = Field([], description="Giải pháp, phương hướng tiếp theo.")
+    advantages: list[str] = Field(default_factory=list, description="Ưu điểm, kết quả mà nguồn nêu.")
+    limitations: list[str] = Field(default_factory=list, description="Hạn chế mà nguồn nêu.")
+    causes: list[str] = Field(default_factory=list, description="Nguyên nhân của hạn chế.")
+    solutions: list[str] = Field(default_factory=list, description="Giải pháp, phương hướng tiếp theo.")
 
     def display_name(self) -> str:
         return self.name
@@ -189,7 +189,7 @@ class Practice(Cited):
     title: str = Field(description="Tên ngắn gọn của cách làm.")
     province: str = ref("province", "Tỉnh, thành", "Cách làm của địa phương", required=True,
                         description="Mã tỉnh, thành nơi thực hiện (tên tại thời điểm thực hiện).")
-    places: list[str] = Field([], description='Địa bàn trong tỉnh, ghi như nguồn tại thời điểm đó, '
+    places: list[str] = Field(default_factory=list, description='Địa bàn trong tỉnh, ghi như nguồn tại thời điểm đó, '
                                               'ví dụ "huyện Thanh Bình".')
     other_provinces: list[str] = ref("province", "Các tỉnh, thành khác", "Cách làm chung với địa phương khác",
                                      many=True, description="Mã các tỉnh, thành khác mà nguồn nêu cùng thực hiện "
@@ -201,15 +201,15 @@ class Practice(Cited):
     end: PartialDate | None = Field(None, description="Đến (nếu nguồn nêu).")
     period: str | None = Field(None, description='Thời gian ghi bằng lời, ví dụ "3 năm (sơ kết)".')
     description: str | None = markdown("Mô tả cách làm.")
-    figures: list[Figure] = Field([], description="Số liệu có cấu trúc mà nguồn nêu.")
+    figures: list[Figure] = Field(default_factory=list, description="Số liệu có cấu trúc mà nguồn nêu.")
     models: list[str] = ref("model", "Mô hình áp dụng", "Nơi áp dụng", many=True,
                             description="Mã các mô hình mà cách làm áp dụng.")
     directives: list[str] = ref("directive", "Văn bản thực hiện", "Cách làm thực hiện văn bản", many=True,
                                 description="Mã các văn bản mà cách làm thực hiện.")
-    results: list[str] = Field([], description="Kết quả mà nguồn nêu.")
-    limitations: list[str] = Field([], description="Hạn chế mà nguồn nêu.")
-    causes: list[str] = Field([], description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
-    solutions: list[str] = Field([], description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
+    results: list[str] = Field(default_factory=list, description="Kết quả mà nguồn nêu.")
+    limitations: list[str] = Field(default_factory=list, description="Hạn chế mà nguồn nêu.")
+    causes: list[str] = Field(default_factory=list, description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
+    solutions: list[str] = Field(default_factory=list, description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
 
     def display_name(self) -> str:
         return self.title
@@ -307,7 +307,7 @@ class CourseItem(BaseModel):
     page: str | None = Field(None, pattern=r"^[\w-]+(/[\w-]+)*\.md$",
                              description='Trang viết tay, đường dẫn tính từ content/, ví dụ "bien-tap/index.md".')
     title: str | None = Field(None, description="Tên trang viết tay hiện trong danh sách đọc (bắt buộc khi dùng page).")
-    questions: list[str] = Field([], description="Câu hỏi thảo luận sau khi đọc mục này.")
+    questions: list[str] = Field(default_factory=list, description="Câu hỏi thảo luận sau khi đọc mục này.")
 
     @model_validator(mode="after")
     def _one_target(self) -> CourseItem:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 from .link import Handbook
-from .text import fold
+from .text import fold, used_abbreviations
 
 FIELDS = ("ftitle", "ftext", "keys")
 _TAG = re.compile(r"<[^>]+>")
@@ -75,17 +75,18 @@ def enrich(index: dict, extra: dict[str, list[str]], glossary: dict[str, str]) -
     pairs = [(abbr, expansion, fold(expansion)) for abbr, expansion in glossary.items()]
     for doc in index["docs"]:
         title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
+        folded_title, folded_text = fold(title), fold(text)
         # An abbreviation in a title is expanded there too, in both spellings, so
         # that "Mặt trận Tổ quốc" weighs on a title that says "MTTQ" as a title word.
-        expanded = [w for w in _abbreviation_words(title, pairs, expansions_only=True)]
-        ftitle = " ".join(_unique([fold(title), *(w.lower() for w in expanded), *(fold(w) for w in expanded)]))
+        expanded = _abbreviation_words(title, folded_title, pairs, expansions_only=True)
+        ftitle = " ".join(_unique([folded_title, *(w.lower() for w in expanded), *(fold(w) for w in expanded)]))
         if ftitle != title.lower():
             doc["ftitle"] = ftitle
-        if fold(text) != text.lower():         # nothing to add for text without diacritics
-            doc["ftext"] = fold(text)
+        if folded_text != text.lower():        # nothing to add for text without diacritics
+            doc["ftext"] = folded_text
         words = list(extra.get(doc["location"], []))
         if "#" not in doc["location"]:         # page-level entries only
-            words += _abbreviation_words(f"{title} {text}", pairs)
+            words += _abbreviation_words(f"{title} {text}", f"{folded_title} {folded_text}", pairs)
         if doc["location"] in extra:           # record pages, not listings
             doc.setdefault("boost", title_boost(title))
         if words:
@@ -107,12 +108,13 @@ def title_boost(title: str) -> float:
     return round(min(1.5, max(0.5, (6 / max(1, len(title.split()))) ** 0.3)), 2)
 
 
-def _abbreviation_words(text: str, pairs: list[tuple[str, str, str]], expansions_only: bool = False) -> list[str]:
+def _abbreviation_words(text: str, folded: str, pairs: list[tuple[str, str, str]],
+                        expansions_only: bool = False) -> list[str]:
     """The other side of every abbreviation pair that `text` uses one side of."""
-    folded = fold(text)
+    used = set(used_abbreviations(text, [abbr for abbr, _, _ in pairs]))
     words = []
     for abbr, expansion, folded_expansion in pairs:
-        if re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text):
+        if abbr in used:
             words.append(expansion)
         if not expansions_only and folded_expansion in folded:
             words.append(abbr)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -22,6 +24,7 @@ def sort_key(text: str) -> tuple[str, str]:
     return fold(text), text
 
 
+@lru_cache(maxsize=4096)     # the same headings recur on every record page
 def heading_slug(value: str, separator: str = "-") -> str:
     """Anchor ids for headings that keep Vietnamese words readable ("Đảng bộ" → "dang-bo").
 
@@ -29,3 +32,18 @@ def heading_slug(value: str, separator: str = "-") -> str:
     it cannot decompose; mkdocs.yml points the toc extension here.
     """
     return slugify(value, separator=separator)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def used_abbreviations(text: str, abbreviations) -> list[str]:
+    """The abbreviations that occur in `text` as whole words, in the given order.
+
+    One pass collects the text's words; an abbreviation made of word
+    characters only is used exactly when it is one of them. Searching for
+    each abbreviation instead costs pages × abbreviations regex scans.
+    """
+    words = set(_WORD.findall(text))
+    return [abbr for abbr in abbreviations
+            if (abbr in words if _WORD.fullmatch(abbr) else re.search(rf"(?<!\w){re.escape(abbr)}(?!\w)", text))]
