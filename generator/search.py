@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from .link import Handbook
+from .render import page_path
 from .text import fold, used_abbreviations
 
 FIELDS = ("ftitle", "ftext", "keys")
@@ -30,8 +31,6 @@ _SPACES = re.compile(r"\s+")
 
 def keywords(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, list[str]]:
     """Extra words for every record page, by search location ("van-ban/x/")."""
-    from .render import page_path
-
     found: dict[str, list[str]] = {}
     for entry in handbook.entries.values():
         location = page_locations.get(page_path(entry))
@@ -60,7 +59,7 @@ def number_forms(number: str) -> list[str]:
 def _place_names(handbook: Handbook, record) -> list[str]:
     """Where a record belongs, by the name then and the name now ("Long An", "Tây Ninh")."""
     names = []
-    for field in ("province", *(("other_provinces",) if hasattr(record, "other_provinces") else ())):
+    for field in ("province", "other_provinces"):
         value = getattr(record, field, None)
         for province_id in ([value] if isinstance(value, str) else value or []):
             province = handbook.entries[province_id].record
