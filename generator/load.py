@@ -26,6 +26,22 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Position = tuple[int, int]
 
+# PyYAML's commonest complaints, said the way an editor can act on them.
+_SYNTAX_HINT = "kiểm tra dấu hai chấm, thụt lề và dấu ngoặc kép ở dòng này hoặc dòng ngay trước"
+_SYNTAX = {
+    "mapping values are not allowed": (
+        "dấu hai chấm đặt sai chỗ",
+        'giá trị có dấu hai chấm thì đặt cả giá trị trong ngoặc kép, ví dụ title: "Kết luận: …"'),
+    "could not find expected ':'": ("thiếu dấu hai chấm sau tên trường", "viết dạng \"tên_trường: giá trị\""),
+    "expected ',' or ']'": ("thiếu dấu đóng ngoặc vuông ]", "đóng danh sách bằng ], ví dụ sources: [bai-mau]"),
+    "expected ',' or '}'": ("thiếu dấu đóng ngoặc nhọn }", "đóng nhóm bằng }"),
+    "end of stream": ("thiếu dấu ngoặc kép đóng", "mỗi chuỗi mở bằng \" phải được đóng bằng \" trên cùng dòng"),
+    "cannot start any token": (
+        "giá trị bắt đầu bằng ký tự đặc biệt (như @, ` hoặc %)", "đặt cả giá trị trong ngoặc kép"),
+    "did not find expected key": ("thụt lề không khớp với các dòng trên", _SYNTAX_HINT),
+    "did not find expected '-' indicator": ("thụt lề của danh sách không khớp", "các mục cùng danh sách thẳng cột nhau"),
+}
+
 
 @dataclass
 class Document:
@@ -124,8 +140,10 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return fail("yaml.syntax", f"lỗi cú pháp YAML: {error.problem or error}",
-                    "kiểm tra dấu hai chấm, thụt lề và dấu ngoặc kép ở dòng này hoặc dòng ngay trước", line, col)
+        problem = str(error.problem or error)
+        message, hint = next(((m, h) for key, (m, h) in _SYNTAX.items() if key in problem),
+                             (f"lỗi cú pháp YAML ({problem})", _SYNTAX_HINT))
+        return fail("yaml.syntax", message, hint, line, col)
     if node is None:
         return fail("file.empty", "tệp rỗng", "xóa tệp, hoặc viết bản ghi theo mẫu của `handbook new`")
     if not isinstance(node, yaml.MappingNode):

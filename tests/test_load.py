@@ -69,3 +69,14 @@ def test_files_outside_kind_folders_are_reported(tmp_path):
     assert sorted((p.path, p.code) for p in problems) == [("data/notes.yaml", "file.location"),
                                                           ("data/topics/y.yml", "file.location")]
     assert all(d.path.startswith("data/") for d in documents)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("id: x\nname: Kết luận: 205\n", "dấu hai chấm đặt sai chỗ"),
+    ("id: x\nname: [a\n", "thiếu dấu đóng ngoặc vuông ]"),
+    ('id: x\nname: "abc\n', "thiếu dấu ngoặc kép đóng"),
+    ("id: x\nname b\nother: 1\n", "thiếu dấu hai chấm sau tên trường"),
+])
+def test_syntax_errors_are_explained_in_vietnamese(raw, message):
+    _, [problem] = load_file(raw.encode(), "data/topics/x.yaml", TOPIC)
+    assert problem.code == "yaml.syntax" and problem.message == message and problem.hint
