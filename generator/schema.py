@@ -333,8 +333,8 @@ class Course(Record):
     title: str = Field(description='Tên khóa học, ví dụ "Nâng cao chất lượng sinh hoạt chi bộ".')
     audience: str | None = Field(None, description='Đối tượng học viên, ví dụ "Bí thư, phó bí thư chi bộ".')
     duration: str | None = Field(None, description='Thời lượng dự kiến, ví dụ "1 buổi (4 tiết)".')
-    objectives: list[str] = Field(description="Mục tiêu: sau khóa học, học viên nắm được gì (theo các bản ghi).")
-    items: list[CourseItem] = Field(description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
+    objectives: list[str] = Field(min_length=1, description="Mục tiêu: sau khóa học, học viên nắm được gì (theo các bản ghi).")
+    items: list[CourseItem] = Field(min_length=1, description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
                                                 + ", ".join(COURSE_ITEM_KINDS) + " (mã bản ghi) hoặc page "
                                                 "(trang viết tay, kèm title); có thể thêm questions.")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,

@@ -159,7 +159,8 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
         return problem("field.missing", f"{kind.label} thiếu trường bắt buộc `{name}`",
                        f"thêm dòng `{name}: …` ({about})", loc[:-1])
     if kind_type == "too_short":
-        return problem("field.missing", f"trường `{name}` cần ít nhất một mục", f"ví dụ:  {name}:\\n  - … ({about})")
+        return problem("field.missing", f"trường `{name}` cần ít nhất một mục",
+                       f"ví dụ: `{name}: [mục thứ nhất]`, mỗi mục cách nhau dấu phẩy ({about})")
     if kind_type == "extra_forbidden":
         close = difflib.get_close_matches(name, list(parent.model_fields), n=1, cutoff=0.5)
         hint = f"có phải ý bạn là `{close[0]}`?" if close else \

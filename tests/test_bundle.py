@@ -375,7 +375,7 @@ def test_failed_bundle_writes_nothing_and_keeps_the_old_zip(tmp_path):
     out.write_bytes(b"old")
     (root / "content/hong.md").write_text("# Hỏng\n\n[không có](khong-co.md)\n", encoding="utf-8")
     (root / "data/courses/hong.yaml").write_text(yaml.safe_dump({
-        "id": "hong", "title": "Hỏng", "objectives": [], "items": [{"page": "hong.md", "title": "Hỏng"}],
+        "id": "hong", "title": "Hỏng", "objectives": ["Đọc trang."], "items": [{"page": "hong.md", "title": "Hỏng"}],
     }, allow_unicode=True), encoding="utf-8")
     code, output = bundle(root, "--strict", "--course", "hong", "-o", str(out))
     assert code == 1
@@ -390,7 +390,7 @@ def test_page_that_would_need_the_network_is_refused(tmp_path):
     (root / "content/so-do.md").write_text('# Sơ đồ\n\n<pre class="mermaid">graph TD; A-->B</pre>\n',
                                            encoding="utf-8")
     (root / "data/courses/so-do.yaml").write_text(yaml.safe_dump({
-        "id": "so-do", "title": "Sơ đồ", "objectives": [], "items": [{"page": "so-do.md", "title": "Sơ đồ"}],
+        "id": "so-do", "title": "Sơ đồ", "objectives": ["Đọc trang."], "items": [{"page": "so-do.md", "title": "Sơ đồ"}],
     }, allow_unicode=True), encoding="utf-8")
     code, output = bundle(root, "--course", "so-do")
     assert code == 1 and "Mermaid" in output and "so-do.html" in output
@@ -400,7 +400,7 @@ def test_page_that_would_need_the_network_is_refused(tmp_path):
 def test_course_page_must_exist(tmp_path):
     root = copy_project(tmp_path / "project")
     (root / "data/courses/thieu.yaml").write_text(yaml.safe_dump({
-        "id": "thieu", "title": "Thiếu", "objectives": [], "items": [{"page": "khong-co.md", "title": "?"}],
+        "id": "thieu", "title": "Thiếu", "objectives": ["Đọc trang."], "items": [{"page": "khong-co.md", "title": "?"}],
     }, allow_unicode=True), encoding="utf-8")
     code, output = bundle(root, "--course", "thieu")
     assert code == 1 and "không có trang content/khong-co.md" in output
