@@ -29,24 +29,34 @@ def reproducible_epoch(root: Path) -> str:
         return "0"
 
 
+def run_mkdocs(config_file: Path, root: Path, *, strict: bool, result: Result | None = None,
+               site_dir: Path | None = None, plugins: dict | None = None) -> None:
+    """One MkDocs build with a fixed build date, reusing the pipeline's result if given."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch or reproducible_epoch(root)
+    try:
+        options = {"site_dir": str(site_dir)} if site_dir else {}
+        config = load_config(str(config_file), strict=strict, **options)
+        if result is not None:
+            config.plugins["handbook"].result = result
+        for name, plugin in (plugins or {}).items():
+            config.plugins[name] = plugin
+        build(config)
+    finally:
+        if epoch is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
     """Build the handbook into `site_dir`; on any failure leave it as it was."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch or reproducible_epoch(config_file.parent)
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        if result is not None:
-            config.plugins["handbook"].result = result
-        build(config)
+        run_mkdocs(config_file, config_file.parent, strict=strict, result=result, site_dir=staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        if epoch is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
     old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
     if site_dir.exists():
         site_dir.rename(old)

@@ -39,12 +39,10 @@ from xml.etree import ElementTree as etree
 import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils.yaml import yaml_load
 
-from .build import reproducible_epoch
+from .build import run_mkdocs
 from .link import Group, Handbook
 from .pipeline import Result
 from .render import page_path, render_index
@@ -273,8 +271,8 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
         config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
-        _build(config_file, strict, Result(result.problems, result.handbook, plan.pages),
-               _CourseLinks(plan, known), root)
+        run_mkdocs(config_file, root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
+                   plugins={"handbook-course-links": _CourseLinks(plan, known)})
         files = _kept_files(site)
         _refuse_network_features(site, files)
         progress(f"Đang nén {len(files)} tệp …")
@@ -311,19 +309,6 @@ def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dic
     if plan.nav is not None:
         config["nav"] = plan.nav
     return config
-
-
-def _build(config_file: Path, strict: bool, result: Result, links: _CourseLinks, root: Path) -> None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch or reproducible_epoch(root)
-    try:
-        config = load_config(str(config_file), strict=strict)
-        config.plugins["handbook"].result = result
-        config.plugins["handbook-course-links"] = links
-        build(config)
-    finally:
-        if epoch is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _refuse_network_features(site: Path, files: list[str]) -> None:

@@ -53,6 +53,10 @@ class Handbook:
     def of_kind(self, kind: str) -> list[Entry]:
         return sorted((e for e in self.entries.values() if e.kind.name == kind), key=entry_order)
 
+    def glossary(self) -> dict[str, str]:
+        """Abbreviation → expansion, for tooltips and search."""
+        return {e.record.abbr: e.record.expansion for e in self.of_kind("glossary")}
+
     def citing(self, entry_id: str, kind: str) -> list[Entry]:
         """Records of `kind` that point at `entry_id`, whatever the label."""
         found = {e.id: e for g in self.incoming.get(entry_id, []) for e in g.entries if e.kind.name == kind}

@@ -49,7 +49,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             errors = [p.format() for p in self.result.problems if p.is_error]
             raise PluginError("dữ liệu có lỗi, chưa dựng được trang:\n" + "\n".join(errors))
         handbook = self.result.handbook
-        self.glossary = {e.record.abbr: e.record.expansion for e in handbook.of_kind("glossary")}
+        self.glossary = handbook.glossary()
         return config
 
     def on_files(self, files: Files, config) -> Files:

@@ -105,7 +105,7 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
 def render(handbook: Handbook) -> dict[str, str]:
     """Every generated page of the handbook, by path relative to the docs folder."""
     env = _environment(handbook)
-    glossary = {e.record.abbr: e.record.expansion for e in handbook.of_kind("glossary")}
+    glossary = handbook.glossary()
     pages: dict[str, str] = {}
     for entry in sorted(handbook.entries.values(), key=entry_order):
         if entry.kind.name == "glossary":
@@ -136,6 +136,6 @@ def render_counts(handbook: Handbook) -> str:
 def render_index(handbook: Handbook, kind_name: str, entries: list[Entry]) -> str:
     """One kind's index page listing only `entries` (a course bundle's trimmed index)."""
     kind = KINDS[kind_name]
-    glossary = {e.record.abbr: e.record.expansion for e in handbook.of_kind("glossary")}
+    glossary = handbook.glossary()
     text = _environment(handbook).get_template(f"index/{kind.name}.md.j2").render(kind=kind, entries=entries)
     return text + abbreviation_definitions(text, glossary)
