@@ -90,10 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check(root: Path, strict: bool, style: str = "human") -> Result | None:
+def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
-    result = run(root / "data")
+    result = run(root / "data", render_pages=render)    # validate alone needs no pages
     if style == "json":
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -109,7 +109,8 @@ def _check(root: Path, strict: bool, style: str = "human") -> Result | None:
         print(f"Có {errors} lỗi, {warnings} cảnh báo. Sửa theo gợi ý sau dấu — rồi chạy lại.", file=sys.stderr)
         return None
     took = time.perf_counter() - started
-    print(f"Dữ liệu hợp lệ: {records} bản ghi, {len(result.pages)} trang"
+    pages = f", {len(result.pages)} trang" if render else ""
+    print(f"Dữ liệu hợp lệ: {records} bản ghi{pages}"
           + (f", {warnings} cảnh báo" if warnings else "") + f" ({took:.1f} giây).", file=sys.stderr)
     return result
 
@@ -129,7 +130,7 @@ def _format(problem: Problem, root: Path) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    return 0 if _check(args.root, args.strict, args.format) else 1
+    return 0 if _check(args.root, args.strict, args.format, render=False) else 1
 
 
 def _build(args: argparse.Namespace) -> int:
