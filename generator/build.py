@@ -16,6 +16,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from .outputs import check_folder, mark, remove_leftovers
 from .pipeline import Result
 
 
@@ -48,18 +49,23 @@ def run_mkdocs(config_file: Path, root: Path, *, strict: bool, result: Result | 
 
 
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
-    """Build the handbook into `site_dir`; on any failure leave it as it was."""
-    site_dir = site_dir.resolve()
+    """Build the handbook into `site_dir`; on any failure leave it as it was.
+
+    Only a folder this function made (or a new or empty one) is replaced: see outputs.py.
+    """
+    site_dir = check_folder(config_file.parent, site_dir, "-d")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    remove_leftovers(site_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-{os.getpid()}-", dir=site_dir.parent))
     try:
         run_mkdocs(config_file, config_file.parent, strict=strict, result=result, site_dir=staging)
+        mark(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+    old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-{os.getpid()}-", dir=site_dir.parent))
     if site_dir.exists():
-        site_dir.rename(old)
+        site_dir.replace(old)
     staging.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
     site_dir.chmod(0o755)     # mkdtemp made it private

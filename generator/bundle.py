@@ -43,6 +43,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils.yaml import yaml_load
 
 from .build import run_mkdocs
+from .outputs import ZIP_COMMENT, check_zip
 from .link import Group, Handbook
 from .pipeline import Result
 from .render import page_path, render_index
@@ -123,8 +124,6 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
         if page == "index.md":
             raise BundleError(f"{entry.path}: trang chủ (index.md) không đưa vào khóa học được: "
                               "trang mở đầu của bản ngoại tuyến là trang khóa học")
-        if not (content_dir / page).is_file():
-            raise BundleError(f"{entry.path}: không có trang content/{page} mà khóa học liệt kê")
     content = sorted(set(written) | {p for p in _content_files(content_dir) if not p.endswith(".md")})
     present = set(pages) | set(content)
     return Plan(f"khoa-hoc-{course}", f"khóa học “{record.title}”", pages, content,
@@ -254,9 +253,7 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
         plan = plan_whole(result, content_dir)
     else:
         plan = plan_course(result, content_dir, course_id(course), parent.get("nav") or [])
-    out = (out or root / f"{plan.name}.zip").resolve()
-    if out.is_dir():
-        raise BundleError(f"{out} là một thư mục; hãy cho tên tệp .zip")
+    out = check_zip(root, out or root / f"{plan.name}.zip")
 
     progress(f"Đang dựng bản ngoại tuyến của {plan.title} …")
     with tempfile.TemporaryDirectory(prefix="handbook-bundle-") as temp:
@@ -389,6 +386,7 @@ def _zip(site: Path, files: list[str], name: str, out: Path) -> None:
     entries.append(("giay-phep.txt", notices().encode("utf-8")))
     try:
         with zipfile.ZipFile(partial, "w") as archive:
+            archive.comment = ZIP_COMMENT       # what lets a later run replace this file, and no other
             for path, data in sorted(entries):
                 info = zipfile.ZipInfo(f"{name}/{path}", date_time=ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from .outputs import OutputError
 from .pipeline import Result, run
 from .problems import Problem
 from .schema import KINDS
@@ -22,7 +23,18 @@ from .schema import KINDS
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")   # Material's banner would hide real warnings
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except OutputError as error:
+        print(f"Không ghi kết quả: {error}", file=sys.stderr)
+    except OSError as error:     # a read-only or full disk, a folder that vanished: say which, no traceback
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"Lỗi đọc/ghi tệp{where}: {error.strerror or error}. Kiểm tra quyền ghi và chỗ trống trên đĩa; "
+              "kết quả cũ (nếu có) được giữ nguyên.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("Đã dừng; kết quả cũ (nếu có) được giữ nguyên.", file=sys.stderr)
+        return 130
+    return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,14 +200,29 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from .outputs import check_folder, mark
+
+    out = check_folder(args.root, args.out, "-o")
     result = _check(args.root, strict=False)
     if result is None:
         return 1
-    for path, text in result.pages.items():
-        target = args.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    print(f"Đã ghi {len(result.pages)} trang vào {args.out}/", file=sys.stderr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
+    try:
+        for path, text in result.pages.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        mark(staging)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"Đã ghi {len(result.pages)} trang vào {out}/", file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ as partial and never padded with a guessed day.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,9 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+# Records of Party work: nothing before 1900, nothing dated beyond next year.
+MIN_YEAR = 1900
+MAX_YEAR = datetime.date.today().year + 1
 _FORMAT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -37,6 +41,9 @@ class PartialDate:
                 '"NNNN-TT" hoặc "NNNN" nếu nguồn chỉ nêu tháng hoặc năm',
                 {"value": value})
         year, month, day = (int(g) if g else None for g in match.groups())
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise PydanticCustomError("date_impossible", 'năm {year} nằm ngoài khoảng {low}–{high} (ngày "{value}")',
+                                      {"year": year, "low": MIN_YEAR, "high": MAX_YEAR, "value": text})
         if month is not None and not 1 <= month <= 12:
             raise PydanticCustomError("date_impossible", 'tháng {month} không tồn tại (ngày "{value}")',
                                       {"month": month, "value": text})
@@ -44,6 +51,16 @@ class PartialDate:
             raise PydanticCustomError("date_impossible", 'ngày "{value}" không tồn tại (tháng {month} năm {year} '
                                       'không có ngày {day})', {"value": text, "month": month, "year": year, "day": day})
         return cls(year, month, day)
+
+    def before(self, other: PartialDate) -> bool:
+        """Certainly earlier than `other`, compared at the precision both have."""
+        mine, theirs = (self.year, self.month, self.day), (other.year, other.month, other.day)
+        for a, b in zip(mine, theirs):
+            if a is None or b is None:
+                return False
+            if a != b:
+                return a < b
+        return False
 
     def __str__(self) -> str:
         """ISO form, as editors write it: 2010, 2010-03, 2010-03-09."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,12 @@ from .problems import ERROR, WARNING, Problem
 from .schema import KIND_BY_FOLDER, Kind
 
 MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 16          # records nest three levels deep at most (course → items → questions)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML = "tag:yaml.org,2002:"
+# Tags YAML gives plain values by itself. Any other tag was written by hand (`!custom`,
+# `!!python/name:…`, `!!set`) and is refused: records hold text, lists and groups only.
+_IMPLICIT_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value")}
 
 Position = tuple[int, int]
 
@@ -40,7 +46,15 @@ _SYNTAX = {
         "giá trị bắt đầu bằng ký tự đặc biệt (như @, ` hoặc %)", "đặt cả giá trị trong ngoặc kép"),
     "did not find expected key": ("thụt lề không khớp với các dòng trên", _SYNTAX_HINT),
     "did not find expected '-' indicator": ("thụt lề của danh sách không khớp", "các mục cùng danh sách thẳng cột nhau"),
+    "found another document": ("tệp chứa nhiều hơn một bản ghi (có dòng ---)",
+                               "mỗi tệp chỉ chứa một bản ghi: xóa dòng --- và tách phần sau ra tệp khác"),
+    "found undefined alias": ("dùng bí danh YAML (*tên) chưa được khai báo", "viết thẳng giá trị, không dùng *"),
+    "found character that cannot start any token": (
+        "giá trị bắt đầu bằng ký tự đặc biệt", "đặt cả giá trị trong ngoặc kép"),
 }
+# Where PyYAML's complaint is about something opened earlier (a quote never closed), the
+# place to fix is where it was opened, not the end of the file.
+_OPENED_AT = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a simple key")
 
 
 @dataclass
@@ -91,15 +105,26 @@ def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list
     documents: list[Document] = []
     problems: list[Problem] = []
     prefix = data_dir.relative_to(root).as_posix() if data_dir != root else ""
+    if not data_dir.is_dir():
+        return [], [Problem(prefix or str(data_dir), 1, 1, "data.missing",
+                            f"không thấy thư mục dữ liệu {prefix or data_dir}/",
+                            "chạy lệnh trong thư mục dự án (nơi có mkdocs.yml và data/), hoặc chỉ ra nó bằng -C")]
     # os.walk and plain strings: pathlib costs more than parsing at tens of thousands of files.
-    found = [os.path.relpath(os.path.join(folder, name), data_dir).split(os.sep)
-             for folder, _, names in os.walk(data_dir) for name in names]
+    # Symbolic links are never followed: a record must be a file of the repository itself.
+    found = []
+    for folder, subfolders, names in os.walk(data_dir):
+        for name in names + [s for s in subfolders if os.path.islink(os.path.join(folder, s))]:
+            found.append(os.path.relpath(os.path.join(folder, name), data_dir).split(os.sep))
     for parts in sorted(found):         # the order of Path objects: part by part
         path = data_dir.joinpath(*parts)
         shown = "/".join([prefix, *parts] if prefix not in ("", ".") else parts)
         kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) == 2 else None
         name = parts[-1]
-        if name.startswith(".") or name.endswith(".md") or not path.is_file():
+        if name.startswith(".") or name.endswith(".md"):
+            continue
+        refusal = _refuse_special(path)
+        if refusal:
+            problems.append(Problem(shown, 1, 1, *refusal))
             continue
         if kind is None or not name.endswith(".yaml"):
             folders = ", ".join(f"data/{k}/" for k in KIND_BY_FOLDER)
@@ -107,10 +132,38 @@ def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list
                                     f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
                                     WARNING))
             continue
-        document, found = load_file(path.read_bytes(), shown, kind)
+        try:
+            raw = _read(path)
+        except OSError as error:
+            problems.append(Problem(shown, 1, 1, "file.unreadable", f"không đọc được tệp ({error.strerror or error})",
+                                    "kiểm tra quyền đọc của tệp (chmod a+r) rồi chạy lại"))
+            documents.append(Document(shown, kind, {"id": name[:-5]}, broken=True))
+            continue
+        document, found = load_file(raw, shown, kind)
         problems += found
         documents.append(document or Document(shown, kind, {"id": name[:-5]}, broken=True))
     return documents, problems
+
+
+def _refuse_special(path: Path) -> tuple[str, str, str] | None:
+    """Why `path` cannot be a record file, if it cannot: a link, a device, a pipe…"""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as error:
+        return "file.unreadable", f"không đọc được tệp ({error.strerror or error})", "kiểm tra quyền của tệp"
+    if stat.S_ISLNK(mode):
+        return ("file.symlink", "đây là liên kết tượng trưng (symlink); dữ liệu không đọc tệp qua liên kết",
+                "thay liên kết bằng chính tệp (sao chép nội dung vào đây), hoặc xóa nó")
+    if not stat.S_ISREG(mode):
+        return ("file.special", "đây không phải một tệp thông thường (thư mục, thiết bị hoặc ống dẫn)",
+                "xóa nó khỏi data/; mỗi bản ghi là một tệp .yaml")
+    return None
+
+
+def _read(path: Path) -> bytes:
+    """At most one byte more than a record may hold: a huge file is refused unread."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list[Problem]]:
@@ -119,8 +172,7 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
         return None, [Problem(shown, line, col, code, message, hint)]
 
     if len(raw) > MAX_FILE_BYTES:
-        return fail("file.too-large", f"tệp nặng {len(raw) // 1024} KiB, vượt giới hạn {MAX_FILE_BYTES // 1024} KiB "
-                    "cho một bản ghi", "mỗi tệp chỉ chứa một bản ghi; tách nội dung dài thành nhiều bản ghi")
+        return fail("file.too-large", f"tệp nặng hơn giới hạn {MAX_FILE_BYTES // 1024} KiB cho một bản ghi", "mỗi tệp chỉ chứa một bản ghi; tách nội dung dài thành nhiều bản ghi")
     if raw.startswith(b"\xef\xbb\xbf"):
         return fail("file.encoding", "tệp có BOM (ký tự ẩn ở đầu tệp)",
                     "lưu lại tệp dạng \"UTF-8\" (không chọn \"UTF-8 with BOM\")")
@@ -136,14 +188,25 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
             return fail("yaml.tab", "dòng này thụt lề bằng ký tự tab", "thay tab bằng dấu cách (2 dấu cách mỗi cấp)",
                         number, indent.index("\t") + 1)
     try:
+        too_deep = _too_deep(text)
+        if too_deep:
+            return fail("yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng",
+                        "bản ghi chỉ gồm trường, danh sách và nhóm trường ít tầng; bỏ bớt dấu ngoặc [ ] { }",
+                        *too_deep)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        opened = error.context_mark if any(c in str(error.context) for c in _OPENED_AT) else None
+        mark = opened or error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = str(error.problem or error)
         message, hint = next(((m, h) for key, (m, h) in _SYNTAX.items() if key in problem),
-                             (f"lỗi cú pháp YAML ({problem})", _SYNTAX_HINT))
+                             ("lỗi cú pháp YAML", _SYNTAX_HINT))
+        if opened and "end of stream" in problem:
+            message, hint = _SYNTAX["end of stream"]
         return fail("yaml.syntax", message, hint, line, col)
+    except yaml.YAMLError:      # not tied to a place (e.g. a control character)
+        return fail("yaml.syntax", "tệp chứa ký tự không được phép trong YAML",
+                    "xóa ký tự điều khiển (thường do sao chép từ Word hoặc PDF) rồi lưu lại")
     if node is None:
         return fail("file.empty", "tệp rỗng", "xóa tệp, hoặc viết bản ghi theo mẫu của `handbook new`")
     if not isinstance(node, yaml.MappingNode):
@@ -152,6 +215,26 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
     builder = _Builder(shown)
     data = builder.value(node, ())
     return Document(shown, kind, data, builder.positions, builder.key_positions), builder.problems
+
+
+def _too_deep(text: str) -> Position | None:
+    """Where nesting goes deeper than any record needs, checked on the event stream.
+
+    libyaml builds nodes recursively and crashes the interpreter on a file of
+    some ten thousand `[`; events come one at a time. Only files with many
+    brackets or dashes can nest that deep, so the others skip the check.
+    """
+    if text.count("[") + text.count("{") + text.count("-") < 4 * MAX_DEPTH:
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1, event.start_mark.column + 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
 
 
 class _Builder:
@@ -163,26 +246,46 @@ class _Builder:
         self.key_positions: dict[tuple, Position] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
-        self.constructor = yaml.constructor.SafeConstructor()
+        self.reported: set[str] = set()     # one problem per kind of mistake and file, not one per use
 
     def problem(self, node: yaml.Node, code: str, message: str, hint: str, severity: str = ERROR) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, code, message, hint, severity))
 
+    def once(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
+        if code not in self.reported:
+            self.reported.add(code)
+            self.problem(node, code, message, hint)
+
     def value(self, node: yaml.Node, loc: tuple) -> Any:
         self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if id(node) in self.seen:     # an alias: the same node again, marked where its anchor was
-            line, col = self.key_positions.get(loc, self.positions[loc])
-            self.problems.append(Problem(self.shown, line, col, "yaml.alias",
-                                         "không dùng bí danh YAML (*tên) để lặp lại nội dung",
-                                         "viết thẳng giá trị ra ở mỗi nơi cần dùng"))
+            if "yaml.alias" not in self.reported:
+                self.reported.add("yaml.alias")
+                line, col = self.key_positions.get(loc, self.positions[loc])
+                self.problems.append(Problem(self.shown, line, col, "yaml.alias",
+                                             "không dùng bí danh YAML (*tên) để lặp lại nội dung",
+                                             "viết thẳng giá trị ra ở mỗi nơi cần dùng"))
             return None
         self.seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            self.once(node, "yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng",
+                      "bản ghi chỉ gồm trường, danh sách và nhóm trường ít tầng")
+            return None
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _YAML + "map":
+                return self.bad_tag(node)
             return self.mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _YAML + "seq":
+                return self.bad_tag(node)
             return [self.value(item, loc + (i,)) for i, item in enumerate(node.value)]
         return self.scalar(node)
+
+    def bad_tag(self, node: yaml.Node) -> None:
+        tag = node.tag.replace(_YAML, "!!")
+        self.problem(node, "yaml.tag", f"thẻ YAML `{tag[:40]}` không được dùng trong dữ liệu",
+                     "xóa thẻ (phần bắt đầu bằng !); nếu giá trị là chữ có dấu !, đặt cả giá trị trong ngoặc kép")
 
     def mapping(self, node: yaml.MappingNode, loc: tuple) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -202,10 +305,17 @@ class _Builder:
         return result
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag == "tag:yaml.org,2002:str" or node.tag == "tag:yaml.org,2002:timestamp":
-            text = node.value    # dates stay text: a partial date must not be completed
-        else:
-            return self.constructor.construct_object(node)
+        """A value exactly as written: text, or None for an empty value.
+
+        YAML 1.1 would retype unquoted values (`010` → 8, `no` → False,
+        `3:20` → 200, `1.000` → 1.0); a record keeps the editor's text and the
+        schema decides what it means.
+        """
+        if node.tag not in _IMPLICIT_TAGS:
+            return self.bad_tag(node)
+        if node.tag == _YAML + "null" and node.style is None:
+            return None
+        text = node.value
         if unicodedata.is_normalized("NFC", text):     # the common case, without building a copy
             return text
         normal = unicodedata.normalize("NFC", text)

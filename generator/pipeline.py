@@ -38,7 +38,7 @@ class Result:
 def run(data_dir: Path, *, render_pages: bool = True) -> Result:
     """Read and check the data; if it is valid, link and render it."""
     documents, problems = load(data_dir)
-    entries, found = validate(documents)
+    entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
     if has_errors(problems):
         return Result(problems)

@@ -15,14 +15,21 @@ WARNING = "cảnh báo"
 
 # Every code a problem can carry, with what it means. Documented on the site.
 CODES = {
+    "data.missing": "Không có thư mục data/ ở nơi chạy lệnh.",
     "file.empty": "Tệp rỗng, không có bản ghi nào.",
     "file.encoding": "Tệp không được lưu bằng mã UTF-8 hoặc có BOM ở đầu.",
     "file.too-large": "Tệp quá lớn đối với một bản ghi.",
     "file.location": "Tệp nằm ngoài các thư mục dữ liệu đã biết hoặc không có đuôi .yaml.",
+    "file.symlink": "Tệp là liên kết tượng trưng (symlink); dữ liệu không đọc tệp qua liên kết.",
+    "file.special": "Không phải tệp thông thường (thư mục con, thiết bị, ống dẫn).",
+    "file.unreadable": "Không đọc được tệp (thiếu quyền đọc).",
+    "file.wrong-folder": "Bản ghi nằm sai thư mục: nội dung là của một loại bản ghi khác.",
     "yaml.syntax": "Tệp không đúng cú pháp YAML.",
     "yaml.tab": "Dùng ký tự tab để thụt lề; YAML chỉ chấp nhận dấu cách.",
     "yaml.duplicate-key": "Một trường được khai báo hai lần trong cùng một bản ghi.",
     "yaml.alias": "Dùng neo/bí danh YAML (&, *); dữ liệu sổ tay không cho phép.",
+    "yaml.tag": "Dùng thẻ YAML (!tên, !!kiểu); dữ liệu sổ tay chỉ gồm chữ, danh sách và nhóm trường.",
+    "yaml.depth": "Dữ liệu lồng nhau quá nhiều tầng.",
     "yaml.not-mapping": "Nội dung tệp không phải một bản ghi dạng 'trường: giá trị'.",
     "text.nfc": "Văn bản tiếng Việt ở dạng dựng sẵn tổ hợp (không phải NFC); đã được chuẩn hóa.",
     "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
@@ -36,8 +43,11 @@ CODES = {
     "id.duplicate": "Hai bản ghi dùng cùng một mã định danh.",
     "ref.unknown": "Tham chiếu tới mã không tồn tại.",
     "ref.kind": "Tham chiếu tới bản ghi sai loại.",
-    "relation.self": "Văn bản có quan hệ với chính nó.",
-    "relation.cycle": "Chuỗi thay thế giữa các văn bản khép thành vòng.",
+    "relation.self": "Bản ghi tham chiếu tới chính nó (văn bản có quan hệ với chính nó, cơ quan trực thuộc chính nó…).",
+    "relation.cycle": "Chuỗi quan hệ khép thành vòng (A thay thế B, B thay thế A; cơ quan trực thuộc nhau…).",
+    "province.chain": "Tỉnh cũ được ghi là sáp nhập vào một tỉnh cũng đã sáp nhập; cần ghi tỉnh hiện nay.",
+    "date.order": "Ngày kết thúc trước ngày bắt đầu.",
+    "course.page": "Khóa học nêu một trang viết tay không có trong content/.",
 }
 
 

@@ -28,11 +28,16 @@ from .validate import Entry
 TEMPLATES = Path(__file__).parent / "templates"
 
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]|{}])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=\.))")
+# What would start a block at the head of a line. Escaped with what Markdown reads as the
+# character itself: a backslash where Markdown allows one, an entity for "=" (no stray "\").
+_LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(=)|(\d+)\.)")
 # The only link form that survives in Markdown fields: plain text in brackets and a web,
-# mail or relative address. Every other bracket is escaped, so no other link can form.
-_SAFE_LINK = re.compile(r"(!?)\[([^\[\]`\\]*)\]\(((?:https?://|mailto:)[^\s()<>\"'`\\]+|[^\s()<>\"'`\\:]+)\)",
+# mail or same-site address. Every other bracket is escaped, so no other link can form.
+_SAFE_LINK = re.compile(r"(!?)\[([^\[\]`\\]*)\]\(((?:https?://|mailto:)[^\s()<>\"'`\\]+|(?!//)[^\s()<>\"'`\\:]+)\)",
                         re.IGNORECASE)
+# Characters that mean markup somewhere: never part of a tooltip, whose title Material
+# writes with innerHTML.
+_NOT_IN_TOOLTIP = re.compile(r"[<>&\"*\[\]\\`{}|]")
 
 
 # Outgoing links listed under "Liên kết"; single references show in the facts table,
@@ -46,7 +51,12 @@ def plain(value: object) -> str:
     text = " ".join(str(value).split())
     text = html.escape(text, quote=False)
     text = _INLINE_MARKUP.sub(r"\\\1", text)
-    return _LINE_START.sub(r"\1\\\2", text)
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match) -> str:
+    indent, sign, equals, number = match.groups()
+    return indent + (f"\\{sign}" if sign else "&#61;" if equals else f"{number}\\.")
 
 
 def markdown(value: object) -> str:
@@ -54,12 +64,16 @@ def markdown(value: object) -> str:
 
     HTML is escaped; links are whitelisted rather than unsafe ones searched
     for, since Markdown offers too many ways to hide a `javascript:` link.
+    Images only from the site itself: a picture from another host would
+    let that host see every reader (and break offline bundles).
     """
     text = html.escape(str(value).strip(), quote=False).replace("&gt;", ">")   # ">" is a Markdown quote
     parts, last = [], 0
     for match in _SAFE_LINK.finditer(text):
-        parts.append(_escape_brackets(text[last:match.start()]))
         bang, label, url = match.groups()
+        if bang and ":" in url:
+            continue        # left as text, escaped below
+        parts.append(_escape_brackets(text[last:match.start()]))
         parts.append(f"{bang}[{label}]({url})")
         last = match.end()
     parts.append(_escape_brackets(text[last:]))
@@ -80,9 +94,20 @@ def front_matter_title(value: str) -> str:
 
 
 def abbreviation_definitions(text: str, glossary: dict[str, str]) -> str:
-    """Definitions for the abbreviations used in `text`, for Markdown's `abbr`."""
-    used = used_abbreviations(text, glossary)
-    return "".join(f"\n*[{abbr}]: {' '.join(glossary[abbr].split())}" for abbr in used)
+    """Definitions for the abbreviations used in `text`, for Markdown's `abbr`.
+
+    The schema already refuses markup in abbreviations; this is the tooltip's
+    own boundary, so that nothing else can put markup there either.
+    """
+    safe = {abbr: tooltip_text(expansion) for abbr, expansion in glossary.items()
+            if abbr.strip() and not _NOT_IN_TOOLTIP.search(abbr) and not any(c.isspace() for c in abbr)}
+    used = used_abbreviations(text, safe)
+    return "".join(f"\n*[{abbr}]: {safe[abbr]}" for abbr in used if safe[abbr])
+
+
+def tooltip_text(value: str) -> str:
+    """Text for a title attribute that Material will write with innerHTML."""
+    return " ".join(_NOT_IN_TOOLTIP.sub(" ", value).split())
 
 
 def _environment(handbook: Handbook) -> jinja2.Environment:

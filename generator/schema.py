@@ -14,12 +14,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Text that reaches a tooltip (Material writes it with innerHTML) or a definition line must be
+# plain words: no markup characters at all. Written so that ECMA-262 reads it as Python does.
+PLAIN_TEXT_PATTERN = r"^[^<>&\"*\[\]\\`{}|]+$"
+ABBR_PATTERN = r"^[^\s<>&\"*\[\]\\`{}|:]+$"
 
 
 def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
@@ -46,7 +50,8 @@ def markdown(description: str, default: object = None) -> object:
 class Record(BaseModel):
     """Fields every record has."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True,
+    # str_min_length: a blank title or list item is a mistake, never a value.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_min_length=1,
                               frozen=True, use_attribute_docstrings=False)
 
     id: str = Field(pattern=ID_PATTERN,
@@ -82,6 +87,11 @@ class RelationType:
     backlabel: str   # shown on the cited directive's page
     symmetric: bool = False
 
+    @property
+    def acyclic(self) -> bool:
+        """Directed relations cannot lead back to where they started (A căn cứ B căn cứ A)."""
+        return not self.symmetric
+
 
 RELATION_TYPES = {r.key: r for r in (
     RelationType("can-cu", "Căn cứ", "Được căn cứ"),
@@ -95,7 +105,7 @@ RELATION_TYPES = {r.key: r for r in (
 
 
 class Relation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
     type: Literal[tuple(RELATION_TYPES)] = Field(  # type: ignore[valid-type]
         description="Loại quan hệ: " + "; ".join(f"{r.key} ({r.label} / {r.backlabel})"
@@ -175,7 +185,7 @@ class Model(Cited):
 class Figure(BaseModel):
     """Một số liệu, ghi đúng như nguồn để có thể tra lại."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
     label: str = Field(description="Số liệu nói về điều gì.")
     value: str | int | float = Field(description='Giá trị đúng như nguồn ghi, ví dụ 3, "5-7", "145/156", "1.000".')
@@ -199,6 +209,15 @@ class Practice(Cited):
     actor_text: str | None = Field(None, description="Chủ thể thực hiện ghi bằng lời, khi không có mã cơ quan.")
     start: PartialDate | None = Field(None, description="Bắt đầu thực hiện từ (nếu nguồn nêu).")
     end: PartialDate | None = Field(None, description="Đến (nếu nguồn nêu).")
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        start = info.data.get("start")
+        if end and start and end.before(start):
+            raise PydanticCustomError("date_order", "thời điểm kết thúc {end} trước thời điểm bắt đầu {start}",
+                                      {"end": str(end), "start": str(start)})
+        return end
     period: str | None = Field(None, description='Thời gian ghi bằng lời, ví dụ "3 năm (sơ kết)".')
     description: str | None = markdown("Mô tả cách làm.")
     figures: list[Figure] = Field(default_factory=list, description="Số liệu có cấu trúc mà nguồn nêu.")
@@ -278,8 +297,10 @@ class Topic(Record):
 class Glossary(Record):
     """Chữ viết tắt."""
 
-    abbr: str = Field(description='Chữ viết tắt, ví dụ "BTCTW".')
-    expansion: str = Field(description='Nghĩa đầy đủ, ví dụ "Ban Tổ chức Trung ương".')
+    abbr: str = Field(pattern=ABBR_PATTERN, description='Chữ viết tắt, một từ không có dấu cách, ví dụ "BTCTW".')
+    expansion: str = Field(pattern=PLAIN_TEXT_PATTERN,
+                           description='Nghĩa đầy đủ, chữ thường không có ký hiệu định dạng, '
+                                       'ví dụ "Ban Tổ chức Trung ương".')
 
     def display_name(self) -> str:
         return self.abbr
@@ -295,7 +316,7 @@ COURSE_ITEM_KINDS = ("directive", "model", "practice", "province", "organ", "sou
 class CourseItem(BaseModel):
     """Một mục trong danh sách đọc: một bản ghi, hoặc một trang viết tay trong content/."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
     directive: str | None = ref("directive", "", "", description="Mã văn bản cần đọc.")
     model: str | None = ref("model", "", "", description="Mã mô hình cần đọc.")

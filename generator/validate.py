@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .load import Document, paused_gc
 from .problems import WARNING, Problem
-from .schema import ID_PATTERN, KINDS, Kind, Record, ref_fields
+from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, Record, ref_fields
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 
@@ -37,48 +37,86 @@ class Entry:
 
 
 @paused_gc()
-def validate(documents: list[Document]) -> tuple[dict[str, Entry], list[Problem]]:
-    """Check every document; return the valid records by id and all problems."""
+def validate(documents: list[Document], content_dir: Path | None = None) -> tuple[dict[str, Entry], list[Problem]]:
+    """Check every document; return the valid records by id and all problems.
+
+    One mistake gives one problem, on the file that has it: a record that
+    cannot be read, has a bad id or sits in the wrong folder is still known
+    by its file name (and real kind), so references to it are not reported too.
+    """
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
     declared: dict[str, Document] = {}      # every id written, valid record or not
+    checked: list[Document] = []
     for document in documents:
+        stem = _stem(document)
         if document.broken:
-            declared.setdefault(document.data["id"], document)
+            declared.setdefault(stem, document)
             continue
         problems += _check_text(document)
         record_id = document.data.get("id")
-        if isinstance(record_id, str):
+        valid_id = isinstance(record_id, str) and re.match(ID_PATTERN, record_id)
+        if valid_id:
             problems += _check_id(document, record_id, declared)
-            declared.setdefault(record_id, document)
         try:
             record = document.kind.model.model_validate(document.data)
         except ValidationError as error:
-            problems += _schema_problems(document, error)
-            continue
-        if declared.get(record.id) is document:
-            entries[record.id] = Entry(document.kind, record, document.path)
-    for document in documents:
-        if not document.broken:
-            problems += _check_refs(document, declared)
-    by_path = {d.path: d for d in documents}
-    problems += _check_replacement_cycles(entries, by_path)
+            misfiled = _misfiled(document)
+            if misfiled:
+                problems.append(misfiled[1])
+                document = replace(document, kind=misfiled[0])
+            else:
+                problems += _schema_problems(document, error)
+        else:
+            if record.id not in declared:
+                entries[record.id] = Entry(document.kind, record, document.path)
+        checked.append(document)
+        if valid_id:
+            declared.setdefault(record_id, document)
+        declared.setdefault(stem, document)
+    for document in checked:
+        problems += _check_refs(document, declared)
+    by_path = {d.path: d for d in checked}
+    problems += _check_cycles(entries, by_path)
+    problems += _check_provinces(entries, by_path)
+    if content_dir is not None:
+        problems += _check_course_pages(entries, by_path, content_dir)
     return dict(sorted(entries.items())), sorted(problems)
+
+
+def _stem(document: Document) -> str:
+    name = document.path.rpartition("/")[2]
+    return name[:-5] if name.endswith(".yaml") else PurePosixPath(name).stem     # pathlib is slow per file
+
+
+def _misfiled(document: Document) -> tuple[Kind, Problem] | None:
+    """The kind a record that fails its folder's schema really is, if it fits another exactly."""
+    for kind in KINDS.values():
+        if kind is document.kind:
+            continue
+        try:
+            kind.model.model_validate(document.data)
+        except ValidationError:
+            continue
+        line, col = document.position(("id",))
+        return kind, Problem(document.path, line, col, "file.wrong-folder",
+                             f"bản ghi này là một {kind.label} nhưng nằm trong data/{document.kind.folder}/",
+                             f"chuyển tệp sang data/{kind.folder}/")
+    return None
 
 
 # --- Identity -----------------------------------------------------------------
 
 def _check_id(document: Document, record_id: str, declared: dict[str, Document]) -> list[Problem]:
     line, col = document.position(("id",))
-    name = document.path.rpartition("/")[2]
-    stem = name[:-5] if name.endswith(".yaml") else PurePosixPath(name).stem     # pathlib is slow per file
+    stem = _stem(document)
     problems = []
-    if record_id in declared:
+    if record_id in declared and declared[record_id] is not document:
         first = declared[record_id]
         problems.append(Problem(document.path, line, col, "id.duplicate",
                                 f"mã `{record_id}` đã được dùng ở {first.path}:{first.position(('id',))[0]}",
                                 "đặt một mã khác, và đổi tên tệp theo mã mới"))
-    elif record_id != stem and re.match(ID_PATTERN, record_id):
+    elif record_id != stem:
         problems.append(Problem(document.path, line, col, "id.filename",
                                 f"mã `{record_id}` khác tên tệp `{stem}.yaml`",
                                 f"đổi tên tệp thành `{record_id}.yaml` hoặc sửa mã thành `{stem}`"))
@@ -158,6 +196,9 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
     if kind_type == "missing":
         return problem("field.missing", f"{kind.label} thiếu trường bắt buộc `{name}`",
                        f"thêm dòng `{name}: …` ({about})", loc[:-1])
+    if kind_type == "string_too_short":
+        return problem("field.missing", f"`{name}` đang để trống", f"điền nội dung, hoặc xóa cả dòng nếu trường "
+                       f"không bắt buộc ({about})")
     if kind_type == "too_short":
         return problem("field.missing", f"trường `{name}` cần ít nhất một mục",
                        f"ví dụ: `{name}: [mục thứ nhất]`, mỗi mục cách nhau dấu phẩy ({about})")
@@ -173,16 +214,32 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
         hint = f"có phải ý bạn là \"{close[0]}\"? " if close else ""
         return problem("field.value", f"giá trị \"{value}\" không hợp lệ cho `{name}`",
                        hint + "chọn một trong: " + allowed.replace("' or '", "', '"))
+    if kind_type == "date_order":
+        return problem("date.order", item["msg"], "kiểm tra lại hai ngày theo nguồn; có thể đã đảo `start` và `end`")
     if kind_type.startswith("date_"):
         return problem("date.invalid", item["msg"], f"ví dụ: `{name}: \"2010-03-09\"`, "
                        f"`{name}: \"2010-03\"` hoặc `{name}: \"2010\"` nếu nguồn chỉ nêu năm")
     if kind_type == "string_pattern_mismatch" and name == "id":
-        return problem("id.format", f"mã \"{value}\" không hợp lệ",
-                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ `huong-dan-38-hd-btctw-2010`")
+        return problem("id.format", f"mã \"{_short(value)}\" không hợp lệ",
+                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ `huong-dan-38-hd-btctw-2010`; "
+                       "đặt tên tệp giống mã")
+    if kind_type == "string_pattern_mismatch":
+        return problem("field.value", f"giá trị \"{_short(value)}\" không đúng dạng của `{name}`", about)
     if kind_type in _TYPE_NAMES:
         return problem("field.type", f"`{name}` phải là {_TYPE_NAMES[kind_type]}, không phải {_describe(value)}",
                        about)
-    return problem("field.value", f"giá trị của `{name}` không hợp lệ: {item['msg']}", about)
+    if kind_type in _OWN_MESSAGES:
+        return problem("field.value", item["msg"], about)
+    return problem("field.value", f"giá trị của `{name}` không hợp lệ", about)
+
+
+# Errors the schema raises itself, with a message in Vietnamese (pydantic's own are in English).
+_OWN_MESSAGES = {"value_prefix", "course_item"}
+
+
+def _short(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _describe(value: Any) -> str:
@@ -192,7 +249,7 @@ def _describe(value: Any) -> str:
         return "một nhóm trường"
     if isinstance(value, bool):
         return f"giá trị đúng/sai ({str(value).lower()}; hãy đặt chữ trong dấu ngoặc kép)"
-    return f"\"{value}\""
+    return f"\"{_short(value)}\""
 
 
 # --- Text safety -------------------------------------------------------------
@@ -285,12 +342,12 @@ def _check_refs(document: Document, declared: dict[str, Document]) -> list[Probl
     for loc, target, expected in _references(document):
         line, col = document.position(loc)
         want = KINDS[expected]
-        if target == own_id and loc[0] == "relations":
+        if target == own_id and want is document.kind:
             problems.append(Problem(document.path, line, col, "relation.self",
-                                    "văn bản không thể có quan hệ với chính nó",
-                                    "sửa `target` thành mã của văn bản kia"))
+                                    f"{want.label} này không thể tham chiếu tới chính nó",
+                                    "sửa thành mã của một bản ghi khác, hoặc xóa dòng này"))
         elif target not in declared:
-            candidates = [i for i, d in declared.items() if d.kind is want]
+            candidates = [i for i, d in declared.items() if d.kind is want and re.match(ID_PATTERN, i)]
             close = difflib.get_close_matches(target, candidates, n=3, cutoff=0.5)
             hint = ("có phải ý bạn là " + " hoặc ".join(f"`{c}`" for c in close) + "?") if close else \
                 f"tạo bản ghi trong data/{want.folder}/{target}.yaml, hoặc sửa lại mã"
@@ -304,34 +361,88 @@ def _check_refs(document: Document, declared: dict[str, Document]) -> list[Probl
     return problems
 
 
-def _check_replacement_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
-    """A directive cannot, even through others, replace itself."""
-    graph = {i: sorted({r.target for r in (e.record.relations if "relations" in type(e.record).model_fields else ())
-                        if r.type == "thay-the" and r.target in entries and r.target != i})
-             for i, e in entries.items()}
-    state: dict[str, str] = {}
-    stack: list[str] = []
+# --- Graphs ---------------------------------------------------------------------
+
+def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
+    """(graph, target, loc) for every link that must not lead back to `entry`:
+    a reference to a record of its own kind (organ → parent, province →
+    merged_into) and every directed relation type (căn cứ, thay thế…)."""
+    record, found = entry.record, []
+    for field in ref_fields(type(record)):
+        if field.target == entry.kind.name:
+            value = getattr(record, field.name)
+            for index, target in (enumerate(value) if field.many else [(None, value)] if value else []):
+                found.append((field.name, target, (field.name,) if index is None else (field.name, index)))
+    for index, relation in enumerate(record.relations if "relations" in type(record).model_fields else ()):
+        if RELATION_TYPES[relation.type].acyclic:
+            found.append((relation.type, relation.target, ("relations", index, "target")))
+    return found
+
+
+def _check_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
+    """No chain of one kind of link closes on itself: reported once per cycle, where it closes."""
+    graphs: dict[str, dict[str, list[tuple[str, tuple]]]] = {}
+    for entry_id, entry in entries.items():
+        for graph, target, loc in _edges(entry):
+            if target in entries and target != entry_id:
+                graphs.setdefault(graph, {}).setdefault(entry_id, []).append((target, loc))
     problems = []
+    for graph_name, graph in sorted(graphs.items()):
+        state: dict[str, str] = {}
+        for start in sorted(graph):
+            if start in state:
+                continue
+            stack = [(start, iter(graph.get(start, ())))]
+            path = [start]
+            state[start] = "open"
+            while stack:
+                node, targets = stack[-1]
+                step = next(targets, None)
+                if step is None:
+                    stack.pop()
+                    path.pop()
+                    state[node] = "done"
+                    continue
+                target, loc = step
+                if state.get(target) == "open":
+                    cycle = path[path.index(target):] + [target]
+                    entry = entries[node]
+                    line, col = by_path[entry.path].position(loc)
+                    label = RELATION_TYPES[graph_name].label.lower() if graph_name in RELATION_TYPES \
+                        else f"`{graph_name}`"
+                    problems.append(Problem(entry.path, line, col, "relation.cycle",
+                                            f"chuỗi {label} khép thành vòng: " + " → ".join(cycle),
+                                            "quan hệ này chỉ có một chiều; bỏ liên kết sai trong vòng"))
+                elif target not in state:
+                    state[target] = "open"
+                    path.append(target)
+                    stack.append((target, iter(graph.get(target, ()))))
+    return problems
 
-    def visit(node: str) -> None:
-        state[node] = "open"
-        stack.append(node)
-        for target in graph[node]:
-            if state.get(target) == "open":
-                cycle = stack[stack.index(target):] + [target]
-                first = entries[cycle[0]]
-                index = next(i for i, r in enumerate(first.record.relations)
-                             if r.type == "thay-the" and r.target == cycle[1])
-                line, col = by_path[first.path].position(("relations", index, "target"))
-                problems.append(Problem(first.path, line, col, "relation.cycle",
-                                        "chuỗi thay thế khép thành vòng: " + " → ".join(cycle),
-                                        "văn bản mới thay thế văn bản cũ, không có chiều ngược lại; bỏ quan hệ sai"))
-            elif target not in state:
-                visit(target)
-        stack.pop()
-        state[node] = "done"
 
-    for node in graph:
-        if node not in state:
-            visit(node)
+def _check_provinces(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
+    """A former province points at the province it belongs to today, not at another former one."""
+    problems = []
+    for entry in entries.values():
+        successor = getattr(entry.record, "merged_into", None) if entry.kind.name == "province" else None
+        after = entries.get(successor) if successor else None
+        if after is None or not after.record.merged_into or after.record.merged_into == entry.id:
+            continue        # a loop is reported as a cycle
+        line, col = by_path[entry.path].position(("merged_into",))
+        problems.append(Problem(entry.path, line, col, "province.chain",
+                                f"`{successor}` cũng đã sáp nhập vào `{after.record.merged_into}`",
+                                f"ghi thẳng tỉnh, thành hiện nay: `merged_into: {after.record.merged_into}`"))
+    return problems
+
+
+def _check_course_pages(entries: dict[str, Entry], by_path: dict[str, Document], content: Path) -> list[Problem]:
+    """A course's hand-written pages exist in content/."""
+    problems = []
+    for entry in entries.values():
+        for index, item in enumerate(entry.record.items if entry.kind.name == "course" else ()):
+            if item.page and not (content / item.page).is_file():
+                line, col = by_path[entry.path].position(("items", index, "page"))
+                problems.append(Problem(entry.path, line, col, "course.page",
+                                        f"không có trang `{item.page}` trong content/",
+                                        "ghi đường dẫn tính từ content/, ví dụ `bien-tap/index.md`"))
     return problems

@@ -24,6 +24,7 @@ from scratch import scratch_project
 
 from generator.bundle import ASSETS, NOT_IN_COURSE, SHIM
 from generator.cli import main
+from generator.outputs import ZIP_COMMENT
 from scratch import copy_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
@@ -372,7 +373,10 @@ def test_failed_bundle_writes_nothing_and_keeps_the_old_zip(tmp_path):
     root = copy_project(tmp_path / "project")
     out = tmp_path / "dich" / "khoa.zip"
     out.parent.mkdir()
-    out.write_bytes(b"old")
+    with zipfile.ZipFile(out, "w") as old:      # a bundle an earlier run wrote
+        old.comment = ZIP_COMMENT
+        old.writestr("a.txt", "old")
+    before = out.read_bytes()
     (root / "content/hong.md").write_text("# Hỏng\n\n[không có](khong-co.md)\n", encoding="utf-8")
     (root / "data/courses/hong.yaml").write_text(yaml.safe_dump({
         "id": "hong", "title": "Hỏng", "objectives": ["Đọc trang."], "items": [{"page": "hong.md", "title": "Hỏng"}],
@@ -380,7 +384,7 @@ def test_failed_bundle_writes_nothing_and_keeps_the_old_zip(tmp_path):
     code, output = bundle(root, "--strict", "--course", "hong", "-o", str(out))
     assert code == 1
     assert "chưa ghi tệp nào" in output and "khong-co.md" in output
-    assert out.read_bytes() == b"old"
+    assert out.read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["khoa.zip"]
 
 
@@ -403,7 +407,7 @@ def test_course_page_must_exist(tmp_path):
         "id": "thieu", "title": "Thiếu", "objectives": ["Đọc trang."], "items": [{"page": "khong-co.md", "title": "?"}],
     }, allow_unicode=True), encoding="utf-8")
     code, output = bundle(root, "--course", "thieu")
-    assert code == 1 and "không có trang content/khong-co.md" in output
+    assert code == 1 and "[course.page] không có trang `khong-co.md` trong content/" in output
     assert not list(root.glob("*.zip")) and not list(root.glob(".*.part"))
 
 

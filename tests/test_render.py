@@ -11,7 +11,7 @@ import markdown as python_markdown
 import pytest
 
 from generator.pipeline import run
-from generator.render import markdown, plain
+from generator.render import abbreviation_definitions, markdown, plain
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -98,8 +98,11 @@ def test_current_province_lists_practices_of_its_former_provinces(tmp_path):
 
 
 def test_glossary_tooltips_cannot_carry_markup(tmp_path):
+    # Material writes a tooltip's title with innerHTML: even escaped markup would run there.
     root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
-                                      'id: btctw\nabbr: BTCTW\nexpansion: \'Ban "Tổ chức"><script>x()</script>\'\n'})
-    page = run(root / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
-    html = to_html(page)
-    assert "<script" not in html and 'title="Ban &quot;Tổ chức&quot;&gt;&lt;script&gt;' in html
+                                      'id: btctw\nabbr: BTCTW\nexpansion: \'Ban &lt;img src=x onerror=y()&gt;\'\n'})
+    result = run(root / "data")
+    assert [p.code for p in result.problems] == ["field.value"] and not result.pages
+    # and should an expansion with markup characters reach the renderer, none of them survives
+    html = to_html("BTCTW ban hành." + abbreviation_definitions("BTCTW", {"BTCTW": 'Ban "Tổ&lt;img>', "<a": "x"}))
+    assert 'title="Ban Tổ lt;img"' in html and "<a" not in html.replace("<abbr", "")

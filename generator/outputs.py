@@ -1,0 +1,96 @@
+"""Where commands may write: only what they created themselves.
+
+`build -d`, `render -o` and `bundle -o` replace their target. A typo there
+must never cost an editor their records or their notes, so each target is
+checked before anything is written: a folder must be new, empty, or marked
+as one of our outputs (a marker file written with every output folder); a
+bundle must be a new file or a zip this program wrote (a comment in the
+zip). Nothing inside the project's own sources is ever a target.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+MARKER = ".handbook-output"
+ZIP_COMMENT = b"so-tay-xay-dung-dang: handbook bundle"
+# Folders of the project that hold what people write; no output goes in or over them.
+PROTECTED = ("data", "content", "generator", "tests", ".git", ".github", ".ci", ".vscode")
+
+
+class OutputError(Exception):
+    """A target the command refuses to write; the message is for the editor."""
+
+
+def check_folder(root: Path, target: Path, option: str) -> Path:
+    """The resolved output folder, if the command may replace it."""
+    target, root = target.resolve(), root.resolve()
+    _outside_sources(root, target, option)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise OutputError(f"{target} không phải một thư mục; {option} cần một thư mục kết quả")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise OutputError(f"thư mục {target} đã có nội dung không do lệnh này tạo ra, nên không bị ghi đè; "
+                          f"chọn thư mục khác cho {option}, hoặc tự xóa thư mục đó nếu chắc chắn không cần")
+    return target
+
+
+def check_zip(root: Path, target: Path) -> Path:
+    """The resolved bundle path, if the command may write it."""
+    target, root = target.resolve(), root.resolve()
+    _outside_sources(root, target, "-o")
+    if target.suffix.lower() != ".zip":
+        raise OutputError(f"tệp kết quả phải có đuôi .zip (đang là {target.name})")
+    if target.is_dir():
+        raise OutputError(f"{target} là một thư mục; hãy cho tên tệp .zip")
+    if target.exists() and not _is_our_zip(target):
+        raise OutputError(f"đã có tệp {target} không do `handbook bundle` tạo ra, nên không bị ghi đè; "
+                          "chọn tên khác cho -o")
+    return target
+
+
+def mark(folder: Path) -> None:
+    (folder / MARKER).write_text("Thư mục này do lệnh handbook tạo ra và sẽ bị thay thế ở lần chạy sau.\n",
+                                 encoding="utf-8")
+
+
+def remove_leftovers(target: Path) -> None:
+    """Staging folders of runs that were killed: named after a process that no longer runs."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}-(?:new|old)-(\d+)-")
+    if not target.parent.is_dir():
+        return
+    for sibling in target.parent.iterdir():
+        match = pattern.match(sibling.name)
+        if match and sibling.is_dir() and not sibling.is_symlink() and not _running(int(match.group(1))):
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _outside_sources(root: Path, target: Path, option: str) -> None:
+    if target == root or root.is_relative_to(target):
+        raise OutputError(f"{option} {target} chứa cả dự án; kết quả sẽ xóa mất dữ liệu. Chọn một thư mục "
+                          "riêng, ví dụ site/")
+    for name in PROTECTED:
+        if target.is_relative_to(root / name):
+            raise OutputError(f"{option} {target} nằm trong {name}/ của dự án, nơi chứa bản gốc; "
+                              "chọn một thư mục riêng, ví dụ site/")
+
+
+def _is_our_zip(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment == ZIP_COMMENT
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
