@@ -67,6 +67,7 @@ class Document:
     positions: dict[tuple, Position] = field(default_factory=dict)       # of each value
     key_positions: dict[tuple, Position] = field(default_factory=dict)   # of each field name
     broken: bool = False    # could not be read; kept so that references to it are not reported too
+    refused: tuple[tuple, ...] = ()     # values the loader refused (and reported): not reported again
 
     def position(self, loc: tuple) -> Position:
         """The position of the value at `loc`, or of its nearest enclosing value."""
@@ -214,7 +215,8 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
                     "bắt đầu tệp bằng dòng \"id: ...\"", node.start_mark.line + 1, node.start_mark.column + 1)
     builder = _Builder(shown)
     data = builder.value(node, ())
-    return Document(shown, kind, data, builder.positions, builder.key_positions), builder.problems
+    return (Document(shown, kind, data, builder.positions, builder.key_positions, refused=tuple(builder.refused)),
+            builder.problems)
 
 
 def _too_deep(text: str) -> Position | None:
@@ -247,6 +249,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.reported: set[str] = set()     # one problem per kind of mistake and file, not one per use
+        self.refused: list[tuple] = []
 
     def problem(self, node: yaml.Node, code: str, message: str, hint: str, severity: str = ERROR) -> None:
         mark = node.start_mark
@@ -260,6 +263,7 @@ class _Builder:
     def value(self, node: yaml.Node, loc: tuple) -> Any:
         self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if id(node) in self.seen:     # an alias: the same node again, marked where its anchor was
+            self.refused.append(loc)
             if "yaml.alias" not in self.reported:
                 self.reported.add("yaml.alias")
                 line, col = self.key_positions.get(loc, self.positions[loc])
@@ -268,21 +272,23 @@ class _Builder:
                                              "viết thẳng giá trị ra ở mỗi nơi cần dùng"))
             return None
         self.seen.add(id(node))
-        if len(loc) > MAX_DEPTH:
+        if len(loc) + 1 > MAX_DEPTH:      # the record itself is the first level
+            self.refused.append(loc[:1])    # the whole field: what is left of it would only mislead
             self.once(node, "yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng",
                       "bản ghi chỉ gồm trường, danh sách và nhóm trường ít tầng")
             return None
         if isinstance(node, yaml.MappingNode):
             if node.tag != _YAML + "map":
-                return self.bad_tag(node)
+                return self.bad_tag(node, loc)
             return self.mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _YAML + "seq":
-                return self.bad_tag(node)
+                return self.bad_tag(node, loc)
             return [self.value(item, loc + (i,)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, loc)
 
-    def bad_tag(self, node: yaml.Node) -> None:
+    def bad_tag(self, node: yaml.Node, loc: tuple) -> None:
+        self.refused.append(loc)
         tag = node.tag.replace(_YAML, "!!")
         self.problem(node, "yaml.tag", f"thẻ YAML `{tag[:40]}` không được dùng trong dữ liệu",
                      "xóa thẻ (phần bắt đầu bằng !); nếu giá trị là chữ có dấu !, đặt cả giá trị trong ngoặc kép")
@@ -304,7 +310,7 @@ class _Builder:
             result[key] = self.value(value_node, loc + (key,))
         return result
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, node: yaml.ScalarNode, loc: tuple = ()) -> Any:
         """A value exactly as written: text, or None for an empty value.
 
         YAML 1.1 would retype unquoted values (`010` → 8, `no` → False,
@@ -312,7 +318,7 @@ class _Builder:
         schema decides what it means.
         """
         if node.tag not in _IMPLICIT_TAGS:
-            return self.bad_tag(node)
+            return self.bad_tag(node, loc)
         if node.tag == _YAML + "null" and node.style is None:
             return None
         text = node.value

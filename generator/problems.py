@@ -32,6 +32,7 @@ CODES = {
     "yaml.depth": "Dữ liệu lồng nhau quá nhiều tầng.",
     "yaml.not-mapping": "Nội dung tệp không phải một bản ghi dạng 'trường: giá trị'.",
     "text.nfc": "Văn bản tiếng Việt ở dạng dựng sẵn tổ hợp (không phải NFC); đã được chuẩn hóa.",
+    "text.control": "Văn bản chứa ký tự điều khiển không in được (thường do dán từ PDF, Word).",
     "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
     "field.missing": "Thiếu trường bắt buộc.",
     "field.unknown": "Trường không có trong lược đồ của loại bản ghi này.",

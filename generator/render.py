@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import jinja2
@@ -89,8 +90,19 @@ def page_path(entry: Entry) -> str:
 
 
 def front_matter_title(value: str) -> str:
-    """A title for front matter: engines print it raw inside <title>."""
-    return json.dumps(html.escape(value, quote=False), ensure_ascii=False)
+    """A title for front matter: engines print it raw inside <title>.
+
+    Front matter is YAML: a character YAML refuses (a control character, a
+    lone surrogate) would make the engine show the whole block as page text,
+    Markdown and all. Only printable characters get there.
+    """
+    return json.dumps(html.escape(printable(value), quote=False), ensure_ascii=False)
+
+
+def printable(value: str) -> str:
+    """`value` without control, surrogate, private-use or unassigned characters."""
+    return "".join(c for c in value if c in " \n\t" or unicodedata.category(c)[0] not in "CZ"
+                   or unicodedata.category(c) == "Zs")
 
 
 def abbreviation_definitions(text: str, glossary: dict[str, str]) -> str:

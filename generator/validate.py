@@ -21,6 +21,9 @@ from .problems import WARNING, Problem
 from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, Record, ref_fields
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+# Characters no record text needs: C0/C1 controls (but tab and newline), lone surrogates,
+# private-use and non-characters. Editors get them by pasting from PDF or Word.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
         if document.broken:
             declared.setdefault(stem, document)
             continue
-        problems += _check_text(document)
+        text_warnings = _check_text(document)
         record_id = document.data.get("id")
         valid_id = isinstance(record_id, str) and re.match(ID_PATTERN, record_id)
         if valid_id:
@@ -66,10 +69,14 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
                 problems.append(misfiled[1])
                 document = replace(document, kind=misfiled[0])
             else:
-                problems += _schema_problems(document, error)
+                found = _schema_problems(document, error)
+                places = {(p.line, p.col) for p in found}
+                text_warnings = [w for w in text_warnings if (w.line, w.col) not in places]    # one per value
+                problems += found
         else:
             if record.id not in declared:
                 entries[record.id] = Entry(document.kind, record, document.path)
+        problems += text_warnings
         checked.append(document)
         if valid_id:
             declared.setdefault(record_id, document)
@@ -141,8 +148,8 @@ def _schema_problems(document: Document, error: ValidationError) -> list[Problem
     seen: set[tuple] = set()
     for item in error.errors():
         loc = tuple(part for part in item["loc"] if isinstance(part, int) or _is_field_of(document, item["loc"], part))
-        if loc in seen:      # a union reports one error per member: keep the first
-            continue
+        if loc in seen or any(loc[:len(r)] == r for r in document.refused):
+            continue         # a union reports one error per member: keep the first; the loader reported refusals
         seen.add(loc)
         problems.append(_schema_problem(document, item, loc))
     return problems
@@ -255,12 +262,13 @@ def _describe(value: Any) -> str:
 # --- Text safety -------------------------------------------------------------
 
 def _check_text(document: Document) -> list[Problem]:
-    """Warn about markup in any text; the renderer shows it as plain text."""
+    """Refuse control characters; warn about markup in any text (the renderer shows it as text)."""
     # One search over all the texts first: almost every record has no markup, and walking with
-    # locations is only needed to place a warning. "\0" cannot be part of a match, so no match
+    # locations is only needed to place a problem. "\1" cannot be part of a match, so no match
     # can span two texts; and every match has a "<" or a ":", which `in` finds much faster.
-    joined = "\0".join(_texts(document.data))
-    if ("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined):
+    joined = "\1".join(_texts(document.data))
+    control = CONTROL.search(joined.replace("\1", " "))
+    if not control and (("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined)):
         return []
     problems = []
 
@@ -271,6 +279,12 @@ def _check_text(document: Document) -> list[Problem]:
         elif isinstance(value, list):
             for index, inner in enumerate(value):
                 walk(inner, loc + (index,))
+        elif isinstance(value, str) and CONTROL.search(value):
+            line, col = document.position(loc)
+            found = CONTROL.search(value).group()
+            problems.append(Problem(document.path, line, col, "text.control",
+                                    f"văn bản chứa ký tự điều khiển không in được (mã U+{ord(found):04X})",
+                                    "gõ lại đoạn này, hoặc dán dưới dạng chữ thuần (không định dạng)"))
         elif isinstance(value, str) and UNSAFE_TEXT.search(value):
             line, col = document.position(loc)
             problems.append(Problem(document.path, line, col, "text.html",
@@ -364,7 +378,7 @@ def _check_refs(document: Document, declared: dict[str, Document]) -> list[Probl
 # --- Graphs ---------------------------------------------------------------------
 
 def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
-    """(graph, target, loc) for every link that must not lead back to `entry`:
+    """(graph label, target, loc) for every link that must not lead back to `entry`:
     a reference to a record of its own kind (organ → parent, province →
     merged_into) and every directed relation type (căn cứ, thay thế…)."""
     record, found = entry.record, []
@@ -372,10 +386,11 @@ def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
         if field.target == entry.kind.name:
             value = getattr(record, field.name)
             for index, target in (enumerate(value) if field.many else [(None, value)] if value else []):
-                found.append((field.name, target, (field.name,) if index is None else (field.name, index)))
+                found.append((field.label, target, (field.name,) if index is None else (field.name, index)))
     for index, relation in enumerate(record.relations if "relations" in type(record).model_fields else ()):
-        if RELATION_TYPES[relation.type].acyclic:
-            found.append((relation.type, relation.target, ("relations", index, "target")))
+        kind = RELATION_TYPES[relation.type]
+        if kind.acyclic:
+            found.append((kind.label, relation.target, ("relations", index, "target")))
     return found
 
 
@@ -408,10 +423,8 @@ def _check_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> li
                     cycle = path[path.index(target):] + [target]
                     entry = entries[node]
                     line, col = by_path[entry.path].position(loc)
-                    label = RELATION_TYPES[graph_name].label.lower() if graph_name in RELATION_TYPES \
-                        else f"`{graph_name}`"
                     problems.append(Problem(entry.path, line, col, "relation.cycle",
-                                            f"chuỗi {label} khép thành vòng: " + " → ".join(cycle),
+                                            f"chuỗi “{graph_name.lower()}” khép thành vòng: " + " → ".join(cycle),
                                             "quan hệ này chỉ có một chiều; bỏ liên kết sai trong vòng"))
                 elif target not in state:
                     state[target] = "open"
