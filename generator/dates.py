@@ -14,8 +14,9 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-_FORMAT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# ASCII digits only: Python's and Rust's \d also match other scripts' digits, the editor's (ECMA-262) does not.
+_FORMAT = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 
 @dataclass(frozen=True, order=True)
@@ -65,4 +66,6 @@ class PartialDate:
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        return {"type": ["string", "integer"], "pattern": PATTERN, "examples": ["2010-03-09", "2010-03", "2010"]}
+        # `pattern` applies to text, the bounds to a bare year such as `issued: 2010`.
+        return {"type": ["string", "integer"], "pattern": PATTERN, "minimum": 1000, "maximum": 9999,
+                "examples": ["2010-03-09", "2010-03", "2010"]}

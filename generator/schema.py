@@ -258,8 +258,8 @@ class Source(Record):
     publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
-    url: str | None = Field(None, pattern=r"^https?://[^\s<>\"'`]+$", description="Địa chỉ trên mạng, nếu biết.")
-    seed: str | None = Field(None, pattern=r"^[\w.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
+    url: str | None = Field(None, pattern=r"""^https?://[^\s<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
+    seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
 
     def display_name(self) -> str:
         return self.title
@@ -304,7 +304,7 @@ class CourseItem(BaseModel):
     organ: str | None = ref("organ", "", "", description="Mã cơ quan cần đọc.")
     source: str | None = ref("source", "", "", description="Mã nguồn cần đọc.")
     topic: str | None = ref("topic", "", "", description="Mã chủ đề cần đọc.")
-    page: str | None = Field(None, pattern=r"^[\w-]+(/[\w-]+)*\.md$",
+    page: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.md$",
                              description='Trang viết tay, đường dẫn tính từ content/, ví dụ "bien-tap/index.md".')
     title: str | None = Field(None, description="Tên trang viết tay hiện trong danh sách đọc (bắt buộc khi dùng page).")
     questions: list[str] = Field(default_factory=list, description="Câu hỏi thảo luận sau khi đọc mục này.")
