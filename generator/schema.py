@@ -258,7 +258,7 @@ class Source(Record):
     publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
-    url: str | None = Field(None, pattern=r"""^https?://[^\s<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
+    url: str | None = Field(None, pattern=r"""^https?://[^\s\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
     seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
 
     def display_name(self) -> str:
