@@ -86,6 +86,17 @@ def test_the_metaschema_check_rejects_a_pattern_the_editor_cannot_read(tmp_path)
     assert done.returncode == 1 and "is not a 'regex'" in done.stdout
 
 
+@pytest.mark.parametrize("path", SCHEMAS, ids=[p.name.split(".")[0] for p in SCHEMAS])
+def test_every_field_is_explained_to_the_editor(path):
+    """The editor shows a field's title, then its description: no English title made up from the name."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["additionalProperties"] is False and schema["required"]
+    for model in (schema, *schema.get("$defs", {}).values()):
+        assert model["additionalProperties"] is False
+        for name, field in model["properties"].items():
+            assert "title" not in field and field["description"], name
+
+
 def patterns(node: object) -> set[str]:
     if isinstance(node, dict):
         found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
