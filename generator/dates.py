@@ -7,7 +7,6 @@ as partial and never padded with a guessed day.
 from __future__ import annotations
 
 import calendar
-import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +14,12 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-# Records of Party work: nothing before 1900, nothing dated beyond next year.
-MIN_YEAR = 1900
-MAX_YEAR = datetime.date.today().year + 1
-_FORMAT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# Records of Party work: nothing before 1900; a fixed upper bound keeps the generated
+# schemas the same from one year to the next.
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# ASCII digits only: Python's and Rust's \d also match other scripts' digits, the editor's (ECMA-262) does not.
+_FORMAT = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")   # \Z: Python's $ lets a final newline through
+PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 
 @dataclass(frozen=True, order=True)
@@ -82,4 +82,6 @@ class PartialDate:
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        return {"type": ["string", "integer"], "pattern": PATTERN, "examples": ["2010-03-09", "2010-03", "2010"]}
+        # `pattern` applies to text, the bounds to a bare year such as `issued: 2010`.
+        return {"type": ["string", "integer"], "pattern": PATTERN, "minimum": MIN_YEAR, "maximum": MAX_YEAR,
+                "examples": ["2010-03-09", "2010-03", "2010"]}

@@ -10,15 +10,46 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .schema import KINDS, Kind
+from pydantic.json_schema import GenerateJsonSchema
+
+from .schema import ID_PATTERN, KINDS, Kind
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 
+class _EditorSchema(GenerateJsonSchema):
+    """Pydantic's generator, without the English titles it makes up from field names.
+
+    The editor shows a field's title above its description; the Vietnamese
+    description alone is what editors should read.
+    """
+
+    def field_title_should_be_set(self, schema) -> bool:
+        return False
+
+
 def json_schema(kind: Kind) -> dict:
-    schema = kind.model.model_json_schema()
+    schema = kind.model.model_json_schema(schema_generator=_EditorSchema)
+    _ids_look_like_ids(schema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
+
+
+def _ids_look_like_ids(node: object) -> None:
+    """Give every field that names a record the id pattern, so a malformed id shows as it is typed.
+
+    No record can have such an id, so the validator rejects it too (as an unknown reference).
+    """
+    if isinstance(node, list):
+        for item in node:
+            _ids_look_like_ids(item)
+    elif isinstance(node, dict):
+        if "x-ref" in node:
+            for branch in (node, node.get("items", {}), *node.get("anyOf", ())):
+                if branch.get("type") == "string":
+                    branch["pattern"] = ID_PATTERN
+        for value in node.values():
+            _ids_look_like_ids(value)
 
 
 def json_schema_files() -> dict[str, str]:

@@ -22,8 +22,8 @@ from .dates import PartialDate
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # Text that reaches a tooltip (Material writes it with innerHTML) or a definition line must be
 # plain words: no markup characters at all. Written so that ECMA-262 reads it as Python does.
-PLAIN_TEXT_PATTERN = r"^[^<>&\"*\[\]\\`{}|]+$"
-ABBR_PATTERN = r"^[^\s<>&\"*\[\]\\`{}|:]+$"
+PLAIN_TEXT_PATTERN = r'^[^<>&"*\[\]\\`{}|]+$'
+ABBR_PATTERN = r'^[^ \t\n\r<>&"*\[\]\\`{}|:]+$'   # not \s: Rust and ECMA-262 disagree on U+0085
 
 
 def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
@@ -277,8 +277,8 @@ class Source(Record):
     publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
-    url: str | None = Field(None, pattern=r"^https?://[^\s<>\"'`]+$", description="Địa chỉ trên mạng, nếu biết.")
-    seed: str | None = Field(None, pattern=r"^[\w.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
+    url: str | None = Field(None, pattern=r"""^https?://[^\s\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
+    seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
 
     def display_name(self) -> str:
         return self.title
@@ -325,7 +325,7 @@ class CourseItem(BaseModel):
     organ: str | None = ref("organ", "", "", description="Mã cơ quan cần đọc.")
     source: str | None = ref("source", "", "", description="Mã nguồn cần đọc.")
     topic: str | None = ref("topic", "", "", description="Mã chủ đề cần đọc.")
-    page: str | None = Field(None, pattern=r"^[\w-]+(/[\w-]+)*\.md$",
+    page: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.md$",
                              description='Trang viết tay, đường dẫn tính từ content/, ví dụ "bien-tap/index.md".')
     title: str | None = Field(None, description="Tên trang viết tay hiện trong danh sách đọc (bắt buộc khi dùng page).")
     questions: list[str] = Field(default_factory=list, description="Câu hỏi thảo luận sau khi đọc mục này.")

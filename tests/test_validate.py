@@ -1,7 +1,8 @@
 """Stage 2: every mistake an editor can make is reported at its place, with a fix.
 
 Each case in cases/validate/ writes a few files over the mini handbook and
-lists the problems expected, as `path:line:col code`.
+lists the problems expected, as `path:line:col code`; `editor_rejects` lists
+the files the editors' JSON Schema rejects too (see test_json_schema.py).
 """
 
 from pathlib import Path

@@ -1,0 +1,196 @@
+"""The editors' JSON Schemas, read by a real client.
+
+VS Code's YAML extension checks what an editor types against generator/schemas/.
+check-jsonschema, an independent client with the same regex dialect (ECMA-262,
+unicode mode) and bundled metaschemas, stands in for it; it runs offline
+(`--no-cache`, schemas by local path). The schemas must be valid, must never
+reject what `handbook validate` accepts, and must reject what they can state:
+unknown and missing fields, types, enumerations, id and date patterns.
+
+What a JSON Schema cannot state is left to the validator, so a file the editor
+accepts may still be invalid: references to existing ids, id = file name,
+duplicate ids, impossible dates (2019-02-30), relation cycles, one target per
+course item. Other known differences are listed in DIFFERENCES below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+import regress
+from pydantic_core import SchemaValidator, ValidationError, core_schema
+
+from generator import dates
+from generator.editor_schema import SCHEMA_DIR
+from generator.pipeline import run
+from generator.schema import KIND_BY_FOLDER, KINDS
+from scratch import MINI, PROJECT, scratch_project
+
+CASES = sorted((Path(__file__).parent / "cases" / "validate").glob("*.yaml"))
+SCHEMAS = sorted(SCHEMA_DIR.glob("*.schema.json"))
+
+
+def client(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--no-cache", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def editor_rejects(root: Path, files: list[str]) -> set[str]:
+    """The files (relative to `root`, under data/<kind folder>/) that check-jsonschema rejects."""
+    by_kind: dict[str, list[str]] = {}
+    for name in files:
+        by_kind.setdefault(KIND_BY_FOLDER[Path(name).parts[1]].name, []).append(name)
+    rejected = set()
+    for kind, names in by_kind.items():
+        done = client("--schemafile", str(SCHEMA_DIR / f"{kind}.schema.json"), "-o", "json",
+                      *(str(root / n) for n in names))
+        if done.returncode != 0 and not done.stdout.strip():
+            # A file the client cannot read at all (nesting too deep for its parser) stops the run:
+            # ask again file by file; such a file is rejected by the editor too.
+            rejected |= {n for n in names if len(names) == 1 or editor_rejects(root, [n])}
+            continue
+        report = json.loads(done.stdout)
+        assert (done.returncode == 0) == (report["status"] == "ok"), done.stderr
+        rejected |= {Path(e["filename"]).relative_to(root).as_posix()
+                     for e in report["errors"] + report.get("parse_errors", [])}
+    return rejected
+
+
+def validator_rejects(root: Path) -> set[str]:
+    """The files `handbook validate` reports an error in."""
+    return {p.path for p in run(root / "data", render_pages=False).problems if p.is_error}
+
+
+def record_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for folder in KIND_BY_FOLDER
+                  for p in (root / "data" / folder).glob("*.yaml"))
+
+
+# --- The schemas themselves ---------------------------------------------------
+
+def test_every_schema_is_valid_against_its_metaschema():
+    assert [p.name for p in SCHEMAS] == sorted(f"{k}.schema.json" for k in KINDS)
+    done = client("--check-metaschema", *map(str, SCHEMAS))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_metaschema_check_rejects_a_pattern_the_editor_cannot_read(tmp_path):
+    r"""The former URL pattern: `\"` is not an escape in ECMA-262's unicode mode."""
+    schema = tmp_path / "bad.schema.json"
+    schema.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                  "type": "string", "pattern": "^[^\\s<>\\\"]+$"}))
+    done = client("--check-metaschema", str(schema))
+    assert done.returncode == 1 and "is not a 'regex'" in done.stdout
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=[p.name.split(".")[0] for p in SCHEMAS])
+def test_every_field_is_explained_to_the_editor(path):
+    """The editor shows a field's title, then its description: no English title made up from the name."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["additionalProperties"] is False and schema["required"]
+    for model in (schema, *schema.get("$defs", {}).values()):
+        assert model["additionalProperties"] is False
+        for name, field in model["properties"].items():
+            assert "title" not in field and field["description"], name
+
+
+def patterns(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(patterns(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(patterns(v) for v in node))
+    return set()
+
+
+PATTERNS = sorted(set().union(*(patterns(json.loads(p.read_text(encoding="utf-8"))) for p in SCHEMAS)))
+
+
+def validator_matches(pattern: str):
+    """How the validator applies `pattern`: Rust's regex through pydantic, or the partial-date parser."""
+    if pattern == dates.PATTERN:
+        return lambda text: dates._FORMAT.match(text) is not None
+    check = SchemaValidator(core_schema.str_schema(pattern=pattern))
+
+    def matches(text: str) -> bool:
+        try:
+            check.validate_python(text)
+        except ValidationError:
+            return False
+        return True
+    return matches
+
+
+def near_misses(pattern: str) -> st.SearchStrategy[str]:
+    """Texts the pattern almost matches: a match with other characters mixed in."""
+    inserts = st.sampled_from(["", " ", "\ufeff", "\u00a0", "\u3000", "\n", "é", "đ", "٣", "３", "Ａ",
+                               '"', "\\", "-", "/", "<", "_", "."])
+    return st.builds(lambda text, at, extra: text[:at % (len(text) + 1)] + extra + text[at % (len(text) + 1):],
+                     st.from_regex(pattern, fullmatch=True), st.integers(0, 200), inserts)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_editor_and_validator_read_each_pattern_alike(pattern, data):
+    text = data.draw(st.one_of(near_misses(pattern), st.text(max_size=30)))
+    editor = regress.Regex(pattern, flags="u").find(text) is not None
+    assert editor == validator_matches(pattern)(text), (pattern, text)
+
+
+# --- Data ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("root", [PROJECT, MINI], ids=["data", "mini"])
+def test_records_are_valid_for_the_editor_exactly_when_the_validator_says_so(root):
+    files = record_files(root)
+    assert files
+    assert editor_rejects(root, files) == validator_rejects(root)
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def test_validation_cases_the_schema_can_state_are_rejected_by_both(case_file, tmp_path):
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    root = scratch_project(tmp_path, case["files"])
+    written = [name for name, text in case["files"].items()
+               if text is not None and name.startswith("data/") and Path(name).parts[1] in KIND_BY_FOLDER]
+    by_editor = editor_rejects(root, written)
+    assert by_editor <= validator_rejects(root), "the editor must not reject what `handbook validate` accepts"
+    assert by_editor == set(case.get("editor_rejects", [])), "update `editor_rejects` in the case"
+
+
+# Where the two readers part, and why. (validator rejects, editor rejects)
+DIFFERENCES = {
+    # Our loader keeps every unquoted value as written (`yes`, 1:20 and 010 are text for both readers);
+    # the editor reads YAML 1.2, where 0o3720 is the number 2000, a year it accepts.
+    "yes-is-text-for-both": ("data/topics/chu-de.yaml", "id: chu-de\nname: yes\n", (False, False)),
+    "sexagesimal-is-text-for-both": ("data/topics/chu-de.yaml", "id: chu-de\nname: 1:20\n", (False, False)),
+    "octal-year": ("data/sources/bai-mau.yaml", "id: bai-mau\ntitle: T\npublished: 0o3720\n", (True, False)),
+    # The validator strips spaces around text before checking it; the editor checks the text as written.
+    "spaces-inside-quotes": ("data/topics/chu-de.yaml", 'id: " chu-de "\nname: x\n', (False, True)),
+}
+
+
+@pytest.mark.parametrize("name", DIFFERENCES)
+def test_known_differences_are_as_documented(name, tmp_path):
+    path, text, (by_validator, by_editor) = DIFFERENCES[name]
+    root = scratch_project(tmp_path, {path: text})
+    assert (path in validator_rejects(root), path in editor_rejects(root, [path])) == (by_validator, by_editor)
+
+
+def test_pre_commit_runs_the_client_per_kind_before_the_validator():
+    config = yaml.safe_load((PROJECT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    ids = [hook["id"] for hook in hooks]
+    assert ids.index("handbook-validate") == len(ids) - 1
+    for kind in KINDS.values():
+        sample = f"data/{kind.folder}/x.yaml"
+        [hook] = [h for h in hooks if h["id"] == "check-jsonschema" and re.search(h["files"], sample)]
+        assert hook["args"][hook["args"].index("--schemafile") + 1] == f"generator/schemas/{kind.name}.schema.json"
