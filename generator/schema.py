@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
@@ -73,6 +73,7 @@ DOC_TYPES = ("nghị quyết", "chỉ thị", "quy định", "hướng dẫn", "
              "công văn", "đề án", "quyết định", "thông báo", "chương trình", "quy chế")
 LEVELS = ("trung ương", "tỉnh", "huyện", "cơ sở")
 STATUSES = ("còn hiệu lực", "hết hiệu lực", "không rõ")
+PROVINCE_CHANGES = ("sáp nhập", "chuyển đổi")
 
 
 @dataclass(frozen=True)
@@ -222,12 +223,33 @@ class Province(Record):
 
     name: str = Field(description='Tên, ví dụ "Đồng Tháp", "Thừa Thiên Huế".')
     kind: Literal["tỉnh", "thành phố"] = Field("tỉnh", description="tỉnh hoặc thành phố trực thuộc trung ương.")
-    merged_into: str | None = ref("province", "Nay thuộc", "Gồm các tỉnh cũ",
+    merged_into: str | None = ref("province", "Nay thuộc", "Tỉnh, thành cũ",
                                   description="Mã tỉnh, thành hiện nay mà tỉnh cũ này đã được sáp nhập vào "
                                               "(hoặc đổi tên thành). Để trống nếu tỉnh, thành vẫn còn.")
     merged_on: PartialDate | None = Field(None, description="Ngày sáp nhập, đổi tên có hiệu lực.")
+    change: Literal[PROVINCE_CHANGES] | None = Field(  # type: ignore[valid-type]
+        None, description="Loại thay đổi, khi có `merged_into`: \"sáp nhập\" (nhập với tỉnh, thành khác) hoặc "
+                          "\"chuyển đổi\" (chỉ đổi tên, đổi loại đơn vị, ví dụ tỉnh trở thành thành phố trực "
+                          "thuộc trung ương). Để trống nghĩa là sáp nhập.")
+    change_basis: str | None = Field(None, description="Văn bản quyết định việc sáp nhập, chuyển đổi, ghi như nguồn "
+                                                       "(để trống nếu nguồn không nêu).")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
                              description="Mã nguồn cho thông tin về tỉnh (nếu có).")
+
+    @field_validator("change", "change_basis")
+    @classmethod
+    def _change_needs_successor(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A change without the province it led to says nothing a reader can follow."""
+        if value and not info.data.get("merged_into"):
+            raise PydanticCustomError("change_without_successor",
+                                      "`{field}` chỉ dùng cho tỉnh, thành cũ: thiếu `merged_into`",
+                                      {"field": info.field_name})
+        return value
+
+    @property
+    def renamed(self) -> bool:
+        """Changed status or name only, not merged with another province."""
+        return self.change == "chuyển đổi"
 
     def display_name(self) -> str:
         return self.name

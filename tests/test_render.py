@@ -97,6 +97,18 @@ def test_current_province_lists_practices_of_its_former_provinces(tmp_path):
     assert "gồm cả Tỉnh C — 2 cách làm" in index
 
 
+def test_a_change_of_status_is_not_shown_as_a_merger(tmp_path):
+    root = scratch_project(tmp_path, {
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
+                                      "change: chuyển đổi\nchange_basis: Nghị quyết số 1\n",
+    })
+    pages = run(root / "data").pages
+    old, current = pages["tinh-thanh/tinh-c.md"], pages["tinh-thanh/tinh-a.md"]
+    assert "tỉnh Tỉnh C trở thành [Tỉnh A](../tinh-thanh/tinh-a.md)" in old
+    assert "| Nay là | [Tỉnh A]" in old and "| Căn cứ | Nghị quyết số 1 |" in old
+    assert "sáp nhập 1/1/2025" not in current and "### Tỉnh C (tỉnh, trước 1/1/2025)" in current
+
+
 def test_glossary_tooltips_cannot_carry_markup(tmp_path):
     root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
                                       'id: btctw\nabbr: BTCTW\nexpansion: \'Ban "Tổ chức"><script>x()</script>\'\n'})
