@@ -109,6 +109,21 @@ def test_a_change_of_status_is_not_shown_as_a_merger(tmp_path):
     assert "sáp nhập 1/1/2025" not in current and "### Tỉnh C (tỉnh, trước 1/1/2025)" in current
 
 
+def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
+    """Provincial committees number their documents each on their own: "Kế hoạch số 64" needs its issuer."""
+    root = scratch_project(tmp_path, {
+        "data/organs/btv-tinh-a.yaml": "id: btv-tinh-a\nname: Ban Thường vụ Tỉnh ủy A\nlevel: tỉnh\n",
+        "data/directives/ke-hoach-64-kh-tu-2013.yaml":
+            "id: ke-hoach-64-kh-tu-2013\nnumber: 64-KH/TU\ndoc_type: kế hoạch\nissuer: btv-tinh-a\n"
+            "province: tinh-a\nlevel: tỉnh\nrelations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\n"
+            "sources: [bai-mau]\n",
+    })
+    pages = run(root / "data").pages
+    central, local = pages["van-ban/huong-dan-38-hd-btctw-2010.md"], pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
+    assert "[Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy A](../van-ban/ke-hoach-64-kh-tu-2013.md)" in central
+    assert "[Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010](../van-ban/huong-dan-38-hd-btctw-2010.md)" in local
+
+
 def test_glossary_tooltips_cannot_carry_markup(tmp_path):
     root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
                                       'id: btctw\nabbr: BTCTW\nexpansion: \'Ban "Tổ chức"><script>x()</script>\'\n'})
