@@ -281,10 +281,18 @@ class Source(Record):
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
     url: str | None = Field(None, pattern=r"^https?://[^\s<>\"'`]+$", description="Địa chỉ trên mạng, nếu biết.")
-    seed: str | None = Field(None, pattern=r"^[\w.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
+    seed: str | None = Field(None, pattern=r"^[\w.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds); "
+                                                                      "dùng để kiểm tra, không hiện cho bạn đọc.")
+
+    def publication(self) -> str:
+        """Where and when it was published, as far as the article says: "Báo Đồng Tháp, 21/9/2023"."""
+        return ", ".join(part for part in (self.publisher, self.published.vietnamese() if self.published else None)
+                         if part)
 
     def display_name(self) -> str:
-        return self.title
+        """With its publication, so that every list of sources says where to find each one."""
+        where = self.publication()
+        return f"{self.title} ({where})" if where else self.title
 
 
 class Topic(Record):

@@ -124,6 +124,21 @@ def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     assert "[Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010](../van-ban/huong-dan-38-hd-btctw-2010.md)" in local
 
 
+def test_a_source_page_shows_its_publication_not_the_seed_file(tmp_path):
+    root = scratch_project(tmp_path, {
+        "data/sources/bai-mau.yaml": "id: bai-mau\ntitle: Bài mẫu\npublisher: Báo Tỉnh A\npublished: \"2023-09-21\"\n"
+                                     "seed: 002_abc.txt\n",
+        "data/sources/bai-khac.yaml": "id: bai-khac\ntitle: Bài khác\nseed: 003_def.txt\n",
+    })
+    pages = run(root / "data").pages
+    page, bare = pages["nguon/bai-mau.md"], pages["nguon/bai-khac.md"]
+    assert "| Đăng trên | Báo Tỉnh A, 21/9/2023 |" in page
+    assert "[Bài mẫu (Báo Tỉnh A, 21/9/2023)](../nguon/bai-mau.md)" in pages["mo-hinh/chi-bo-bon-tot.md"]
+    for text in (page, bare):
+        assert ".txt" not in text and "không rõ" not in text
+    assert "Bài viết không ghi tên báo, tạp chí" in bare
+
+
 def test_glossary_tooltips_cannot_carry_markup(tmp_path):
     root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
                                       'id: btctw\nabbr: BTCTW\nexpansion: \'Ban "Tổ chức"><script>x()</script>\'\n'})
