@@ -122,6 +122,21 @@ def tooltip_text(value: str) -> str:
     return " ".join(_NOT_IN_TOOLTIP.sub(" ", value).split())
 
 
+def link_text(handbook: Handbook, entry: Entry) -> str:
+    """A record's name in a link; a local document's with its issuer.
+
+    "Nghị quyết số 03 (khóa X)" alone does not say whose: every provincial
+    committee numbers its own documents.
+    """
+    name = entry.record.display_name()
+    record = entry.record
+    if entry.kind.name == "directive" and record.issuer and record.level != "trung ương":
+        issuer = handbook.entries[record.issuer].record.name
+        if issuer not in name:
+            name += f" của {issuer}"
+    return name
+
+
 def _environment(handbook: Handbook) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -133,7 +148,7 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
         if target is None:
             return ""
         entry = handbook.entries[target] if isinstance(target, str) else target
-        return f"[{plain(entry.record.display_name())}](../{page_path(entry)})"
+        return f"[{plain(link_text(handbook, entry))}](../{page_path(entry)})"
 
     env.globals.update(link=link, hb=handbook, kinds=KINDS, relation_types=RELATION_TYPES)
     return env

@@ -78,6 +78,7 @@ DOC_TYPES = ("nghị quyết", "chỉ thị", "quy định", "hướng dẫn", "
              "công văn", "đề án", "quyết định", "thông báo", "chương trình", "quy chế")
 LEVELS = ("trung ương", "tỉnh", "huyện", "cơ sở")
 STATUSES = ("còn hiệu lực", "hết hiệu lực", "không rõ")
+PROVINCE_CHANGES = ("sáp nhập", "chuyển đổi")
 
 
 @dataclass(frozen=True)
@@ -241,12 +242,33 @@ class Province(Record):
 
     name: str = Field(description='Tên, ví dụ "Đồng Tháp", "Thừa Thiên Huế".')
     kind: Literal["tỉnh", "thành phố"] = Field("tỉnh", description="tỉnh hoặc thành phố trực thuộc trung ương.")
-    merged_into: str | None = ref("province", "Nay thuộc", "Gồm các tỉnh cũ",
+    merged_into: str | None = ref("province", "Nay thuộc", "Tỉnh, thành cũ",
                                   description="Mã tỉnh, thành hiện nay mà tỉnh cũ này đã được sáp nhập vào "
                                               "(hoặc đổi tên thành). Để trống nếu tỉnh, thành vẫn còn.")
     merged_on: PartialDate | None = Field(None, description="Ngày sáp nhập, đổi tên có hiệu lực.")
+    change: Literal[PROVINCE_CHANGES] | None = Field(  # type: ignore[valid-type]
+        None, description="Loại thay đổi, khi có `merged_into`: \"sáp nhập\" (nhập với tỉnh, thành khác) hoặc "
+                          "\"chuyển đổi\" (chỉ đổi tên, đổi loại đơn vị, ví dụ tỉnh trở thành thành phố trực "
+                          "thuộc trung ương). Để trống nghĩa là sáp nhập.")
+    change_basis: str | None = Field(None, description="Văn bản quyết định việc sáp nhập, chuyển đổi, ghi như nguồn "
+                                                       "(để trống nếu nguồn không nêu).")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
                              description="Mã nguồn cho thông tin về tỉnh (nếu có).")
+
+    @field_validator("change", "change_basis")
+    @classmethod
+    def _change_needs_successor(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A change without the province it led to says nothing a reader can follow."""
+        if value and not info.data.get("merged_into"):
+            raise PydanticCustomError("change_without_successor",
+                                      "`{field}` chỉ dùng cho tỉnh, thành cũ: thiếu `merged_into`",
+                                      {"field": info.field_name})
+        return value
+
+    @property
+    def renamed(self) -> bool:
+        """Changed status or name only, not merged with another province."""
+        return self.change == "chuyển đổi"
 
     def display_name(self) -> str:
         return self.name
@@ -278,10 +300,18 @@ class Source(Record):
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
     url: str | None = Field(None, pattern=r"""^https?://[^\s\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
-    seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds).")
+    seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds); "
+                                                                              "dùng để kiểm tra, không hiện cho bạn đọc.")
+
+    def publication(self) -> str:
+        """Where and when it was published, as far as the article says: "Báo Đồng Tháp, 21/9/2023"."""
+        return ", ".join(part for part in (self.publisher, self.published.vietnamese() if self.published else None)
+                         if part)
 
     def display_name(self) -> str:
-        return self.title
+        """With its publication, so that every list of sources says where to find each one."""
+        where = self.publication()
+        return f"{self.title} ({where})" if where else self.title
 
 
 class Topic(Record):

@@ -28,7 +28,7 @@ from generator.outputs import ZIP_COMMENT
 from scratch import copy_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
-from generator.render import page_path
+from generator.render import link_text, page_path
 from generator.schema import KINDS
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -289,7 +289,7 @@ def test_links_out_of_the_course_become_text_with_a_note(unzipped):
                 continue
             checked += 1
             assert not [href for href in links if href.endswith(f"/{entry.id}.html")], (page.name, entry.id)
-            name = " ".join(entry.record.display_name().split())
+            name = " ".join(link_text(handbook, entry).split())
             assert f"{name} ({NOT_IN_COURSE})" in notes, (page.name, name)
     assert checked > 5
 

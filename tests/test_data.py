@@ -1,5 +1,7 @@
 """The real data: valid, cited, and every number traceable to its source article."""
 
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,66 @@ def test_full_dates_occur_in_the_cited_articles(handbook):
             if not any(form in text for form in forms):
                 missing.append(f"{entry.path}: {date}")
     assert missing == []
+
+
+def _province_names(handbook, province_id: str) -> set[str]:
+    """A province's names as articles write them: its own, and the one it took on a change of status."""
+    record = handbook.entries[province_id].record
+    ids = {province_id} | ({record.merged_into} if record.renamed else set())
+    ids |= {p.id for p in handbook.citing(province_id, "province") if p.record.renamed}
+    return {_normalise(handbook.entries[i].record.name) for i in ids}
+
+
+def _normalise(text: str) -> str:
+    """Articles write "Bà Rịa - Vũng Tàu" where the data has an en dash."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).replace("–", "-").replace("—", "-"))
+
+
+def _about(handbook, source_id: str) -> dict[str, str]:
+    """Province id by name, for every province that a record citing this source is about."""
+    found = {}
+    for entry in handbook.citing(source_id, "practice") + handbook.citing(source_id, "directive") \
+            + handbook.citing(source_id, "organ"):
+        for province in [entry.record.province, *getattr(entry.record, "other_provinces", [])]:
+            if province:
+                found.update(dict.fromkeys(_province_names(handbook, province), province))
+    return found
+
+
+def _occurrences(value: str, text: str) -> list[int]:
+    """Where a figure stands as a whole number: 82 is not in 1982, 3.482 or 82,5."""
+    return [m.start() for m in re.finditer(rf"(?<![\d.,/]){re.escape(value)}(?![\d]|[.,/]\d)", text)]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+def test_figures_belong_to_the_records_own_province(handbook):
+    """A figure must stand where its article speaks of the record's own province.
+
+    Articles report on several provinces one after another: a number belongs to
+    the province named last before it. "82 biểu hiện" follows Long An in article
+    001 and comes again before "Trà Vinh" in the next paragraph; it is Long An's.
+    Only provinces that records citing the article are about count as names, so
+    that "tại Hà Nội" (where a course was held) does not take Thừa Thiên Huế's figures.
+    """
+    wrong = []
+    for entry in handbook.of_kind("practice"):
+        record = entry.record
+        own = {record.province, *record.other_provinces}
+        own_names = set().union(*(_province_names(handbook, p) for p in own))
+        for figure in record.figures:
+            places = []
+            for source_id in record.sources:
+                seed = handbook.entries[source_id].record.seed
+                if not seed:
+                    continue
+                text = _normalise((SEEDS / seed).read_text(encoding="utf-8"))
+                names = _about(handbook, source_id)
+                pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                mentions = [(m.start(), m.group()) for m in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text)]
+                for at in _occurrences(str(figure.value), text):
+                    before = [name for start, name in mentions if start < at]
+                    places.append(before[-1] if before else None)
+            if not own_names & set(places):
+                wrong.append(f"{entry.path}: {figure.value!r} ({figure.label}) đứng sau tên "
+                             f"{', '.join(sorted({p or 'không tỉnh nào' for p in places})) or 'không có'}")
+    assert wrong == []

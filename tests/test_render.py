@@ -97,6 +97,48 @@ def test_current_province_lists_practices_of_its_former_provinces(tmp_path):
     assert "gồm cả Tỉnh C — 2 cách làm" in index
 
 
+def test_a_change_of_status_is_not_shown_as_a_merger(tmp_path):
+    root = scratch_project(tmp_path, {
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
+                                      "change: chuyển đổi\nchange_basis: Nghị quyết số 1\n",
+    })
+    pages = run(root / "data").pages
+    old, current = pages["tinh-thanh/tinh-c.md"], pages["tinh-thanh/tinh-a.md"]
+    assert "tỉnh Tỉnh C trở thành [Tỉnh A](../tinh-thanh/tinh-a.md)" in old
+    assert "| Nay là | [Tỉnh A]" in old and "| Căn cứ | Nghị quyết số 1 |" in old
+    assert "sáp nhập 1/1/2025" not in current and "### Tỉnh C (tỉnh, trước 1/1/2025)" in current
+
+
+def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
+    """Provincial committees number their documents each on their own: "Kế hoạch số 64" needs its issuer."""
+    root = scratch_project(tmp_path, {
+        "data/organs/btv-tinh-a.yaml": "id: btv-tinh-a\nname: Ban Thường vụ Tỉnh ủy A\nlevel: tỉnh\n",
+        "data/directives/ke-hoach-64-kh-tu-2013.yaml":
+            "id: ke-hoach-64-kh-tu-2013\nnumber: 64-KH/TU\ndoc_type: kế hoạch\nissuer: btv-tinh-a\n"
+            "province: tinh-a\nlevel: tỉnh\nrelations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\n"
+            "sources: [bai-mau]\n",
+    })
+    pages = run(root / "data").pages
+    central, local = pages["van-ban/huong-dan-38-hd-btctw-2010.md"], pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
+    assert "[Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy A](../van-ban/ke-hoach-64-kh-tu-2013.md)" in central
+    assert "[Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010](../van-ban/huong-dan-38-hd-btctw-2010.md)" in local
+
+
+def test_a_source_page_shows_its_publication_not_the_seed_file(tmp_path):
+    root = scratch_project(tmp_path, {
+        "data/sources/bai-mau.yaml": "id: bai-mau\ntitle: Bài mẫu\npublisher: Báo Tỉnh A\npublished: \"2023-09-21\"\n"
+                                     "seed: 002_abc.txt\n",
+        "data/sources/bai-khac.yaml": "id: bai-khac\ntitle: Bài khác\nseed: 003_def.txt\n",
+    })
+    pages = run(root / "data").pages
+    page, bare = pages["nguon/bai-mau.md"], pages["nguon/bai-khac.md"]
+    assert "| Đăng trên | Báo Tỉnh A, 21/9/2023 |" in page
+    assert "[Bài mẫu (Báo Tỉnh A, 21/9/2023)](../nguon/bai-mau.md)" in pages["mo-hinh/chi-bo-bon-tot.md"]
+    for text in (page, bare):
+        assert ".txt" not in text and "không rõ" not in text
+    assert "Bài viết không ghi tên báo, tạp chí" in bare
+
+
 def test_glossary_tooltips_cannot_carry_markup(tmp_path):
     # Material writes a tooltip's title with innerHTML: even escaped markup would run there.
     root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
