@@ -263,7 +263,8 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(content_dir / path, docs / path)
         (docs / SHIM).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ASSETS / "iframe-worker" / "shim.js", docs / SHIM)
+        for name in ("shim.js", "frame.js"):       # frame.js: the worker's scope, loaded by the shim
+            shutil.copyfile(ASSETS / "iframe-worker" / name, docs / SHIM.replace("shim.js", name))
         config_file = temp / "mkdocs.yml"
         config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")

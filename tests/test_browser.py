@@ -99,6 +99,8 @@ def open_tab(browser, base_url: str, **context_options) -> Tab:
     tab = Tab(page, base_url)
     page.on("request", lambda request: tab.requests.append(request.url))
     page.on("pageerror", lambda error: tab.errors.append(str(error)))
+    page.on("console", lambda message: tab.errors.append(message.text)
+            if "Content Security Policy" in message.text else None)    # the theme itself must never trip it
 
     # Recorded above; never let a test reach the network (CI may have it, this must not).
     def local_only(route):
@@ -205,3 +207,19 @@ def test_requests_stay_local(tab):
 
     assert any(url.endswith("/search/search_index.json") for url in tab.requests)
     assert tab.external() == []
+
+
+def test_policy_stops_a_payload_that_got_through(tab):
+    """Defence in depth: were markup ever to reach a page, its handler would not run."""
+    tab.go(DIRECTIVE_URL)
+    assert tab.page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+    ran = tab.page.evaluate("""() => new Promise(done => {
+        window.__ran = false;
+        document.querySelector("article").insertAdjacentHTML("beforeend",
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onload="window.__ran = true">' +
+            '<a id="js" href="javascript:window.__ran = true">x</a>');
+        document.getElementById("js").click();
+        setTimeout(() => done(window.__ran), 300);
+    })""")
+    assert ran is False
+    assert any("Content Security Policy" in e for e in tab.errors)

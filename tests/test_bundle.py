@@ -197,7 +197,7 @@ def test_bundle_carries_what_it_needs_and_nothing_unused(unzipped, name):
 def test_vendored_shim_is_the_published_file():
     """iframe-worker 1.0.4, shim/index.js, as listed in generator/assets/README.md."""
     readme = (ASSETS / "README.md").read_text(encoding="utf-8")
-    for path in ("iframe-worker/shim.js", "licenses/lunr.txt", "licenses/lunr-languages.txt"):
+    for path in ("iframe-worker/shim.js", "iframe-worker/frame.js", "licenses/lunr.txt", "licenses/lunr-languages.txt"):
         digest = hashlib.sha256((ASSETS / path).read_bytes()).hexdigest()
         assert f"`{path}`" in readme and digest in readme, path
     assert "MIT License" in (ASSETS / "iframe-worker" / "LICENSE").read_text(encoding="utf-8") or \
@@ -503,6 +503,8 @@ def file_tab(browser):
     requests, errors = [], []
     page.on("request", lambda request: requests.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text)
+            if "Content Security Policy" in message.text else None)    # the policy holds from file:// too
     # Recorded above; never let a test reach the network.
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                   else route.abort())

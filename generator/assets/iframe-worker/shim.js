@@ -1,1 +1,69 @@
-"use strict";(()=>{function c(s,n){parent.postMessage(s,n||"*")}function d(...s){return s.reduce((n,e)=>n.then(()=>new Promise(r=>{let t=document.createElement("script");t.src=e,t.onload=r,document.body.appendChild(t)})),Promise.resolve())}var o=class extends EventTarget{constructor(e){super();this.url=e;this.m=e=>{e.source===this.w&&(this.dispatchEvent(new MessageEvent("message",{data:e.data})),this.onmessage&&this.onmessage(e))};this.e=(e,r,t,i,m)=>{if(r===`${this.url}`){let a=new ErrorEvent("error",{message:e,filename:r,lineno:t,colno:i,error:m});this.dispatchEvent(a),this.onerror&&this.onerror(a)}};let r=document.createElement("iframe");r.hidden=!0,document.body.appendChild(this.iframe=r),this.w.document.open(),this.w.document.write(`<html><body><script>postMessage=${c};importScripts=${d};addEventListener("error",({error})=>{parent.dispatchEvent(new ErrorEvent("error",{filename:"${e}",error}))})<\/script><script src=${e}?${+Date.now()}><\/script></body></html>`),this.w.document.close(),onmessage=this.m,onerror=this.e,this.r=new Promise((t,i)=>{this.w.onload=t,this.w.onerror=i})}terminate(){this.iframe.remove(),onmessage=onerror=null}postMessage(e){this.r.catch().then(()=>{this.w.dispatchEvent(new MessageEvent("message",structuredClone({data:e})))})}get w(){return this.iframe.contentWindow}};window.IFrameWorker=o;location.protocol==="file:"&&(window.Worker=o);})();
+/* iframe-worker 1.0.4 (MIT, see LICENSE), adapted for a Content-Security-Policy without
+   inline scripts: the worker's scope is set up by frame.js, an external file beside this
+   one, instead of an inline <script> written into the frame. Replaces Worker on file://
+   only, where browsers refuse real workers. */
+"use strict";
+(() => {
+  const FRAME_SCRIPT = new URL("frame.js", document.currentScript.src).href;
+
+  class IFrameWorker extends EventTarget {
+    constructor(url) {
+      super();
+      this.url = url;
+      this.m = event => {
+        if (event.source === this.w) {
+          this.dispatchEvent(new MessageEvent("message", { data: event.data }));
+          if (this.onmessage) this.onmessage(event);
+        }
+      };
+      this.e = (message, filename, lineno, colno, error) => {
+        if (filename === `${this.url}`) {
+          const event = new ErrorEvent("error", { message, filename, lineno, colno, error });
+          this.dispatchEvent(event);
+          if (this.onerror) this.onerror(event);
+        }
+      };
+      const frame = document.createElement("iframe");
+      frame.hidden = true;
+      document.body.appendChild(this.iframe = frame);
+      const doc = this.w.document;
+      doc.open();
+      doc.write("<html><body></body></html>");
+      doc.close();
+      const setup = doc.createElement("script");
+      setup.src = FRAME_SCRIPT;
+      setup.dataset.worker = `${url}`;
+      this.r = new Promise((resolve, reject) => {
+        setup.onload = () => {
+          const worker = doc.createElement("script");
+          worker.src = `${url}?${+Date.now()}`;
+          worker.onload = resolve;
+          worker.onerror = reject;
+          doc.body.prepend(worker);   // first: Material finds its own address as the frame's first script
+        };
+        setup.onerror = reject;
+      });
+      doc.body.appendChild(setup);
+      onmessage = this.m;
+      onerror = this.e;
+    }
+
+    terminate() {
+      this.iframe.remove();
+      onmessage = onerror = null;
+    }
+
+    postMessage(data) {
+      this.r.catch().then(() => {
+        this.w.dispatchEvent(new MessageEvent("message", structuredClone({ data })));
+      });
+    }
+
+    get w() {
+      return this.iframe.contentWindow;
+    }
+  }
+
+  window.IFrameWorker = IFrameWorker;
+  if (location.protocol === "file:") window.Worker = IFrameWorker;
+})();
