@@ -65,7 +65,8 @@ def run_queries(page, start_url: str, cases: list[Case]) -> list[Outcome]:
         box.click()
         box.fill("")
         box.press("End")           # Material reads the query on keyup: let it clear the results
-        page.wait_for_function("!document.querySelector('.md-search-result__item')")
+        # a locator, not wait_for_function: the pages' Content-Security-Policy forbids eval
+        page.locator(".md-search-result__item").first.wait_for(state="detached")
         box.press_sequentially(case.query)
         box.press("End")
         outcomes.append(Outcome(case, tuple(_stable_results(page, start_url.rsplit("/", 1)[0] + "/"))))
