@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import search
+from . import record_pages, search
 from .pipeline import Result, run
 from .render import abbreviation_definitions, render_counts
 
@@ -71,6 +71,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        if page.file.generated_by and record_pages.section_index(page.file.src_uri):
+            return record_pages.facts_out_of_search(html)
+        return html
+
+    def on_page_context(self, context, page, config, nav):
+        """A record page lights up its section's tab (and side navigation) while it renders."""
+        index = record_pages.section_index(page.file.src_uri)
+        self.lit = next((p for p in nav.pages if index and p.file.src_uri == index and page not in nav.pages), None)
+        if self.lit is not None:
+            self.lit.active = True
+        return context
+
+    def on_post_page(self, output: str, page, config) -> str:
+        if getattr(self, "lit", None) is not None:
+            self.lit.active = False
+            self.lit = None
+        return output
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
