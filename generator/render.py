@@ -95,13 +95,14 @@ def front_matter_description(value: str) -> str:
     return json.dumps(html.escape(value, quote=True), ensure_ascii=False)
 
 
-# Markdown reads these before it sets raw HTML aside: as entities they cannot form a link or code span.
-_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[](){}!#|"})
+# One pass, every character that HTML or Markdown could read as markup made an entity: Markdown
+# reads brackets, backticks and backslashes before it sets raw HTML aside.
+_ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[](){}!#|"})
 
 
 def attribute(value: object) -> str:
-    """Record text inside an HTML attribute value written by a template (quotes and markup escaped)."""
-    return html.escape(" ".join(str(value).split()), quote=True).translate(_MARKDOWN_ACTIVE)
+    """Record text inside an HTML attribute value that a template writes."""
+    return " ".join(str(value).split()).translate(_ATTRIBUTE_ENTITIES)
 
 
 def directive_facets(handbook: Handbook, entry: Entry) -> dict[str, str]:
@@ -129,10 +130,11 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 def summary_text(entry: Entry, limit: int = 200) -> str:
     """What the page is about, in plain text: for search engines and link previews."""
     record = entry.record
-    text = next((getattr(record, name) for name in ("summary", "description", "title")
-                 if isinstance(getattr(record, name, None), str) and getattr(record, name)), "")
+    fields = [getattr(record, name, None) for name in ("summary", "description", "title")]
+    fields.append("; ".join(getattr(record, "objectives", [])))      # a course: what it teaches
+    text = next((value for value in fields if isinstance(value, str) and value and value != record.display_name()), "")
     text = " ".join(_MD_LINK.sub(r"\1", text).replace("*", "").replace("_", " ").replace("#", "").split())
-    if not text or text == record.display_name():
+    if not text:
         text = f"{kind_label(entry.kind)}: {record.display_name()}"
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
