@@ -125,6 +125,7 @@ def directive_facets(handbook: Handbook, entry: Entry) -> dict[str, str]:
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"\*+|`+|^#+\s*|^>\s*", re.MULTILINE)      # emphasis, code, headings, quotes
 
 
 def summary_text(entry: Entry, limit: int = 200) -> str:
@@ -133,7 +134,7 @@ def summary_text(entry: Entry, limit: int = 200) -> str:
     fields = [getattr(record, name, None) for name in ("summary", "description", "title")]
     fields.append("; ".join(getattr(record, "objectives", [])))      # a course: what it teaches
     text = next((value for value in fields if isinstance(value, str) and value and value != record.display_name()), "")
-    text = " ".join(_MD_LINK.sub(r"\1", text).replace("*", "").replace("_", " ").replace("#", "").split())
+    text = " ".join(_MD_MARKS.sub("", _MD_LINK.sub(r"\1", text)).split())
     if not text:
         text = f"{kind_label(entry.kind)}: {record.display_name()}"
     if len(text) > limit:
