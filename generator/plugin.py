@@ -74,7 +74,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_page_content(self, html: str, page, config, files) -> str:
         if page.file.generated_by and record_pages.section_index(page.file.src_uri):
-            return record_pages.facts_out_of_search(html)
+            return record_pages.out_of_search(html)
         return html
 
     def on_page_context(self, context, page, config, nav):
