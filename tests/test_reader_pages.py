@@ -206,7 +206,7 @@ def test_index_cards_carry_what_the_filters_need(tmp_path):
 names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(topic=names, province=names)
 def test_any_record_text_stays_inside_its_data_attribute(tmp_path_factory, topic, province):
     root = tmp_path_factory.mktemp("facets")
