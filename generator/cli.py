@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -40,8 +41,21 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
 
     def error(self, message: str):
+        for english, vietnamese in _ARGPARSE_MESSAGES:
+            message = re.sub(english, vietnamese, message)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
+# argparse's own error messages (Python 3.11–3.13 wording), in Vietnamese.
+_ARGPARSE_MESSAGES = [
+    (r"^argument ([^:]+): ", r"tham số \1: "),
+    (r"invalid choice: (.+?) \(choose from (.+)\)$", r"không có lựa chọn \1 (chọn một trong: \2)"),
+    (r"^the following arguments are required: ", "thiếu tham số: "),
+    (r"^unrecognized arguments: ", "không hiểu tham số: "),
+    (r"expected one argument$", "cần một giá trị"),
+    (r"invalid (\w+) value: ", r"giá trị không hợp lệ: "),
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -219,3 +219,28 @@ def test_any_record_text_stays_inside_its_data_attribute(tmp_path_factory, topic
     assert facets["../van-ban/huong-dan-38-hd-btctw-2010.md"]["chu-de"] == " ".join(topic.split())
     assert facets["../van-ban/ke-hoach-64-kh-tu-2013.md"]["dia-phuong"] == " ".join(province.split())
     assert {tag for tag, _ in elements(index).tags} <= {"h1", "h2", "p", "ul", "li", "a", "span", "em", "abbr"}
+
+
+# --- The command speaks Vietnamese too ------------------------------------------------------------
+
+def test_command_help_and_usage_errors_are_in_vietnamese(capsys):
+    import pytest
+
+    from generator.cli import main
+
+    for argv in (["--help"], ["build", "--help"], ["bundle", "--help"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("cách dùng: handbook") and "tùy chọn:" in out and "in hướng dẫn này rồi thoát" in out
+        for english in ("usage:", "options:", "positional arguments:", "show this help"):
+            assert english not in out, (argv, english)
+    for argv, expected in ((["khong-co"], "tham số LỆNH: không có lựa chọn 'khong-co'"),
+                           (["new"], "thiếu tham số: kind, name"),
+                           (["build", "--sai"], "không hiểu tham số: --sai")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("cách dùng: handbook") and f": lỗi: {expected}" in err, err
