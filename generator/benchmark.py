@@ -429,6 +429,8 @@ def write_project(root: Path, size: int, profile: Profile, seed: int = 7) -> dic
     root.mkdir(parents=True)
     shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT / "content", root / "content")
+    for theme in _config_paths(PROJECT / "mkdocs.yml", "theme", "custom_dir"):     # theme overrides
+        shutil.copytree(PROJECT / theme, root / theme)
     for hook in _config_paths(PROJECT / "mkdocs.yml", "hooks"):      # hooks the search work may add
         (root / hook).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(PROJECT / hook, root / hook)
@@ -446,12 +448,15 @@ def write_project(root: Path, size: int, profile: Profile, seed: int = 7) -> dic
     return {k: len(v) for k, v in records.items()}
 
 
-def _config_paths(config_file: Path, key: str) -> list[str]:
+def _config_paths(config_file: Path, key: str, subkey: str | None = None) -> list[str]:
     from mkdocs.utils.yaml import yaml_load
 
     with open(config_file, "rb") as f:
         raw = yaml_load(f) or {}
-    return [p for p in raw.get(key) or [] if isinstance(p, str)]
+    value = raw.get(key) or []
+    if subkey is not None:
+        value = [value.get(subkey)] if isinstance(value, dict) else []
+    return [p for p in value if isinstance(p, str)]
 
 
 # --- Measured steps, each in its own process ---------------------------------------------

@@ -299,7 +299,9 @@ def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dic
         "watch": [],
         "repo_url": None,                  # no repository button: it asks GitHub for stars
         "edit_uri": None,
-        "theme": {"features": features, "font": False},
+        "theme": {"features": features, "font": False,
+                  # Relative paths would be read from the temporary config's folder.
+                  **({"custom_dir": str(root / theme["custom_dir"])} if theme.get("custom_dir") else {})},
         # The vendored shim only: any other polyfill would come from a CDN. No analytics either.
         "extra": {"polyfills": [SHIM], "analytics": None},
         "plugins": plugins,

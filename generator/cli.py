@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -37,12 +38,44 @@ def main(argv: list[str] | None = None) -> int:
     return 1
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its headings, -h and error line in Vietnamese (editors read --help)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **{**kwargs, "add_help": False, "formatter_class": _Formatter})
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
+
+    def error(self, message: str):
+        for english, vietnamese in _ARGPARSE_MESSAGES:
+            message = re.sub(english, vietnamese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
+
+
+# argparse's own error messages (Python 3.11–3.13 wording), in Vietnamese.
+_ARGPARSE_MESSAGES = [
+    (r"^argument ([^:]+): ", r"tham số \1: "),
+    (r"invalid choice: (.+?) \(choose from (.+)\)$", r"không có lựa chọn \1 (chọn một trong: \2)"),
+    (r"^the following arguments are required: ", "thiếu tham số: "),
+    (r"^unrecognized arguments: ", "không hiểu tham số: "),
+    (r"expected one argument$", "cần một giá trị"),
+    (r"invalid (\w+) value: ", r"giá trị không hợp lệ: "),
+]
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="handbook", description="Sổ tay công tác xây dựng Đảng: kiểm tra dữ liệu, "
+    parser = _Parser(prog="handbook", description="Sổ tay công tác xây dựng Đảng: kiểm tra dữ liệu, "
                                      "dựng trang web.")
     parser.add_argument("-C", "--root", type=Path, default=Path("."),
                         help="thư mục dự án (chứa mkdocs.yml và data/); mặc định: thư mục hiện tại")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", title="các lệnh")
 
     check = commands.add_parser("validate", help="kiểm tra toàn bộ dữ liệu trong data/",
                                 description="Kiểm tra mọi bản ghi trong data/, in mọi lỗi kèm vị trí và cách sửa.")

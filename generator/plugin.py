@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import search
+from . import record_pages, search
 from .pipeline import Result, run
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, with_csp
@@ -99,10 +99,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)    # after every other plugin changed the content
     def on_page_content(self, html: str, page, config, files) -> str:
+        if page.file.generated_by and record_pages.section_index(page.file.src_uri):
+            html = record_pages.out_of_search(html)
         return clean_content(html)
+
+    def on_page_context(self, context, page, config, nav):
+        """A record page lights up its section's tab (and side navigation) while it renders."""
+        index = record_pages.section_index(page.file.src_uri)
+        self.lit = next((p for p in nav.pages if index and p.file.src_uri == index and page not in nav.pages), None)
+        if self.lit is not None:
+            self.lit.active = True
+        return context
 
     @event_priority(-100)
     def on_post_page(self, output: str, page, config) -> str:
+        if getattr(self, "lit", None) is not None:
+            self.lit.active = False
+            self.lit = None
         return self._secure(output)
 
     @event_priority(-100)

@@ -22,7 +22,7 @@ import jinja2
 
 from .link import Handbook, entry_order
 from .problems import CODES
-from .schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
+from .schema import KINDS, RELATION_TYPES, Directive, Practice, Province, describe_fields, ref_fields
 from .text import used_abbreviations
 from .validate import Entry
 
@@ -45,6 +45,17 @@ _NOT_IN_TOOLTIP = re.compile(r"[<>&\"*\[\]\\`{}|]")
 # topics and sources have their own place at the foot of the page.
 _LISTED_FIELDS = {"relations"} | {f.name for kind in KINDS.values() for f in ref_fields(kind.model)
                                   if f.many and f.name not in ("sources", "topics")}
+
+
+# Backlinks a kind's page shows in its body, in its own order, rather than under "Được nhắc đến ở".
+_IN_BODY = {"province": {(Practice, "province"), (Directive, "province"), (Province, "merged_into")}}
+
+
+def _backlabels(pairs: set) -> set[str]:
+    return {f.backlabel for model, name in pairs for f in ref_fields(model) if f.name == name}
+
+
+_IN_BODY_LABELS = {kind: _backlabels(pairs) for kind, pairs in _IN_BODY.items()}
 
 
 def plain(value: object) -> str:
@@ -105,6 +116,63 @@ def printable(value: str) -> str:
                    or unicodedata.category(c) == "Zs")
 
 
+def front_matter_description(value: str) -> str:
+    """A description for front matter: the theme prints it raw inside content="…"."""
+    return json.dumps(html.escape(value, quote=True), ensure_ascii=False)
+
+
+# One pass, every character that HTML or Markdown could read as markup made an entity: Markdown
+# reads brackets, backticks and backslashes before it sets raw HTML aside.
+_ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[](){}!#|"})
+
+
+def attribute(value: object) -> str:
+    """Record text inside an HTML attribute value that a template writes."""
+    return " ".join(str(value).split()).translate(_ATTRIBUTE_ENTITIES)
+
+
+def directive_facets(handbook: Handbook, entry: Entry) -> dict[str, str]:
+    """What the directive index can be filtered by (loại, cấp, năm, địa phương, chủ đề, hiệu lực).
+
+    Only what the record states; an unknown status is no value at all.
+    """
+    record = entry.record
+    province = handbook.entries[record.province].record if record.province else None
+    if province is not None and province.merged_into:
+        province = handbook.entries[province.merged_into].record
+    status = record.status if record.status != "không rõ" else ""
+    for relation, label in (("thay-the", "đã bị thay thế"), ("sua-doi-bo-sung", "đã được sửa đổi, bổ sung")):
+        if not status and any(g.field == "relations" and g.label == RELATION_TYPES[relation].backlabel
+                              for g in handbook.incoming.get(entry.id, [])):
+            status = label
+    return {"loai": record.doc_type, "cap": record.level or "", "nam": str(record.issued.year) if record.issued else "",
+            "dia-phuong": province.name if province else "",
+            "chu-de": "|".join(handbook.entries[t].record.name for t in record.topics), "hieu-luc": status}
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"\*+|`+|^#+\s*|^>\s*", re.MULTILINE)      # emphasis, code, headings, quotes
+
+
+def summary_text(entry: Entry, limit: int = 200) -> str:
+    """What the page is about, in plain text: for search engines and link previews."""
+    record = entry.record
+    fields = [getattr(record, name, None) for name in ("summary", "description", "title")]
+    fields.append("; ".join(getattr(record, "objectives", [])))      # a course: what it teaches
+    text = next((value for value in fields if isinstance(value, str) and value and value != record.display_name()), "")
+    text = " ".join(_MD_MARKS.sub("", _MD_LINK.sub(r"\1", text)).split())
+    if not text:
+        text = f"{kind_label(entry.kind)}: {record.display_name()}"
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return text
+
+
+def kind_label(kind) -> str:
+    """"văn bản" → "Văn bản": the label a record page shows above its title."""
+    return kind.label[:1].upper() + kind.label[1:]
+
+
 def abbreviation_definitions(text: str, glossary: dict[str, str]) -> str:
     """Definitions for the abbreviations used in `text`, for Markdown's `abbr`.
 
@@ -141,7 +209,9 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              autoescape=False)
-    env.filters.update(text=plain, md=markdown, title=front_matter_title,
+    env.filters.update(text=plain, md=markdown, title=front_matter_title, attr=attribute,
+                       description=lambda entry: front_matter_description(summary_text(entry)),
+                       kind_label=kind_label, meta=front_matter_description,
                        practice_count=lambda entry_id: len(handbook.citing(entry_id, "practice")))
 
     def link(target: Entry | str | None) -> str:
@@ -150,7 +220,15 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
         entry = handbook.entries[target] if isinstance(target, str) else target
         return f"[{plain(link_text(handbook, entry))}](../{page_path(entry)})"
 
-    env.globals.update(link=link, hb=handbook, kinds=KINDS, relation_types=RELATION_TYPES)
+    def related_by(entry_id: str, relation: str) -> list[Entry]:
+        """Directives that point at `entry_id` with a relation of this type (e.g. those replacing it)."""
+        label = RELATION_TYPES[relation].backlabel
+        return [e for g in handbook.incoming.get(entry_id, []) if g.field == "relations" and g.label == label
+                for e in g.entries]
+
+    env.filters["facets"] = lambda entry: " ".join(
+        f'data-{key}="{attribute(value)}"' for key, value in directive_facets(handbook, entry).items())
+    env.globals.update(link=link, hb=handbook, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by)
     return env
 
 
@@ -165,7 +243,9 @@ def render(handbook: Handbook) -> dict[str, str]:
         outgoing = {g.field: g for g in handbook.outgoing.get(entry.id, [])}
         template = env.get_template(f"{entry.kind.name}.md.j2")
         pages[page_path(entry)] = template.render(
-            entry=entry, r=entry.record, incoming=handbook.incoming.get(entry.id, []),
+            entry=entry, r=entry.record,
+            incoming=[g for g in handbook.incoming.get(entry.id, [])
+                      if g.label not in _IN_BODY_LABELS.get(entry.kind.name, ())],
             related=[g for f, g in outgoing.items() if f in _LISTED_FIELDS],
             topics=outgoing["topics"].entries if "topics" in outgoing else (),
             sources=outgoing["sources"].entries if "sources" in outgoing else ())

@@ -26,9 +26,9 @@ def scratch_project(tmp_path: Path, files: dict[str, str | bytes | None] | None 
 
 
 def copy_project(dest: Path) -> Path:
-    """A copy of the real handbook (configuration, pages, data) to build in `dest`."""
+    """A copy of the real handbook (configuration, pages, data, theme overrides) to build in `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("content", "data"):
+    for folder in ("content", "data", "generator/theme"):      # mkdocs.yml names the theme overrides
         shutil.copytree(PROJECT / folder, dest / folder)
     return dest

@@ -223,3 +223,90 @@ def test_policy_stops_a_payload_that_got_through(tab):
     })""")
     assert ran is False
     assert any("Content Security Policy" in e for e in tab.errors)
+
+
+# --- Reader pages (issue 12) -------------------------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+SIDEWAYS = """() => [document.documentElement, ...document.querySelectorAll('article *')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1 &&
+               (e === document.documentElement || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)))
+  .map(e => e.tagName + '.' + e.className)"""
+
+
+def test_directive_index_fits_a_phone_and_filters_by_keyboard(browser, base_url):
+    from playwright.sync_api import expect
+
+    tab = open_tab(browser, base_url, **PHONE)
+    try:
+        tab.go("/van-ban/")
+        assert tab.page.evaluate(SIDEWAYS) == [], "something scrolls sideways on a 390px phone"
+        cards = tab.page.locator("article li:has(span.hb-facets)")
+        total = cards.count()
+        count = tab.page.locator("form.hb-filters output")
+        expect(count).to_have_text(f"Đang hiện {total}/{total} văn bản")
+        # The facts a card shows (issuer, level, place) are on screen, not cut off.
+        first = tab.page.locator("article span.hb-facets").first
+        box = first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+        # From the top of the page, the keyboard alone reaches the first filter and chooses a type.
+        kind = tab.page.get_by_label("Loại văn bản")
+        for _ in range(80):
+            tab.page.keyboard.press("Tab")
+            if kind.evaluate("e => e === document.activeElement"):
+                break
+        else:
+            raise AssertionError("the filters cannot be reached with Tab")
+        tab.page.keyboard.press("ArrowDown")
+        chosen = kind.input_value()
+        assert chosen, "ArrowDown on the focused filter chose nothing"
+        shown = [c for c in cards.all() if c.is_visible()]
+        assert 0 < len(shown) < total
+        assert {c.locator("span.hb-facets").get_attribute("data-loai") for c in shown} == {chosen}
+        expect(count).to_have_text(f"Đang hiện {len(shown)}/{total} văn bản")
+        # Year headings left without a document are hidden too.
+        for heading in tab.page.locator("article h2").all():
+            if heading.is_visible():
+                assert heading.locator("xpath=following-sibling::ul[1]/li[not(@hidden)]").count() > 0
+
+        # Tab on to "Bỏ lọc" and press it: everything is back.
+        reset = tab.page.get_by_role("button", name="Bỏ lọc")
+        for _ in range(10):
+            tab.page.keyboard.press("Tab")
+            if reset.evaluate("e => e === document.activeElement"):
+                break
+        tab.page.keyboard.press("Enter")
+        expect(count).to_have_text(f"Đang hiện {total}/{total} văn bản")
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
+
+
+def test_directive_index_lists_everything_without_script(browser, base_url):
+    tab = open_tab(browser, base_url, java_script_enabled=False, **PHONE)
+    try:
+        tab.go("/van-ban/")
+        cards = tab.page.locator("article li:has(span.hb-facets)")
+        assert cards.count() > 0 and all(c.is_visible() for c in cards.all())
+        assert tab.page.locator("form.hb-filters").count() == 0
+    finally:
+        tab.page.context.close()
+
+
+def test_record_page_says_where_it_belongs(browser, base_url):
+    from playwright.sync_api import expect
+
+    tab = open_tab(browser, base_url, viewport={"width": 1280, "height": 900})
+    try:
+        tab.go(DIRECTIVE_URL)
+        expect(tab.page.locator(".md-tabs__item--active")).to_have_text("Văn bản")
+        crumb = tab.page.locator("article > p:has(+ h1)")
+        expect(crumb).to_have_text("Văn bản › Hướng dẫn số 38-HD/BTCTW")
+        crumb.locator("a").click()
+        expect(tab.page).to_have_url(tab.base_url + "/van-ban/")
+        tab.go("/tinh-thanh/dong-thap/")
+        expect(tab.page.locator(".md-tabs__item--active")).to_have_text("Tra cứu")
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()

@@ -10,6 +10,7 @@ import html
 import json
 import os
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -217,7 +218,9 @@ def test_record_text_cannot_inject_html(tmp_path, capsys):
     site = root / "site"
     text = (site / page).read_text(encoding="utf-8")
     assert unsafe_markup(text) == []
-    assert "onerror=" not in text.replace('onerror="window.__pwned=2"&gt;', "")   # only as visible text
+    # only as visible text, or as the text of the description meta tag (content="…")
+    assert "onerror=" not in text.replace('onerror="window.__pwned=2"&gt;', "").replace(
+        'onerror=&quot;window.__pwned=2&quot;&gt;', "")
 
     # One <title>, showing the record's title exactly as written.
     titles = parse(text).titles
@@ -255,3 +258,70 @@ def test_home_page_shows_what_the_handbook_holds(built):
     directives = len(list((PROJECT / "data" / "directives").glob("*.yaml")))
     assert f'<a href="van-ban/">Văn bản</a></td>\n<td>{directives}</td>' in home
     assert "34 hiện nay" in home
+
+
+# --- What a reader, a link preview and a printout get (issue 12) ------------------------
+
+def meta(page_html: str) -> dict[str, str]:
+    """<meta> name/property → content, as a browser or a link preview reads them."""
+    return {attrs.get("name") or attrs.get("property"): attrs.get("content")
+            for tag, attrs in parse(page_html).tags if tag == "meta" and "content" in attrs}
+
+
+def test_each_page_has_its_own_description_and_link_preview(built):
+    site = built / "site"
+    pages = {path: meta((site / path).read_text(encoding="utf-8"))
+             for path in (DIRECTIVE_PAGE, "van-ban/cong-van-1019-2021/index.html", "tinh-thanh/dong-thap/index.html",
+                          "van-ban/index.html", "index.html")}
+    descriptions = [m["description"] for m in pages.values()]
+    assert len(set(descriptions)) == len(descriptions), descriptions
+    directive = pages[DIRECTIVE_PAGE]
+    assert directive["og:title"] == "Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010"
+    assert directive["og:description"] == directive["description"]
+    assert directive["description"].startswith("Hướng dẫn của Ban Tổ chức Trung ương về xây dựng")
+    assert directive["og:type"] == "article" and pages["index.html"]["og:type"] == "website"
+    assert "og:url" not in directive          # mkdocs.yml sets no site_url: no address to claim
+
+
+def test_interface_speaks_vietnamese(built):
+    site = built / "site"
+    page = (site / DIRECTIVE_PAGE).read_text(encoding="utf-8")
+    for english in ("Made with", "Material for MkDocs", "Permanent link", 'aria-label="Tabs"'):
+        assert english not in page, english
+    assert 'title="Liên kết đến mục này"' in page
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert "Không tìm thấy trang" in not_found and "Not found" not in not_found
+
+
+def test_search_text_of_a_record_leaves_out_the_facts_table_and_diagram(built):
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {doc["location"]: doc for doc in index["docs"] if doc["location"].startswith(f"van-ban/{DIRECTIVE}/")}
+    text = " ".join(doc["text"] for doc in docs.values())
+    assert "Mục Nội dung" not in text and "Loại văn bản" not in text and "Cơ quan ban hành" not in text
+    # The preview of the page's first section starts with what the document is about.
+    first = next(doc for location, doc in docs.items() if "#" in location)
+    assert first["text"].startswith("<p>Về xây dựng và hoàn thiện mô hình tổ chức"), first["text"][:80]
+    assert not any(location.endswith("#luoc-do") for location in docs)       # it repeats the lists
+    page = (built / "site" / DIRECTIVE_PAGE).read_text(encoding="utf-8")
+    assert '<table data-search-exclude="">' in page       # still on the page, for readers (as the sanitiser writes it)
+    assert '<div class="admonition luoc-do" data-search-exclude="">' in page
+
+
+def test_filters_script_is_loaded_on_the_directive_index_only(built):
+    site = built / "site"
+    scripts = lambda path: [a["src"] for tag, a in parse((site / path).read_text(encoding="utf-8")).tags
+                            if tag == "script" and "src" in a]
+    assert "../assets/filters.js" in scripts("van-ban/index.html")
+    assert not any("filters.js" in s for s in scripts(DIRECTIVE_PAGE))
+    assert (site / "assets" / "filters.js").is_file()
+
+
+def test_printout_says_where_and_when(tmp_path, monkeypatch):
+    root = copy_project(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")        # 2026-01-01 00:00 UTC
+    assert build(root) == 0
+    page = (root / "site" / DIRECTIVE_PAGE).read_text(encoding="utf-8")
+    info = page.split('<p class="hb-print-info">', 1)[1].split("</p>", 1)[0]
+    assert f"van-ban/{DIRECTIVE}/" in info and "Bản dựng ngày 1/1/2026" in info
+    css = (root / "content" / "assets" / "reader.css").read_text(encoding="utf-8")
+    assert re.search(r"@media print \{\s*\.hb-print-info \{\s*display: block;", css)    # shown on paper only

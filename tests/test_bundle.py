@@ -524,6 +524,7 @@ def test_whole_bundle_from_file(file_tab, unzipped):
     assert "Sổ tay" in tab.h1()
     tab.page.locator("article a", has_text="Văn bản").first.click()
     expect(tab.page).to_have_url(tab.url("van-ban/index.html"))
+    expect(tab.page.locator("form.hb-filters")).to_be_visible()      # the filters' script runs from file://
     tab.page.locator("article a", has_text="38-HD/BTCTW").first.click()
     expect(tab.page).to_have_url(tab.url(f"van-ban/{DIRECTIVE}.html"))
     assert "Hướng dẫn số 38-HD/BTCTW" in tab.h1()

@@ -1,0 +1,115 @@
+/* Filters for the directive index ("Văn bản"), as a progressive enhancement.
+ *
+ * Each document in the list carries its facets as data attributes on a
+ * <span class="hb-facets"> (written by generator/templates/index/directive.md.j2).
+ * This script builds one <select> per facet that has something to choose from,
+ * and hides the documents (and the year headings left empty) that do not match.
+ * Without it every document stays listed. It reads text only (textContent,
+ * dataset): nothing from the data is ever parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var FACETS = [
+    ["loai", "Loại văn bản"],
+    ["cap", "Cấp ban hành"],
+    ["nam", "Năm ban hành"],
+    ["diaPhuong", "Địa phương"],
+    ["chuDe", "Chủ đề"],
+    ["hieuLuc", "Hiệu lực"]
+  ];
+
+  function values(span, key) {
+    var value = span.dataset[key] || "";
+    if (!value) return [];
+    return key === "chuDe" ? value.split("|") : [value];
+  }
+
+  function setUp() {
+    var article = document.querySelector("article.md-content__inner");
+    if (!article || article.querySelector(".hb-filters")) return;
+    var cards = Array.prototype.map.call(article.querySelectorAll("span.hb-facets"), function (span) {
+      return { span: span, item: span.closest("li") };
+    });
+    if (!cards.length) return;
+
+    var form = document.createElement("form");
+    form.className = "hb-filters";
+    form.setAttribute("role", "search");
+    form.setAttribute("aria-label", "Lọc văn bản");
+    var selects = [];
+    FACETS.forEach(function (facet) {
+      var key = facet[0], seen = {}, missing = false;
+      cards.forEach(function (card) {
+        var found = values(card.span, key);
+        if (!found.length) missing = true;
+        found.forEach(function (v) { seen[v] = true; });
+      });
+      var options = Object.keys(seen);
+      if (!options.length || (options.length < 2 && !missing)) return;   // nothing to choose
+      options.sort(function (a, b) {
+        return key === "nam" ? Number(b) - Number(a) : a.localeCompare(b, "vi");
+      });
+      var label = document.createElement("label");
+      label.appendChild(document.createTextNode(facet[1]));
+      var select = document.createElement("select");
+      select.name = key;
+      var all = document.createElement("option");
+      all.value = "";
+      all.textContent = "Tất cả";
+      select.appendChild(all);
+      options.forEach(function (v) {
+        var option = document.createElement("option");
+        option.value = v;
+        option.textContent = v;
+        select.appendChild(option);
+      });
+      label.appendChild(select);
+      form.appendChild(label);
+      selects.push(select);
+    });
+    if (!selects.length) return;
+
+    var reset = document.createElement("button");
+    reset.type = "reset";
+    reset.textContent = "Bỏ lọc";
+    form.appendChild(reset);
+    var count = document.createElement("output");
+    count.setAttribute("aria-live", "polite");
+    form.appendChild(count);
+
+    function apply() {
+      var shown = 0;
+      cards.forEach(function (card) {
+        var match = selects.every(function (select) {
+          return !select.value || values(card.span, select.name).indexOf(select.value) !== -1;
+        });
+        card.item.hidden = !match;
+        if (match) shown += 1;
+      });
+      // A year heading whose documents are all hidden goes too.
+      Array.prototype.forEach.call(article.querySelectorAll("h2"), function (heading) {
+        var list = heading.nextElementSibling;
+        if (list && list.tagName === "UL" && list.querySelector("span.hb-facets")) {
+          var visible = Array.prototype.some.call(list.children, function (li) { return !li.hidden; });
+          heading.hidden = !visible;
+          list.hidden = !visible;
+        }
+      });
+      count.textContent = "Đang hiện " + shown + "/" + cards.length + " văn bản";
+    }
+
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    var first = article.querySelector("h2");
+    article.insertBefore(form, first);
+    apply();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
