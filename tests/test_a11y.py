@@ -22,6 +22,22 @@ from test_browser import DIRECTIVE_URL, base_url, open_tab, site  # noqa: F401  
 browser_test = pytest.mark.browser
 
 
+#: Whether the focused element is shown: on screen, not faded out nor covered.
+ON_SCREEN = """() => {
+    const e = document.activeElement, r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.right <= 0 || r.bottom <= 0
+        || r.left >= innerWidth || r.top >= innerHeight) return false;
+    for (let a = e; a; a = a.parentElement) {
+        const style = getComputedStyle(a);
+        if (style.visibility !== 'visible' || Number(style.opacity) === 0) return false;
+    }
+    const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1);
+    const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+    const hit = document.elementFromPoint(x, y);
+    return !!hit && (e.contains(hit) || hit.contains(e));
+}"""
+
+
 class NavLinks(HTMLParser):
     """The pages a built page's navigation links to."""
 
@@ -119,13 +135,31 @@ def test_search_results_meet_wcag_21_aa(axe_tab, width):
     tab = axe_tab(width)
     tab.go(DIRECTIVE_URL)
     tab.page.keyboard.press("/")
-    tab.page.keyboard.type("sinh hoat chi bo")
+    type_query(tab.page, "sinh hoat chi bo")
     tab.page.locator(".md-search-result__item").first.wait_for()
     found = violations(tab.page, "search results")
     assert found == [], "\n".join(found)
 
 
+@browser_test
+def test_phone_navigation_drawer_meets_wcag_21_aa(axe_tab):
+    """The drawer, open on a section panel as focus puts it (keyboard.js)."""
+    tab = axe_tab("phone")
+    tab.go(DIRECTIVE_URL)
+    tab.page.locator(".md-sidebar--primary .md-nav[data-md-level='1'] a.md-nav__link").first.focus()
+    tab.page.wait_for_function(ON_SCREEN, timeout=3000)
+    found = violations(tab.page, "drawer")
+    assert found == [], "\n".join(found)
+
+
 # --- Keyboard --------------------------------------------------------------------------------
+
+def type_query(page, query: str) -> None:
+    """Type into the focused search box, then one key: Material searches on keyup, and a
+    search per letter re-renders the results under the arrow keys."""
+    page.keyboard.insert_text(query)
+    page.keyboard.press("End")
+
 
 def focused(page) -> dict:
     return page.evaluate("""() => { const e = document.activeElement;
@@ -143,7 +177,7 @@ def test_search_by_keyboard_alone(axe_tab, width):
     tab.go(DIRECTIVE_URL)
     tab.page.keyboard.press("/")
     assert "md-search__input" in focused(tab.page)["cls"]
-    tab.page.keyboard.type("sinh hoat chi bo")
+    type_query(tab.page, "sinh hoat chi bo")
     expect(tab.page.locator(".md-search-result__item").first).to_be_visible()
     tab.page.keyboard.press("ArrowDown")
     result = focused(tab.page)
@@ -162,8 +196,7 @@ def test_search_box_is_in_the_tab_order(axe_tab):
             break
     else:
         raise AssertionError("five Tabs from the top of the page did not reach the search box")
-    tab.page.keyboard.type("38-HD/BTCTW")
-    tab.page.keyboard.press("End")     # Material reads the query on keyup
+    type_query(tab.page, "38-HD/BTCTW")
     tab.page.locator(".md-search-result__item").first.wait_for()
 
 
@@ -216,6 +249,30 @@ def test_tab_reaches_every_control_of_the_page(axe_tab, path):
         .filter(e => !marks.includes(Number(e.dataset.a11yMark))).map(e => e.outerHTML.slice(0, 120))""",
                                sorted(reached))
     assert missed == []
+
+
+@browser_test
+@pytest.mark.parametrize("width", WIDTHS)
+def test_focus_is_always_on_screen(axe_tab, width):
+    """Each Tab stop through a whole page is shown where the reader can see it: on phones the
+    navigation drawer and its section panels open while focus is in them (keyboard.js)."""
+    from playwright.sync_api import TimeoutError
+
+    tab = axe_tab(width)
+    tab.go(DIRECTIVE_URL)
+    hidden, stops = [], 0
+    while stops < 150:
+        tab.page.keyboard.press("Tab")
+        element = focused(tab.page)
+        if element["tag"] == "body":      # back at the start: the whole page is done
+            break
+        stops += 1
+        try:        # Material's drawer and panels slide in over 0.25 s
+            tab.page.wait_for_function(ON_SCREEN, timeout=2000)
+        except TimeoutError:
+            hidden.append(tab.page.evaluate("document.activeElement.outerHTML.slice(0, 150)"))
+    assert stops > 20
+    assert hidden == []
 
 
 @browser_test
