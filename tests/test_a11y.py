@@ -12,9 +12,12 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
+from xml.etree import ElementTree
 
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from axe import WIDTHS, require_axe, violations
 from test_browser import DIRECTIVE_URL, base_url, open_tab, site  # noqa: F401  (fixtures)
@@ -313,3 +316,21 @@ def test_abbreviation_inside_a_link_is_not_a_second_control():
     page = html("[Hướng dẫn BTCTW](x.md) rồi BTCTW.\n\n*[BTCTW]: Ban Tổ chức Trung ương")
     assert '<a href="x.md">Hướng dẫn <abbr title="Ban Tổ chức Trung ương">BTCTW</abbr></a>' in page
     assert 'rồi <abbr tabindex="0" title="Ban Tổ chức Trung ương">BTCTW</abbr>' in page
+
+
+ABBREVIATIONS = {"BTCTW": "Ban Tổ chức Trung ương", "HĐND": "Hội đồng nhân dân", "QĐ": "Quyết định"}
+PIECES = [*ABBREVIATIONS, "chữ", "Đảng bộ", "[BTCTW](a.md)", "[văn bản HĐND](b.md)", "**QĐ**", "\n\n"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=25))
+def test_each_abbreviation_outside_links_takes_focus_once(pieces):
+    """Whatever an editor writes: each abbreviation used outside a link has exactly one Tab stop,
+    the first, and no abbreviation inside a link has one."""
+    text = " ".join(pieces) + "\n\n" + "\n".join(f"*[{a}]: {e}" for a, e in ABBREVIATIONS.items())
+    tree = ElementTree.fromstring(f"<div>{html(text)}</div>")
+    outside = [a for a in tree.iter("abbr") if a not in {x for link in tree.iter("a") for x in link.iter("abbr")}]
+    for abbr in ABBREVIATIONS:
+        used = [a for a in outside if a.text == abbr]
+        stops = [a for a in used if a.get("tabindex") == "0"]
+        assert stops == used[:1]
+    assert not [a for link in tree.iter("a") for a in link.iter("abbr") if a.get("tabindex")]
