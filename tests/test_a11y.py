@@ -77,17 +77,25 @@ def pages_of_every_kind(site: Path) -> list[str]:
 
 
 @pytest.fixture
-def axe_tab(browser, base_url):
-    """A tab for a width, whose pages accept the injected axe script (see tests/axe.py)."""
-    require_axe()
+def width_tab(browser, base_url):
+    """A tab at a width ("desktop", "phone"), with the pages' Content-Security-Policy as readers
+    get it, so that what the keyboard tests use (keyboard.js, Material) runs as it would for them."""
     tabs = []
 
-    def open_at(width: str):
-        tabs.append(open_tab(browser, base_url, bypass_csp=True, **WIDTHS[width]))
+    def open_at(width: str, **options):
+        tabs.append(open_tab(browser, base_url, **WIDTHS[width], **options))
         return tabs[-1]
     yield open_at
     for tab in tabs:
         tab.page.context.close()
+
+
+@pytest.fixture
+def axe_tab(width_tab):
+    """A tab at a width whose pages accept the injected axe script: the policy is bypassed for
+    these checks only (see tests/axe.py)."""
+    require_axe()
+    return lambda width: width_tab(width, bypass_csp=True)
 
 
 # --- axe-core --------------------------------------------------------------------------------
@@ -172,11 +180,11 @@ def focused(page) -> dict:
 
 @browser_test
 @pytest.mark.parametrize("width", WIDTHS)
-def test_search_by_keyboard_alone(axe_tab, width):
+def test_search_by_keyboard_alone(width_tab, width):
     """"/" opens the search from anywhere; type, arrow down to a result, Enter opens it."""
     from playwright.sync_api import expect
 
-    tab = axe_tab(width)
+    tab = width_tab(width)
     tab.go(DIRECTIVE_URL)
     tab.page.keyboard.press("/")
     assert "md-search__input" in focused(tab.page)["cls"]
@@ -190,8 +198,8 @@ def test_search_by_keyboard_alone(axe_tab, width):
 
 
 @browser_test
-def test_search_box_is_in_the_tab_order(axe_tab):
-    tab = axe_tab("desktop")
+def test_search_box_is_in_the_tab_order(width_tab):
+    tab = width_tab("desktop")
     tab.go(DIRECTIVE_URL)
     for _ in range(5):
         tab.page.keyboard.press("Tab")
@@ -205,11 +213,11 @@ def test_search_box_is_in_the_tab_order(axe_tab):
 
 @browser_test
 @pytest.mark.parametrize("width", WIDTHS)
-def test_abbreviation_tooltip_by_keyboard(axe_tab, width):
+def test_abbreviation_tooltip_by_keyboard(width_tab, width):
     """Tab reaches an abbreviation, and Material shows its expansion as it takes focus."""
     from playwright.sync_api import expect
 
-    tab = axe_tab(width)
+    tab = width_tab(width)
     tab.go(DIRECTIVE_URL)
     # Material moves the title into its tooltip when the element takes focus: keep it first.
     tab.page.evaluate("document.querySelectorAll('abbr[title]').forEach(a => { a.dataset.expansion = a.title; })")
@@ -229,10 +237,10 @@ def test_abbreviation_tooltip_by_keyboard(axe_tab, width):
 
 @browser_test
 @pytest.mark.parametrize("path", ["/", "/van-ban/", DIRECTIVE_URL, "/thuat-ngu/"])
-def test_tab_reaches_every_control_of_the_page(axe_tab, path):
+def test_tab_reaches_every_control_of_the_page(width_tab, path):
     """Every link, field, button and focusable abbreviation shown in the article is reached by
     Tab, in a finite number of presses (no keyboard trap)."""
-    tab = axe_tab("desktop")
+    tab = width_tab("desktop")
     tab.go(path)
     controls = tab.page.evaluate("""() => {
         const shown = e => e.checkVisibility() && e.getClientRects().length > 0;
@@ -256,12 +264,12 @@ def test_tab_reaches_every_control_of_the_page(axe_tab, path):
 
 @browser_test
 @pytest.mark.parametrize("width", WIDTHS)
-def test_focus_is_always_on_screen(axe_tab, width):
+def test_focus_is_always_on_screen(width_tab, width):
     """Each Tab stop through a whole page is shown where the reader can see it: on phones the
     navigation drawer and its section panels open while focus is in them (keyboard.js)."""
     from playwright.sync_api import TimeoutError
 
-    tab = axe_tab(width)
+    tab = width_tab(width)
     tab.go(DIRECTIVE_URL)
     hidden, stops = [], 0
     while stops < 150:
@@ -276,13 +284,14 @@ def test_focus_is_always_on_screen(axe_tab, width):
             hidden.append(tab.page.evaluate("document.activeElement.outerHTML.slice(0, 150)"))
     assert stops > 20
     assert hidden == []
+    assert tab.errors == []
 
 
 @browser_test
-def test_wide_table_scrolls_by_keyboard(axe_tab):
+def test_wide_table_scrolls_by_keyboard(width_tab):
     """A table wider than the phone scrolls in a box that takes focus; arrows scroll it.
     On a desktop, where the table fits, the box is no Tab stop."""
-    tab = axe_tab("phone")
+    tab = width_tab("phone")
     tab.go("/bien-tap/truong-du-lieu/")
     wrap = tab.page.locator(".md-typeset__scrollwrap").first
     # Widen the first table past the screen, as a long unbreakable value would.
@@ -297,6 +306,7 @@ def test_wide_table_scrolls_by_keyboard(axe_tab):
     tab.page.locator("td code").first.evaluate("code => { code.textContent = 'id'; }")
     tab.page.evaluate("window.dispatchEvent(new Event('resize'))")
     assert tab.page.locator(".md-typeset__scrollwrap[tabindex]").count() == 0
+    assert tab.errors == []
 
 
 # --- Focusable abbreviations (no browser) ---------------------------------------------------------
