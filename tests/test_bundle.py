@@ -576,3 +576,30 @@ def test_course_bundle_from_file(file_tab, unzipped):
 
     assert tab.not_file() == []
     assert tab.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_bundle_pages_meet_wcag_21_aa(browser, unzipped, width):
+    """The offline copies carry the site's palette and styles: their home, an index, a record,
+    and the course's first reading with its notes on left-out links pass axe, from file://."""
+    from axe import WIDTHS, require_axe, violations
+
+    require_axe()
+    first = item_page(course_record()["items"][0])
+    pages = [("whole", "index.html"), ("whole", "van-ban/index.html"), ("whole", f"van-ban/{DIRECTIVE}.html"),
+             ("course", "index.html"), ("course", first)]
+    # bypass_csp: the injected axe script is not one the pages' policy allows (see tests/axe.py).
+    context = browser.new_context(bypass_csp=True, **WIDTHS[width])
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                  else route.abort())
+    try:
+        page = context.new_page()
+        found = []
+        for name, path in pages:
+            page.goto((unzipped[name] / path).as_uri())
+            assert page.evaluate("document.documentElement.lang") == "vi", path
+            found += violations(page, f"{name}/{path}")
+        assert found == [], "\n".join(found)
+    finally:
+        context.close()
