@@ -15,8 +15,11 @@ from generator.render import abbreviation_definitions, markdown, plain
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
+# One record page of every kind the mini handbook has, and every kind's index page.
 GOLDEN_PAGES = ["van-ban/huong-dan-38-hd-btctw-2010.md", "cach-lam/tinh-a-chi-bo-bon-tot.md",
-                "mo-hinh/chi-bo-bon-tot.md", "van-ban/index.md"]
+                "mo-hinh/chi-bo-bon-tot.md", "tinh-thanh/tinh-a.md", "co-quan/ban-to-chuc-trung-uong.md",
+                "nguon/bai-mau.md", "chu-de/sinh-hoat-chi-bo.md", "thuat-ngu/index.md",
+                *[f"{kind.section}/index.md" for kind in KINDS.values() if kind.name != "glossary"]]
 
 
 def to_html(text: str) -> str:
@@ -30,6 +33,7 @@ def test_golden_page(page, tmp_path):
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(pages[page], encoding="utf-8")
+        pytest.skip("golden page rewritten: read its diff before committing")
     assert pages[page] == golden.read_text(encoding="utf-8")
 
 
