@@ -18,6 +18,7 @@ from pathlib import Path
 from .outputs import OutputError
 from .pipeline import Result, run
 from .problems import Problem
+from .serve_errors import quoted_line
 from .schema import KINDS
 
 
@@ -163,9 +164,8 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
 def _format(problem: Problem, root: Path) -> str:
     """The problem, then the line it points at, with a caret under the column."""
     text = problem.format()
-    try:
-        line = (root / problem.path).read_text(encoding="utf-8", errors="replace").splitlines()[problem.line - 1]
-    except (OSError, IndexError):
+    line = quoted_line(root / problem.path, problem.line)
+    if line is None:
         return text
     start = max(0, problem.col - 60)       # long lines: show the part around the column
     shown = ("…" if start else "") + line[start:start + 100] + ("…" if len(line) > start + 100 else "")
@@ -299,18 +299,32 @@ def _new(args: argparse.Namespace) -> int:
     except FileExistsError as error:
         print(f"Đã có tệp {error}; mở tệp đó để sửa, hoặc chọn mã khác bằng --id.", file=sys.stderr)
         return 1
+    except ValueError as error:
+        print(f"Không tạo được bản ghi: {error}.", file=sys.stderr)
+        return 1
     print(f"Đã tạo {path}. Điền các trường bắt buộc rồi chạy `handbook validate`.", file=sys.stderr)
     return 0
 
 
 def _schemas(args: argparse.Namespace) -> int:
+    """Developers' command: the JSON Schemas of the project at -C, and its VS Code settings."""
     from .editor_schema import vscode_settings, write_json_schemas
+    from .outputs import OutputError, regular_or_new
 
-    for path in write_json_schemas():
+    folder = args.root / "generator" / "schemas"
+    if not folder.is_dir():
+        raise OutputError(f"không có thư mục {folder}; chạy lệnh trong thư mục dự án (hoặc dùng -C)")
+    for path in write_json_schemas(folder):
         print(f"Đã ghi {path}", file=sys.stderr)
-    settings = args.root / ".vscode" / "settings.json"
+    settings = regular_or_new(args.root / ".vscode" / "settings.json")
     settings.parent.mkdir(exist_ok=True)
-    settings.write_text(json.dumps(vscode_settings(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:    # other settings of the editor's own are kept
+        current = json.loads(settings.read_text(encoding="utf-8")) if settings.exists() else {}
+    except (ValueError, UnicodeDecodeError):
+        raise OutputError(f"{settings} không phải JSON hợp lệ; sửa hoặc xóa tệp rồi chạy lại") from None
+    current = current if isinstance(current, dict) else {}
+    settings.write_text(json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
     print(f"Đã ghi {settings}", file=sys.stderr)
     return 0
 

@@ -60,11 +60,13 @@ def json_schema_files() -> dict[str, str]:
 
 
 def write_json_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    from .outputs import regular_or_new
+
     written = []
     for name, text in json_schema_files().items():
-        (folder / name).write_text(text, encoding="utf-8")
-        written.append(folder / name)
+        path = regular_or_new(folder / name)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written
 
 

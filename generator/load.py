@@ -121,11 +121,17 @@ def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list
         shown = "/".join([prefix, *parts] if prefix not in ("", ".") else parts)
         kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) == 2 else None
         name = parts[-1]
-        if name.startswith(".") or name.endswith(".md"):
+        if name.endswith(".md"):
+            continue
+        if any(part.startswith(".") for part in parts):   # nothing in data/ is invisible to editors
+            problems.append(Problem(shown, 1, 1, "file.hidden", "tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/",
+                                    "xóa tệp, hoặc đổi tên nếu đó là một bản ghi"))
             continue
         refusal = _refuse_special(path)
         if refusal:
             problems.append(Problem(shown, 1, 1, *refusal))
+            if len(parts) == 1 and parts[0] in KIND_BY_FOLDER:      # a kind's whole folder: its ids are unknown
+                documents.append(Document(shown, KIND_BY_FOLDER[parts[0]], {}, broken=True))
             continue
         if kind is None or not name.endswith(".yaml"):
             folders = ", ".join(f"data/{k}/" for k in KIND_BY_FOLDER)

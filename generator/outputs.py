@@ -52,6 +52,16 @@ def check_zip(root: Path, target: Path) -> Path:
     return target
 
 
+def regular_or_new(path: Path) -> Path:
+    """`path`, if writing it replaces nothing but a regular file there (never through a link)."""
+    for part in (path, path.parent):
+        if part.is_symlink():
+            raise OutputError(f"{part} là liên kết tượng trưng (symlink); không ghi qua liên kết")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{path} không phải một tệp thông thường")
+    return path
+
+
 def mark(folder: Path) -> None:
     (folder / MARKER).write_text("Thư mục này do lệnh handbook tạo ra và sẽ bị thay thế ở lần chạy sau.\n",
                                  encoding="utf-8")
@@ -69,12 +79,16 @@ def remove_leftovers(target: Path) -> None:
 
 
 def _outside_sources(root: Path, target: Path, option: str) -> None:
-    if target == root or root.is_relative_to(target):
+    if target == root or root.is_relative_to(target) or (target / "mkdocs.yml").exists():
         raise OutputError(f"{option} {target} chứa cả dự án; kết quả sẽ xóa mất dữ liệu. Chọn một thư mục "
                           "riêng, ví dụ site/")
-    for name in PROTECTED:
-        if target.is_relative_to(root / name):
-            raise OutputError(f"{option} {target} nằm trong {name}/ của dự án, nơi chứa bản gốc; "
+    # The sources of this project, and of any other handbook project on the way (a marker file
+    # planted in another checkout's data/ must not make that folder a target); case-blind, for
+    # the disks that are.
+    for folder in (target, *target.parents):
+        project = folder.parent
+        if folder.name.casefold() in PROTECTED and (project == root or (project / "mkdocs.yml").is_file()):
+            raise OutputError(f"{option} {target} nằm trong {folder.name}/ của dự án, nơi chứa bản gốc; "
                               "chọn một thư mục riêng, ví dụ site/")
 
 

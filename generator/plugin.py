@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from . import record_pages, search
 from .pipeline import Result, run
 from .render import abbreviation_definitions, render_counts
-from .sanitize import clean_content, with_csp
+from .sanitize import clean_content, refusal, safe_meta, safe_title, with_csp
 from .serve_errors import error_page
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -70,6 +70,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        refused = [message for file in files if (message := refusal(file, Path(config.docs_dir)))]
+        if refused:
+            raise PluginError("content/ có tệp không được phép:\n" + "\n".join(refused))
         if not self.result.ok:      # serve only: keep every URL answering, with the error
             for path in self.last_pages:
                 if files.get_file_from_path(path) is None:
@@ -89,6 +92,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        page.meta = safe_meta(page.meta)
         if not self.result.ok:
             return error_page(self.result.problems, self.root)
         if page.file.generated_by:     # rendered pages carry their abbreviations already
@@ -101,6 +105,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_content(self, html: str, page, config, files) -> str:
         if page.file.generated_by and record_pages.section_index(page.file.src_uri):
             html = record_pages.out_of_search(html)
+        page.title = safe_title(page.title)
         return clean_content(html)
 
     def on_page_context(self, context, page, config, nav):

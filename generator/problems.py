@@ -39,7 +39,7 @@ CODES = {
     "field.type": "Giá trị sai kiểu (ví dụ cần danh sách mà ghi chuỗi).",
     "field.value": "Giá trị không hợp lệ (ngoài danh mục cho phép, sai định dạng…).",
     "date.invalid": "Ngày sai định dạng hoặc không tồn tại.",
-    "id.format": "Mã định danh không phải chữ thường không dấu, số và dấu gạch ngang.",
+    "id.format": "Mã định danh không phải chữ thường không dấu, số và dấu gạch ngang, hoặc là mã dành riêng (index).",
     "id.filename": "Mã định danh không trùng với tên tệp.",
     "id.duplicate": "Hai bản ghi dùng cùng một mã định danh.",
     "ref.unknown": "Tham chiếu tới mã không tồn tại.",
@@ -48,6 +48,9 @@ CODES = {
     "relation.cycle": "Chuỗi quan hệ khép thành vòng (A thay thế B, B thay thế A; cơ quan trực thuộc nhau…).",
     "province.chain": "Tỉnh cũ được ghi là sáp nhập vào một tỉnh cũng đã sáp nhập; cần ghi tỉnh hiện nay.",
     "date.order": "Ngày kết thúc trước ngày bắt đầu.",
+    "relation.date": "Văn bản căn cứ, thay thế, sửa đổi… một văn bản ban hành sau nó.",
+    "glossary.duplicate": "Một chữ viết tắt được giải nghĩa hai lần.",
+    "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "course.page": "Khóa học nêu một trang viết tay không có trong content/.",
 }
 

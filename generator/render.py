@@ -36,6 +36,8 @@ _LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(=)|(\d+)\.)")
 # mail or same-site address. Every other bracket is escaped, so no other link can form.
 _SAFE_LINK = re.compile(r"(!?)\[([^\[\]`\\]*)\]\(((?:https?://|mailto:)[^\s()<>\"'`\\]+|(?!//)[^\s()<>\"'`\\:]+)\)",
                         re.IGNORECASE)
+# A code span as Python-Markdown reads one (backticks not escaped, closed by as many), on one line.
+_CODE_SPAN = re.compile(r"(?<!\\)(`+)[^\n]+?(?<!`)\1(?!`)")
 # Characters that mean markup somewhere: never part of a tooltip, whose title Material
 # writes with innerHTML.
 _NOT_IN_TOOLTIP = re.compile(r"[<>&\"*\[\]\\`{}|]")
@@ -79,7 +81,17 @@ def markdown(value: object) -> str:
     Images only from the site itself: a picture from another host would
     let that host see every reader (and break offline bundles).
     """
-    text = html.escape(str(value).strip(), quote=False).replace("&gt;", ">")   # ">" is a Markdown quote
+    # Code spans are kept as written: Markdown escapes their content itself (escaping it here
+    # too would show "&lt;"). Only spans on one line, so that none can hide a block of HTML.
+    text, parts, last = str(value).strip(), [], 0
+    for match in _CODE_SPAN.finditer(text):
+        parts += [_markdown_text(text[last:match.start()]), match.group()]
+        last = match.end()
+    return "".join(parts + [_markdown_text(text[last:])])
+
+
+def _markdown_text(value: str) -> str:
+    text = html.escape(value, quote=False).replace("&gt;", ">")   # ">" is a Markdown quote
     parts, last = [], 0
     for match in _SAFE_LINK.finditer(text):
         bang, label, url = match.groups()

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+import os
 import re
+from pathlib import Path
 
 import nh3
 
@@ -41,6 +44,11 @@ _MARKUP = re.compile(r"[<>&\"]")
 def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "title":                 # Material's tooltips write titles with innerHTML
         return _MARKUP.sub(" ", value)
+    if name == "id":                    # the theme's own elements are "__config", "__search"…
+        return None if value.startswith("_") else value
+    if name == "class":                 # …and its look is "md-…": content cannot borrow either
+        kept = " ".join(c for c in value.split() if not c.startswith("md-"))
+        return kept or None
     if name == "src" and (":" in value.split("/", 1)[0] or value.startswith("//")):
         return None                     # pictures come from the site itself, never another host
     return value
@@ -56,12 +64,24 @@ def clean_content(html: str) -> str:
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 _HEAD = re.compile(r"<head[^>]*>(\s*<meta charset=[^>]*>)?", re.I)
+# The theme's own inline scripts, as they stand in Material's base template; the only part that
+# changes from page to page is the relative address of the site's root. Any other inline script
+# on a page (whatever put it there) gets no hash, so the browser refuses to run it.
+_THEME_SCRIPTS = (
+    re.compile(r'__md_scope=new URL\("(?:\.|\.\.(?:/\.\.)*|/[^"<>]*)",location\),__md_hash=e=>\[\.\.\.e\]\.reduce'
+               r'\(\(\(e,_\)=>\(e<<5\)-e\+_\.charCodeAt\(0\)\),0\),__md_get=\(e,_=localStorage,t=__md_scope\)'
+               r'=>JSON\.parse\(_\.getItem\(t\.pathname\+"\."\+e\)\),__md_set=\(e,_,t=localStorage,a=__md_scope\)'
+               r'=>\{try\{t\.setItem\(a\.pathname\+"\."\+e,JSON\.stringify\(_\)\)\}catch\(e\)\{\}\}'),
+    re.compile(r'var target=document\.getElementById\(location\.hash\.slice\(1\)\);target&&target\.name&&'
+               r'\(target\.checked=target\.name\.startsWith\("__tabbed_"\)\)'),
+)
 
 
 def content_security_policy(page: str) -> str:
-    """The policy for one finished page: its own inline scripts by hash, files of the site."""
+    """The policy for one finished page: the theme's inline scripts by hash, files of the site."""
     hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
-                     for code in _INLINE_SCRIPT.findall(page)})
+                     for code in _INLINE_SCRIPT.findall(page)
+                     if any(script.fullmatch(code.strip()) for script in _THEME_SCRIPTS)})
     return "; ".join([
         "default-src 'self'",
         "script-src " + " ".join(["'self'", *hashes]),
@@ -77,6 +97,18 @@ def content_security_policy(page: str) -> str:
     ])
 
 
+def safe_title(title: str | None) -> str | None:
+    """A page title the theme can print anywhere.
+
+    Material prints titles raw in the navigation and through `striptags`,
+    which decodes entities, in <title>: so no form of "<" or ">" may remain.
+    """
+    if title is None:
+        return None
+    text = html.unescape(re.sub(r"<[^>]*>", "", str(title)))
+    return html.escape(text.replace("<", "‹").replace(">", "›"), quote=False)
+
+
 def with_csp(page: str) -> str:
     """The page with its policy at the top of <head> (after the charset), before any script."""
     match = _HEAD.search(page)
@@ -84,3 +116,42 @@ def with_csp(page: str) -> str:
         return page
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page)}">'
     return page[:match.end()] + meta + page[match.end():]
+
+
+def safe_meta(meta: dict) -> dict:
+    """The front matter a page keeps: the keys the templates read, as text they can print raw.
+
+    Material prints `title` and `description` without escaping, and other keys pick the
+    page's template or hide its parts; a hand-written page gets no more than a record page.
+    """
+    kept = {}
+    if meta.get("title") is not None:
+        kept["title"] = safe_title(meta["title"])
+    if meta.get("description") is not None:
+        kept["description"] = html.escape(html.unescape(re.sub(r"<[^>]*>", "", str(meta["description"]))))
+    if meta.get("filters") is True:
+        kept["filters"] = True
+    return kept
+
+
+# What a hand-written page may bring along: pictures and documents, never a page or a script
+# of its own (an .html file would be published as it is, without the sanitiser or the policy).
+CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
+
+
+def refusal(file, docs_dir: Path) -> str | None:
+    """Why a file of content/ may not be published, if it may not."""
+    if file.generated_by or file.abs_src_path is None:
+        return None
+    path = Path(os.path.abspath(file.abs_src_path))
+    docs = Path(os.path.abspath(docs_dir))
+    if not path.is_relative_to(docs):
+        return None             # the theme's own files
+    shown = f"content/{file.src_uri}"
+    if path.is_symlink() or not path.resolve().is_relative_to(docs.resolve()):
+        return f"{shown}: liên kết tượng trưng (symlink) bị từ chối — thay bằng chính tệp, hoặc xóa nó"
+    if path.suffix.lower() not in CONTENT_SUFFIXES:
+        allowed = ", ".join(sorted(CONTENT_SUFFIXES))
+        return (f"{shown}: loại tệp {path.suffix or '(không đuôi)'} không được đăng — content/ chỉ nhận {allowed}; "
+                "mã (CSS, JavaScript) thuộc generator/theme/")
+    return None

@@ -7,11 +7,13 @@ commented out with their description.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from slugify import slugify
 
-from .schema import KINDS, Kind, describe_fields
+from .schema import ID_PATTERN, KINDS, Kind, describe_fields
+from .validate import RESERVED_IDS
 
 # The field that holds a record's name, filled from the command line.
 NAME_FIELDS = ("name", "title", "abbr")
@@ -42,12 +44,18 @@ def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str
 
 def write_new_record(data_dir: Path, kind_name: str, name: str, record_id: str | None = None) -> Path:
     kind = KINDS[kind_name]
-    record_id, text = new_record(kind, name, record_id)
+    if not name.strip():
+        raise ValueError("tên không được để trống")
+    record_id, text = new_record(kind, name.strip(), record_id)
+    if not re.match(ID_PATTERN, record_id) or record_id in RESERVED_IDS:
+        raise ValueError(f"mã `{record_id}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang")
     path = data_dir / kind.folder / f"{record_id}.yaml"
-    if path.exists():
-        raise FileExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        with open(path, "x", encoding="utf-8") as handle:    # "x": never an existing file, nor through a link
+            handle.write(text)
+    except FileExistsError:
+        raise FileExistsError(path) from None
     return path
 
 

@@ -138,6 +138,13 @@ class Directive(Cited):
     relations: list[Relation] = Field(default_factory=list, description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
                                                       "chiều ngược lại được tự động hiển thị).")
 
+    @model_validator(mode="after")
+    def _central_has_no_province(self) -> Directive:
+        if self.level == "trung ương" and self.province:
+            raise PydanticCustomError("level_province", "văn bản cấp trung ương không thuộc tỉnh, thành nào "
+                                      "(đang có `province: {province}`)", {"province": self.province})
+        return self
+
     @field_validator("number", "term")
     @classmethod
     def _no_prefix(cls, value: str | None) -> str | None:
@@ -230,6 +237,13 @@ class Practice(Cited):
     limitations: list[str] = Field(default_factory=list, description="Hạn chế mà nguồn nêu.")
     causes: list[str] = Field(default_factory=list, description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
     solutions: list[str] = Field(default_factory=list, description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
+
+    @model_validator(mode="after")
+    def _other_provinces_are_other(self) -> Practice:
+        if self.province in self.other_provinces:
+            raise PydanticCustomError("own_province", "`other_provinces` nhắc lại chính tỉnh `{province}` của cách làm",
+                                      {"province": self.province})
+        return self
 
     def display_name(self) -> str:
         return self.title
@@ -327,10 +341,18 @@ class Topic(Record):
 class Glossary(Record):
     """Chữ viết tắt."""
 
-    abbr: str = Field(pattern=ABBR_PATTERN, description='Chữ viết tắt, một từ không có dấu cách, ví dụ "BTCTW".')
+    abbr: str = Field(pattern=ABBR_PATTERN, description='Chữ viết tắt, một từ không có dấu cách và có chữ hoa, '
+                                                        'ví dụ "BTCTW".')
     expansion: str = Field(pattern=PLAIN_TEXT_PATTERN,
                            description='Nghĩa đầy đủ, chữ thường không có ký hiệu định dạng, '
                                        'ví dụ "Ban Tổ chức Trung ương".')
+
+    @field_validator("abbr")
+    @classmethod
+    def _has_capital(cls, value: str) -> str:
+        if not any(c.isupper() for c in value):     # "và" would get a tooltip on every page
+            raise PydanticCustomError("abbr_lower", "chữ viết tắt \"{abbr}\" không có chữ hoa nào", {"abbr": value})
+        return value
 
     def display_name(self) -> str:
         return self.abbr

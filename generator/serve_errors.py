@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
+from .load import MAX_FILE_BYTES
 from .problems import Problem
 from .render import plain
 
@@ -20,17 +23,25 @@ def error_page(problems: list[Problem], root: Path) -> str:
         parts.append(f"**{plain(problem.message)}** ({plain(problem.code)})\n")
         if problem.hint:
             parts.append(f"Gợi ý: {plain(problem.hint)}\n")
-        line = _quoted_line(root / problem.path, problem.line)
+        line = quoted_line(root / problem.path, problem.line)
         if line is not None:
+            line = line[:200]
             fence = "~" * max(3, max(map(len, re.findall("~+", line)), default=0) + 1)
             parts.append(f"{fence}\n{problem.line:>5} | {line}\n{fence}\n")
     return "\n".join(parts)
 
 
-def _quoted_line(path: Path, number: int) -> str | None:
+def quoted_line(path: Path, number: int) -> str | None:
+    """The line a problem points at, read only from a regular file of record size.
+
+    Never through a link or from a pipe or device: a link in data/ would
+    otherwise print any file of the machine into a CI log.
+    """
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
         with open(path, "rb") as handle:
-            lines = handle.read(1 << 20).decode("utf-8", errors="replace").splitlines()
-        return lines[number - 1][:200]
+            lines = handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace").splitlines()
+        return lines[number - 1]
     except (OSError, IndexError):
         return None

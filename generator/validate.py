@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core.core_schema import ErrorType
 
 from .load import Document, paused_gc
 from .problems import WARNING, Problem
@@ -23,7 +25,14 @@ from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, Record, ref_fields
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 # Characters no record text needs: C0/C1 controls (but tab and newline), lone surrogates,
 # private-use and non-characters. Editors get them by pasting from PDF or Word.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
+# Also invisible formatting: zero-width characters and bidirectional overrides, which make a
+# text look other than it is (an empty-looking name, words shown in another order).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                     "\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
+
+
+# Ids that would take the place of a generated page: "index" is each section's index page.
+RESERVED_IDS = {"index"}
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,13 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
     entries: dict[str, Entry] = {}
     declared: dict[str, Document] = {}      # every id written, valid record or not
     checked: list[Document] = []
+    # A kind whose whole folder could not be read: references to it are not checked (its ids are unknown).
+    opaque = {d.kind.name for d in documents if d.broken and "id" not in d.data}
     for document in documents:
         stem = _stem(document)
         if document.broken:
-            declared.setdefault(stem, document)
+            if "id" in document.data:
+                declared.setdefault(stem, document)
             continue
         text_warnings = _check_text(document)
         record_id = document.data.get("id")
@@ -82,10 +94,12 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
             declared.setdefault(record_id, document)
         declared.setdefault(stem, document)
     for document in checked:
-        problems += _check_refs(document, declared)
+        problems += _check_refs(document, declared, opaque)
     by_path = {d.path: d for d in checked}
     problems += _check_cycles(entries, by_path)
     problems += _check_provinces(entries, by_path)
+    problems += _check_relation_dates(entries, by_path)
+    problems += _check_glossary(entries, by_path)
     if content_dir is not None:
         problems += _check_course_pages(entries, by_path, content_dir)
     return dict(sorted(entries.items())), sorted(problems)
@@ -123,6 +137,10 @@ def _check_id(document: Document, record_id: str, declared: dict[str, Document])
         problems.append(Problem(document.path, line, col, "id.duplicate",
                                 f"mã `{record_id}` đã được dùng ở {first.path}:{first.position(('id',))[0]}",
                                 "đặt một mã khác, và đổi tên tệp theo mã mới"))
+    elif record_id in RESERVED_IDS:
+        problems.append(Problem(document.path, line, col, "id.format",
+                                f"mã `{record_id}` dành cho trang mục lục của mỗi phần",
+                                "đặt một mã khác, và đổi tên tệp theo mã mới"))
     elif record_id != stem:
         problems.append(Problem(document.path, line, col, "id.filename",
                                 f"mã `{record_id}` khác tên tệp `{stem}.yaml`",
@@ -159,7 +177,9 @@ def _is_field_of(document: Document, full_loc: tuple, part: str) -> bool:
     """Whether a loc part names a field (and not a union member like `str`)."""
     index = full_loc.index(part)
     model = _model_at(document.kind.model, tuple(p for p in full_loc[:index]))
-    return model is None or part in model.model_fields or index == len(full_loc) - 1
+    # Under a field that holds no group (model None), a part is a union member ("str", "int"):
+    # one message for the value, not one per type it could have had.
+    return model is not None and (part in model.model_fields or index == len(full_loc) - 1)
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -235,13 +255,13 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
     if kind_type in _TYPE_NAMES:
         return problem("field.type", f"`{name}` phải là {_TYPE_NAMES[kind_type]}, không phải {_describe(value)}",
                        about)
-    if kind_type in _OWN_MESSAGES:
+    if kind_type not in _PYDANTIC_ERRORS:
         return problem("field.value", item["msg"], about)
     return problem("field.value", f"giá trị của `{name}` không hợp lệ", about)
 
 
-# Errors the schema raises itself, with a message in Vietnamese (pydantic's own are in English).
-_OWN_MESSAGES = {"value_prefix", "course_item"}
+# Errors the schema raises itself have a message in Vietnamese; pydantic's own (in English) do not.
+_PYDANTIC_ERRORS = set(typing.get_args(ErrorType))
 
 
 def _short(value: Any) -> str:
@@ -350,7 +370,7 @@ def _shape(model: type[BaseModel]) -> tuple[list, list[tuple[str, type[BaseModel
     return ref_fields(model), groups
 
 
-def _check_refs(document: Document, declared: dict[str, Document]) -> list[Problem]:
+def _check_refs(document: Document, declared: dict[str, Document], opaque: set[str] = frozenset()) -> list[Problem]:
     problems = []
     own_id = document.data.get("id")
     for loc, target, expected in _references(document):
@@ -360,6 +380,8 @@ def _check_refs(document: Document, declared: dict[str, Document]) -> list[Probl
             problems.append(Problem(document.path, line, col, "relation.self",
                                     f"{want.label} này không thể tham chiếu tới chính nó",
                                     "sửa thành mã của một bản ghi khác, hoặc xóa dòng này"))
+        elif target not in declared and expected in opaque:
+            continue
         elif target not in declared:
             candidates = [i for i, d in declared.items() if d.kind is want and re.match(ID_PATTERN, i)]
             close = difflib.get_close_matches(target, candidates, n=3, cutoff=0.5)
@@ -388,9 +410,8 @@ def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
             for index, target in (enumerate(value) if field.many else [(None, value)] if value else []):
                 found.append((field.label, target, (field.name,) if index is None else (field.name, index)))
     for index, relation in enumerate(record.relations if "relations" in type(record).model_fields else ()):
-        kind = RELATION_TYPES[relation.type]
-        if kind.acyclic:
-            found.append((kind.label, relation.target, ("relations", index, "target")))
+        if RELATION_TYPES[relation.type].acyclic:     # one graph: A căn cứ B and B thay thế A is a cycle too
+            found.append(("Quan hệ văn bản", relation.target, ("relations", index, "target")))
     return found
 
 
@@ -458,4 +479,37 @@ def _check_course_pages(entries: dict[str, Entry], by_path: dict[str, Document],
                 problems.append(Problem(entry.path, line, col, "course.page",
                                         f"không có trang `{item.page}` trong content/",
                                         "ghi đường dẫn tính từ content/, ví dụ `bien-tap/index.md`"))
+    return problems
+
+
+def _check_relation_dates(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
+    """A directive is based on, guides, implements, replaces or amends only what came before it."""
+    problems = []
+    for entry in entries.values():
+        issued = getattr(entry.record, "issued", None)
+        for index, relation in enumerate(entry.record.relations if entry.kind.name == "directive" else ()):
+            target = entries.get(relation.target)
+            earlier = target.record.issued if target else None
+            if issued and earlier and RELATION_TYPES[relation.type].acyclic and issued.before(earlier):
+                line, col = by_path[entry.path].position(("relations", index, "type"))
+                label = RELATION_TYPES[relation.type].label.lower()
+                problems.append(Problem(entry.path, line, col, "relation.date",
+                                        f"văn bản ban hành {issued.vietnamese()} không thể “{label}” "
+                                        f"văn bản ban hành sau nó ({earlier.vietnamese()})",
+                                        "kiểm tra lại ngày ban hành hoặc chiều của quan hệ (khai báo ở văn bản mới hơn)"))
+    return problems
+
+
+def _check_glossary(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
+    """One meaning per abbreviation: a second one would silently replace the first on every page."""
+    problems, seen = [], {}
+    for entry in entries.values():
+        if entry.kind.name != "glossary":
+            continue
+        first = seen.setdefault(entry.record.abbr, entry)
+        if first is not entry:
+            line, col = by_path[entry.path].position(("abbr",))
+            problems.append(Problem(entry.path, line, col, "glossary.duplicate",
+                                    f"chữ viết tắt `{entry.record.abbr}` đã được giải nghĩa ở {first.path}",
+                                    "gộp hai nghĩa vào một bản ghi, hoặc sửa bản ghi đã có"))
     return problems

@@ -4,6 +4,7 @@ cases that do not fit a case file (links, pipes, permissions, output folders).""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -132,13 +133,21 @@ def test_sanitiser_keeps_what_pages_use():
     assert clean_content(page) == page
 
 
-def test_every_page_carries_a_policy_allowing_only_its_own_inline_scripts():
-    page = '<html><head><meta charset="utf-8"><script>var a=1</script></head><body><script src="x.js"></script>'
-    secured = with_csp(page)
-    assert secured.startswith('<html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy"')
-    policy = re.search(r'content="([^"]+)"', secured).group(1)
-    assert "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in policy.split("style-src")[0]
-    assert "object-src 'none'" in policy and "http" not in policy
+def test_every_page_carries_a_policy_allowing_only_the_themes_inline_scripts(tmp_path):
+    root = copy_project(tmp_path / "project")
+    (root / "content" / "la.md").write_text('---\ntitle: "</title><script>alert(1)</script>"\n---\n\n# Lạ\n',
+                                            encoding="utf-8")
+    assert main(["-C", str(root), "build", "-d", str(tmp_path / "site")]) == 0
+    page = (tmp_path / "site" / "la" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "</title><script>" not in page     # the title is text
+    secured = with_csp(page.replace("</body>", "<script>alert(2)</script></body>"))
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', secured).group(1)
+    scripts = re.findall(r"<script>(.*?)</script>", secured, re.S)
+    allowed = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts
+               if f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" in policy}
+    assert len(allowed) == 2 and "alert(2)" in scripts[-1]       # the theme's two, not the added one
+    assert "unsafe-inline" not in policy.split("style-src")[0] and "object-src 'none'" in policy
+    assert "http" not in policy
 
 
 # --- Values keep their text ----------------------------------------------------------------

@@ -11,6 +11,7 @@ import markdown as python_markdown
 import pytest
 
 from generator.pipeline import run
+from generator.schema import KINDS
 from generator.render import abbreviation_definitions, markdown, plain
 from scratch import scratch_project
 
