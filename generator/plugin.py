@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -26,6 +28,13 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 
 #: Where a hand-written page (the home page) shows what the handbook holds.
 COUNTS_MARKER = "<!-- handbook:counts -->"
+#: Material's search worker, as each page's settings name it.
+_MATERIAL_WORKER = re.compile(r"(assets/javascripts/workers/)search\.[0-9a-f]+\.min\.js")
+
+
+def own_search() -> bool:
+    """Our search worker, unless HANDBOOK_SEARCH=material (to measure Material's own)."""
+    return os.environ.get("HANDBOOK_SEARCH", "handbook") != "material"
 
 
 class HandbookConfig(base.Config):
@@ -50,6 +59,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError("dữ liệu có lỗi, chưa dựng được trang:\n" + "\n".join(errors))
         handbook = self.result.handbook
         self.glossary = handbook.glossary()
+        self.worker = search.worker_source() if own_search() else None
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -72,15 +82,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)
 
+    def on_post_page(self, output: str, page, config) -> str:
+        """Every page starts our search worker instead of Material's."""
+        if self.worker is None:
+            return output
+        return _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker), output, count=1)
+
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.is_file():
+        site = Path(config.site_dir)
+        path = site / "search" / "search_index.json"
+        if self.worker is None or not path.is_file():
             return
         index = json.loads(path.read_text(encoding="utf-8"))
-        search.enrich(index, search.keywords(self.result.handbook, self.locations), self.glossary)
-        # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        infos = search.page_infos(self.result.handbook, self.locations)
+        for name, text in search.build(index["docs"], infos, self.glossary).items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(text, encoding="utf-8")
+        worker = site / search.WORKER_DIR / search.worker_name(self.worker)
+        worker.parent.mkdir(parents=True, exist_ok=True)
+        worker.write_text(self.worker, encoding="utf-8")
+        # Material's page script still loads this file and hands it to the worker: settings only.
+        path.write_text(json.dumps(search.stub_index(index), ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))

@@ -57,43 +57,56 @@ def page_key(href: str, base: str) -> str:
     return path.strip("/").removesuffix(".html").removesuffix("index").strip("/")
 
 
+_WATCH = """() => {
+  if (window.__hbWatch) return;
+  window.__hbWatch = {changes: 0, last: 0};
+  new MutationObserver(() => { window.__hbWatch.changes++; window.__hbWatch.last = performance.now(); })
+    .observe(document.querySelector('.md-search-result'), {childList: true, subtree: true, characterData: true});
+}"""
+
+
 def run_queries(page, start_url: str, cases: list[Case]) -> list[Outcome]:
+    """Type each query into Material's search box and read the result links.
+
+    No fixed sleeps: a MutationObserver counts changes to the result panel, and
+    a query's results are read once the panel changed and then stayed still for 80 ms.
+    """
     page.goto(start_url)
     box = page.locator("input.md-search__input")
+    box.click()
+    page.evaluate(_WATCH)
+    base = start_url.rsplit("/", 1)[0] + "/"
     outcomes = []
     for case in cases:
-        box.click()
         box.fill("")
         box.press("End")           # Material reads the query on keyup: let it clear the results
-        page.wait_for_function("!document.querySelector('.md-search-result__item')")
-        box.press_sequentially(case.query)
+        page.wait_for_function("!document.querySelector('.md-search-result__item')", polling=20)
+        before = page.evaluate("window.__hbWatch.changes")
+        box.fill(case.query)
         box.press("End")
-        outcomes.append(Outcome(case, tuple(_stable_results(page, start_url.rsplit("/", 1)[0] + "/"))))
-    return outcomes
-
-
-def _stable_results(page, base: str) -> list[str]:
-    previous, stable = None, 0
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        time.sleep(0.15)
+        try:
+            page.wait_for_function(f"window.__hbWatch.changes > {before} && "
+                                   "performance.now() - window.__hbWatch.last > 80", polling=20, timeout=10000)
+        except Exception:          # noqa: BLE001 – a query that never answers counts as a miss
+            pass
         hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
             "els => els.map(e => e.href)")
-        current = list(dict.fromkeys(page_key(h, base) for h in hrefs))
-        stable = stable + 1 if current == previous and current else 0
-        if stable >= 3:
-            return current
-        previous = current
-    return previous or []
+        outcomes.append(Outcome(case, tuple(dict.fromkeys(page_key(h, base) for h in hrefs))))
+    return outcomes
 
 
 def recall(outcomes: list[Outcome], k: int) -> float:
     return sum(1 for o in outcomes if o.rank is not None and o.rank <= k) / len(outcomes)
 
 
+def mrr(outcomes: list[Outcome], k: int = 10) -> float:
+    """Mean reciprocal rank of the first right page within the top k."""
+    return sum(1 / o.rank for o in outcomes if o.rank is not None and o.rank <= k) / len(outcomes)
+
+
 def report(name: str, outcomes: list[Outcome]) -> str:
-    lines = [f"{name}: recall@1 = {recall(outcomes, 1):.0%}, recall@5 = {recall(outcomes, 5):.0%} "
-             f"({len(outcomes)} truy vấn)"]
+    lines = [f"{name}: recall@1 = {recall(outcomes, 1):.0%}, recall@5 = {recall(outcomes, 5):.0%}, "
+             f"MRR@10 = {mrr(outcomes):.3f} ({len(outcomes)} truy vấn)"]
     for o in outcomes:
         if o.rank != 1:
             lines.append(f"  hạng {o.rank or '—'}: {o.case.query!r} → muốn {o.case.expect[0]}, "
