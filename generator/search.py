@@ -51,11 +51,14 @@ TEASER = 180                                  # characters of text shown under a
 
 # Field bits, as the worker reads them (assets/search/worker.js, FIELD_WEIGHTS).
 TITLE, SUBJECT, KEYS, BODY = 1, 2, 4, 8
-# Page kinds: a record's own page, a page that lists records, a hand-written guide.
-RECORD, LISTING, GUIDE = 0, 1, 2
+# Page kinds: a record's own page, a page that lists records, a hand-written guide, and
+# a hub: a record page that mostly lists other records (its body weighs less).
+RECORD, LISTING, GUIDE, HUB = 0, 1, 2, 3
+HUB_KINDS = {"province", "topic", "organ", "source", "course"}
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"\S*\d\S*/\S+")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _SEGMENT = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»…|–—/\\]+|\s-\s")
 
@@ -100,14 +103,14 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
         abbr = getattr(record, "abbr", None)
         if abbr and abbr in glossary:
             words.append(glossary[abbr])
-        infos[location] = PageInfo(RECORD, subject, words)
+        infos[location] = PageInfo(HUB if entry.kind.name in HUB_KINDS else RECORD, subject, words)
     return infos
 
 
 def keywords(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, list[str]]:
     """Extra words for every record page, by search location ("van-ban/x/")."""
     return {location: info.keys for location, info in page_infos(handbook, page_locations).items()
-            if info.kind == RECORD}
+            if info.kind in (RECORD, HUB)}
 
 
 def _place_names(handbook: Handbook, record) -> list[str]:
@@ -158,7 +161,11 @@ def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]
     for number, page in enumerate(pages):
         info = infos.get(page.location, PageInfo(LISTING if not page.location.strip("/") else GUIDE))
         keys = list(info.keys) + _abbreviation_words(page, abbreviations)
-        fields = ((TITLE, [page.title]), (SUBJECT, [info.subject]), (KEYS, keys), (BODY, page.body))
+        # An abbreviation in a title stands for its expansion there too ("khối MTTQ").
+        # Not inside a document number: "38-HD/BTCTW" names its issuer, not the subject.
+        title_words = {f for _, f in tokens(_NUMBER.sub(" ", page.title))}
+        titled = [expansion for _, folded, expansion in abbreviations if folded in title_words]
+        fields = ((TITLE, [page.title, *titled]), (SUBJECT, [info.subject]), (KEYS, keys), (BODY, page.body))
         for bit, texts in fields:
             for text in texts:
                 for run in segments(text):
@@ -186,8 +193,11 @@ def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]
         "shards": sorted(shards),
         # Abbreviations, folded, with the folded syllables of what they stand for.
         "abbr": {folded: [f for _, f in tokens(expansion)] for _, folded, expansion in abbreviations if folded},
-        "glossary": _glossary_location(infos),
     }
+    glossary_page = next((n for n, p in enumerate(pages) if infos.get(p.location) is not None
+                          and p.location.startswith("thuat-ngu/") and infos[p.location].kind == LISTING), -1)
+    meta["glossary"] = pages[glossary_page].location if glossary_page >= 0 else ""
+    meta["glossaryPage"] = glossary_page
     meta["version"] = hashlib.sha256(json.dumps([meta, sorted(files)], sort_keys=True).encode()).hexdigest()[:12]
     files[f"{INDEX_DIR}/meta.js"] = _script("HB_META", meta)
     return files
@@ -198,10 +208,6 @@ def shard_key(term: str) -> str:
     head = term.removeprefix("=")
     head = fold(head.split(" ", 1)[0])[:3]
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in head) or "_"
-
-
-def _glossary_location(infos: dict[str, PageInfo]) -> str:
-    return next((loc for loc in infos if loc.startswith("thuat-ngu/") and infos[loc].kind == LISTING), "")
 
 
 def _abbreviation_words(page: _Page, abbreviations: list[tuple[str, str, str]]) -> list[str]:

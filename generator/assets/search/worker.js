@@ -21,7 +21,9 @@
 
   // Field bits (generator/search.py) → weight: title, subject line, keywords, body.
   var FIELD_WEIGHTS = [[1, 10], [2, 8], [4, 5], [8, 1]];
-  var KIND_WEIGHTS = [1, 0.45, 0.7];          // record page, listing page, guide
+  // Record page, listing page, guide, hub (a record page that mostly lists others:
+  // a province, topic, organ, source or course), and what a hub's body weighs.
+  var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
   var PREFIX = 0.6, FUZZY = 0.5, STOPPED = 0.15, PHRASE = 1.5;
   var MAX_RESULTS = 30, MAX_SHARDS = 400;
 
@@ -210,12 +212,17 @@
 
   // Each unit is one query word: its matching pages with the best weight, and
   // whether the match was in a title. A phrase is two adjacent units.
+  function fieldScore(page, bits) {
+    var s = FIELD_SCORE[bits];
+    return bits === 8 && Math.floor(meta.kinds[page] / 40) === HUB ? s * HUB_BODY : s;
+  }
+
   function unitScores(word) {
     var scores = new Map();
     function add(term, factor) {
       var p = postings(term), weight = idf(p[0].length) * factor;
       for (var i = 0; i < p[0].length; i++) {
-        var page = p[0][i], s = weight * FIELD_SCORE[p[1][i]];
+        var page = p[0][i], s = weight * fieldScore(page, p[1][i]);
         var old = scores.get(page);
         if (!old || old.score < s) scores.set(page, { score: s, title: (p[1][i] & 1) !== 0 });
       }
@@ -235,7 +242,7 @@
     function add(term, factor) {
       var p = postings(term), weight = idf(p[0].length) * factor * PHRASE;
       for (var i = 0; i < p[0].length; i++) {
-        var s = weight * FIELD_SCORE[p[1][i]];
+        var s = weight * fieldScore(p[0][i], p[1][i]);
         if ((scores.get(p[0][i]) || 0) < s) scores.set(p[0][i], s);
       }
     }
@@ -247,18 +254,22 @@
 
   function rank(words) {
     var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map();
-    var content = words.filter(function (w) { return !w.stop; }).length;
+    // An abbreviation's expansion is one unit however many syllables it has: each
+    // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
+    var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
     var marked = words.filter(function (w) { return w.marked && !w.stop; });
     words.forEach(function (word, index) {
-      var factor = word.stop ? STOPPED : 1;
+      var factor = (word.stop ? STOPPED : 1) * share(word);
       unitScores(word).forEach(function (hit, page) {
         total.set(page, (total.get(page) || 0) + hit.score * factor);
-        if (!word.stop) matched.set(page, (matched.get(page) || 0) + 1);
-        if (hit.title) titled.set(page, (titled.get(page) || 0) + 1);
+        if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
+        if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word));
       });
       if (index > 0) {
-        phraseScores(words[index - 1], word).forEach(function (s, page) {
-          total.set(page, (total.get(page) || 0) + s);
+        var previous = words[index - 1];
+        var phrase = previous.group !== undefined && previous.group === word.group ? share(word) : 1;
+        phraseScores(previous, word).forEach(function (s, page) {
+          total.set(page, (total.get(page) || 0) + s * phrase);
         });
       }
     });
@@ -279,18 +290,46 @@
 
   // Abbreviations both ways: "UBKT" also asks for "ủy ban kiểm tra". A word is
   // read as an abbreviation when typed in capitals or when no page uses it as a word.
+  function share(word) { return word.share || 1; }
+
   function expanded(words) {
     var changed = false, out = [];
-    words.forEach(function (w) {
+    words.forEach(function (w, index) {
       var expansion = meta.abbr[w.folded];
       if (expansion && (w.upper || !isWord(w.folded))) {
         changed = true;
-        expansion.forEach(function (f) { out.push({ raw: f, exact: f, folded: f, marked: false, stop: false }); });
+        expansion.forEach(function (f) {
+          out.push({ raw: f, exact: f, folded: f, marked: false, stop: false,
+                     group: index, share: 1 / expansion.length, abbr: w.folded });
+        });
         if (w.open) out[out.length - 1].open = false;
       } else out.push(w);
     });
     return changed ? out : null;
   }
+
+  // A query that is nothing but abbreviations asks what they mean: the glossary
+  // answers first, unless a page is named by what they stand for ("BCT": Bộ Chính trị).
+  function onlyAbbreviations(words, alternative) {
+    var expandedWords = new Set(alternative.map(function (w) { return w.abbr; }));
+    return meta.glossaryPage >= 0 && words.every(function (w) { return w.stop || expandedWords.has(w.folded); });
+  }
+
+  function namedFirst(top, alternative) {
+    if (!top.length) return false;
+    var title = " " + tokensOf(doc(top[0][0])[1]).join(" ") + " ";
+    var names = new Map();
+    alternative.forEach(function (w) {
+      if (w.abbr) names.set(w.abbr, (names.get(w.abbr) || "") + " " + w.folded);
+    });
+    return Array.from(names).some(function (n) {
+      return title.indexOf(" " + n[0] + " ") >= 0 || title.indexOf(n[1] + " ") >= 0;
+    });
+  }
+
+  function tokensOf(text) { return (text.match(/[\p{L}\p{M}]+|\p{Nd}+/gu) || []).map(fold); }
+
+  function doc(page) { return chunks.get(Math.floor(page / meta.chunk))[page % meta.chunk]; }
 
   function isWord(folded) {
     var bits = postings(folded)[1];
@@ -336,10 +375,16 @@
         });
         var top = Array.from(scores).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
           .slice(0, MAX_RESULTS);
-        var files = Array.from(new Set(top.map(function (t) { return "d-" + Math.floor(t[0] / meta.chunk) + ".js"; })));
+        var needed = top.map(function (t) { return t[0]; });
+        if (meta.glossaryPage >= 0) needed.push(meta.glossaryPage);
+        var files = Array.from(new Set(needed.map(function (n) { return "d-" + Math.floor(n / meta.chunk) + ".js"; })));
         return load(files).then(function () {
           forget();
-          if (!top.length) return { items: [nothingFound(query, words)], suggest: [] };
+          if (alternative && onlyAbbreviations(words, alternative) && !namedFirst(top, alternative)) {
+            top = top.filter(function (t) { return t[0] !== meta.glossaryPage; });
+            top.unshift([meta.glossaryPage, top.length ? top[0][1] : 1]);
+          }
+          if (!top.length) return { items: [[nothingFound(query, words)]], suggest: [] };
           var shown = words.concat(alternative || []);
           return { items: top.map(function (t) { return [item(t[0], t[1], words, shown)]; }), suggest: [] };
         });
@@ -348,12 +393,11 @@
   }
 
   function item(page, score, words, shown) {
-    var doc = chunks.get(Math.floor(page / meta.chunk))[page % meta.chunk];
-    var terms = {};
-    var all = fold(doc[1] + " " + doc[2]);
+    var found = doc(page), terms = {};
+    var all = fold(found[1] + " " + found[2]);
     words.forEach(function (w) { if (!w.stop) terms[w.raw] = all.indexOf(w.folded) >= 0; });
     return {
-      location: doc[0], title: highlight(doc[1], shown), text: highlight(doc[2], shown),
+      location: found[0], title: highlight(found[1], shown), text: highlight(found[2], shown),
       score: score, terms: terms
     };
   }
