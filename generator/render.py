@@ -96,6 +96,8 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
         if target is None:
             return ""
         entry = handbook.entries[target] if isinstance(target, str) else target
+        if entry.kind.name == "glossary":      # no page of its own: its row in the glossary
+            return f"[{plain(entry.record.display_name())}](../{entry.kind.section}/index.md)"
         return f"[{plain(entry.record.display_name())}](../{page_path(entry)})"
 
     env.globals.update(link=link, hb=handbook, kinds=KINDS, relation_types=RELATION_TYPES)

@@ -280,6 +280,9 @@ class Glossary(Record):
 
     abbr: str = Field(description='Chữ viết tắt, ví dụ "BTCTW".')
     expansion: str = Field(description='Nghĩa đầy đủ, ví dụ "Ban Tổ chức Trung ương".')
+    sources: list[str] = ref("source", "Nguồn", "Chữ viết tắt dựa vào nguồn này", many=True,
+                             description="Mã nguồn cho nghĩa của chữ viết tắt: một bài viết, hoặc "
+                                         "kien-thuc-bien-tap với chữ viết tắt thông dụng mà bài viết không giải nghĩa.")
 
     def display_name(self) -> str:
         return self.abbr

@@ -70,6 +70,7 @@ class PageInfo:
     kind: int = GUIDE
     subject: str = ""
     keys: list[str] = field(default_factory=list)
+    teaser: str = ""        # what the record says it is about, shown under the result's title
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -103,7 +104,10 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
         abbr = getattr(record, "abbr", None)
         if abbr and abbr in glossary:
             words.append(glossary[abbr])
-        infos[location] = PageInfo(HUB if entry.kind.name in HUB_KINDS else RECORD, subject, words)
+        about = " ".join(filter(None, (getattr(record, name, None) for name in ("title", "summary", "description")
+                                       if entry.kind.name == "directive" or name != "title")))
+        infos[location] = PageInfo(HUB if entry.kind.name in HUB_KINDS else RECORD, subject, words,
+                                   _cut(_markdown_text(about), TEASER))
     return infos
 
 
@@ -134,6 +138,12 @@ class _Page:
     body: list[str]
 
 
+def _markdown_text(text: str) -> str:
+    """Markdown as a reader sees it, roughly: "[Đảng bộ](x.md) **mới**" → "Đảng bộ mới"."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return _SPACES.sub(" ", re.sub(r"[*_`#>|]+", " ", text)).strip()
+
+
 def _pages(docs: list[dict]) -> list[_Page]:
     """Material's entries (a page and each of its sections) merged into one per page."""
     pages: dict[str, _Page] = {}
@@ -148,13 +158,16 @@ def _pages(docs: list[dict]) -> list[_Page]:
         if text:
             page.body.append(text)
             if not page.teaser:
-                page.teaser = _cut(text, TEASER)
+                page.teaser = _cut(text.removeprefix("Mục Nội dung "), TEASER)   # not a table's header
     return list(pages.values())
 
 
 def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]) -> dict[str, str]:
     """The index files, by path under the site: meta.js, postings shards, page chunks."""
     pages = _pages(docs)
+    for page in pages:
+        if page.location in infos and infos[page.location].teaser:
+            page.teaser = infos[page.location].teaser
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     kinds = []
     abbreviations = [(abbr, fold(abbr), expansion) for abbr, expansion in glossary.items()]
@@ -191,8 +204,9 @@ def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]
         "chunk": CHUNK,
         "kinds": kinds,
         "shards": sorted(shards),
-        # Abbreviations, folded, with the folded syllables of what they stand for.
-        "abbr": {folded: [f for _, f in tokens(expansion)] for _, folded, expansion in abbreviations if folded},
+        # Abbreviations as written, lowercase ("tư", "tu"), with the folded syllables
+        # of what they stand for: "TƯ" (Trung ương) and "TU" (Tỉnh ủy) fold alike.
+        "abbr": {abbr.lower(): [f for _, f in tokens(expansion)] for abbr, _, expansion in abbreviations},
     }
     glossary_page = next((n for n, p in enumerate(pages) if infos.get(p.location) is not None
                           and p.location.startswith("thuat-ngu/") and infos[p.location].kind == LISTING), -1)

@@ -42,7 +42,14 @@
   var loaded = new Set();
   var pending = new Map();
 
-  scope.HB_META = function (value) { meta = value; meta.shardSet = new Set(value.shards); };
+  scope.HB_META = function (value) {
+    meta = value;
+    meta.shardSet = new Set(value.shards);
+    // Abbreviations by folded spelling too, the plain one first ("tu": TU before TƯ).
+    meta.abbrFolded = new Map();
+    Object.keys(value.abbr).sort(function (a, b) { return (fold(a) !== a) - (fold(b) !== b); })
+      .forEach(function (a) { if (!meta.abbrFolded.has(fold(a))) meta.abbrFolded.set(fold(a), value.abbr[a]); });
+  };
   scope.HB_SHARD = function (key, terms) { shards.set(key, terms); };
   scope.HB_DOCS = function (number, docs) { chunks.set(number, docs); };
 
@@ -295,7 +302,7 @@
   function expanded(words) {
     var changed = false, out = [];
     words.forEach(function (w, index) {
-      var expansion = meta.abbr[w.folded];
+      var expansion = meta.abbr.hasOwnProperty(w.exact) ? meta.abbr[w.exact] : meta.abbrFolded.get(w.folded);
       if (expansion && (w.upper || !isWord(w.folded))) {
         changed = true;
         expansion.forEach(function (f) {
