@@ -1,10 +1,13 @@
-"""Search quality, measured in a real browser: recall@1 and recall@5 of a query suite.
+"""Search quality, measured in a real browser: recall@1, recall@5 and MRR@10 of query sets.
 
-The suite (tests/search/queries.yaml) lists queries as cadres type them and the
-page(s) that should come first. `python tests/search_suite.py` builds the site
-(and the offline bundle when the command exists), runs every query through
-Material's own search box in Debian's chromium, and prints the figures with
-each miss; tests/test_search_quality.py asserts the targets.
+Each set in tests/search/ lists queries as cadres type them and the page(s)
+that should come first: queries.yaml is the project's own; tune.yaml and
+heldout.yaml are two halves of a set written independently from the articles,
+the first used to tune the ranking, the second measured once, untouched.
+`python tests/search_suite.py [--material] [--only heldout]` builds the site
+and the offline bundle, runs every query through Material's search box in
+Debian's chromium, and prints the figures with each miss;
+tests/test_search_quality.py asserts the targets.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import socketserver
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -136,29 +138,56 @@ def serve(directory: Path) -> tuple[socketserver.TCPServer, str]:
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def main() -> int:
+def suites() -> dict[str, Path]:
+    """Every query set in tests/search/: the project's own, and the tuning and held-out halves."""
+    return {path.stem: path for path in sorted(SUITE.parent.glob("*.yaml"))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print recall@1, recall@5 and MRR@10 of every query set, online and offline.
+
+    --material measures Material's own search (lunr) on the same pages instead of ours.
+    --only NAME runs one query set (e.g. heldout).
+    """
+    import argparse
+    import os
+
     from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     from generator.cli import main as handbook
 
-    cases = load_suite()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--material", action="store_true")
+    parser.add_argument("--only")
+    args = parser.parse_args(argv)
+    if args.material:
+        os.environ["HANDBOOK_SEARCH"] = "material"
+    chosen = {name: load_suite(path) for name, path in suites().items() if args.only in (None, name)}
+    engine = "Material (lunr)" if args.material else "sổ tay"
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         if handbook(["-C", str(ROOT), "build", "-d", str(site)]) != 0:
             return 1
         server, url = serve(site)
-        index = site / "search" / "search_index.json"
-        print(f"Chỉ mục tìm kiếm: {index.stat().st_size:,} byte".replace(",", "."))
+        print(f"Chỉ mục tìm kiếm ({engine}): {index_bytes(site):,} byte".replace(",", "."))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            print(report("Trực tuyến", run_queries(browser.new_page(), url, cases)))
+            for name, cases in chosen.items():
+                print(report(f"{name}, trực tuyến, {engine}", run_queries(browser.new_page(), url, cases)))
             bundle = _offline_bundle(Path(tmp), handbook)
             if bundle is not None:
-                print(report("Ngoại tuyến", run_queries(browser.new_page(), bundle.as_uri(), cases)))
+                for name, cases in chosen.items():
+                    print(report(f"{name}, ngoại tuyến, {engine}",
+                                 run_queries(browser.new_page(), bundle.as_uri(), cases)))
             browser.close()
         server.shutdown()
     return 0
+
+
+def index_bytes(site: Path) -> int:
+    """The search index a reader's browser may load: ours (search/hb/) or Material's."""
+    return sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file())
 
 
 def _offline_bundle(tmp: Path, handbook) -> Path | None:
@@ -168,9 +197,6 @@ def _offline_bundle(tmp: Path, handbook) -> Path | None:
         return None
     with zipfile.ZipFile(tmp / "bundle.zip") as archive:
         archive.extractall(tmp / "bundle")
-    js = next((tmp / "bundle").rglob("search_index.js"), None)
-    if js:
-        print(f"Chỉ mục tìm kiếm ngoại tuyến: {js.stat().st_size:,} byte".replace(",", "."))
     return min((tmp / "bundle").rglob("index.html"), key=lambda p: len(p.parts))
 
 
