@@ -182,15 +182,16 @@ def test_bundle_carries_what_it_needs_and_nothing_unused(unzipped, name):
     for unused in ("sitemap.xml", "sitemap.xml.gz", "404.html", "search/search_index.json"):
         assert unused not in files
     assert not [f for f in files if f.endswith(".map")]
-    # Only the search languages mkdocs.yml asks for (vi, with en for numbers).
-    lunr = sorted(f.rsplit("/", 1)[1] for f in files if "/lunr/" in f)
-    assert lunr == ["lunr.multi.min.js", "lunr.stemmer.support.min.js", "lunr.vi.min.js"]
-    # The vendored shim, as published, and the licences of all third-party code.
-    assert (folder / SHIM).read_bytes() == (ASSETS / "iframe-worker" / "shim.js").read_bytes()
+    # The handbook's search worker and index; Material's worker and lunr are not used.
+    assert [f for f in files if "/lunr/" in f or "workers/search." in f] == []
+    assert [f for f in files if f.startswith("assets/javascripts/workers/handbook-search.")]
+    assert "search/hb/meta.js" in files and any(f.startswith("search/hb/t-") for f in files)
+    # Our Worker stand-in for file:// at the address Material's offline plugin looks for,
+    # and the licences of all third-party code.
+    assert (folder / SHIM).read_bytes() == (ASSETS / "search" / "file-worker.js").read_bytes()
     notices = (folder / "giay-phep.txt").read_text(encoding="utf-8")
-    for component in ("Material for MkDocs", "Material Design Icons", "lunr.js", "lunr-languages", "iframe-worker"):
+    for component in ("Material for MkDocs", "Material Design Icons"):
         assert component in notices
-    assert "Mozilla Public License" in notices or "MOZILLA PUBLIC LICENSE" in notices
 
 
 def test_vendored_shim_is_the_published_file():
@@ -531,6 +532,7 @@ def test_whole_bundle_from_file(file_tab, unzipped):
 
     assert any(url.endswith("/search/search_index.js") for url in tab.requests)
     assert any("iframe-worker/shim.js" in url for url in tab.requests)
+    assert any(url.endswith("/search/hb/meta.js") for url in tab.requests)
     assert tab.not_file() == []
     assert tab.errors == []
 
