@@ -14,7 +14,10 @@ chromium, as a trainer would. It prints:
   typing a query, to the first result on screen (a cold start: nothing loaded);
 - keystroke → result: from the last keyup of a further query to its results
   (the median of several queries, words drawn from record titles);
-- the page's JavaScript heap after the queries (bounded memory).
+- the page's JavaScript heap after the queries (bounded memory; Chrome rounds it).
+
+The real data's bundle is also served over HTTP, where the search runs in a real
+Web Worker as on the published site (`--online` does so for every size).
 """
 
 from __future__ import annotations
@@ -81,12 +84,12 @@ def queries(site: Path, count: int, seed: int = 11) -> list[str]:
     return [" ".join(t.split()[:rng.choice((2, 3))]) for t in picked]
 
 
-def browse(index: Path, typed: list[str]) -> dict:
+def browse(url: str, typed: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.goto(index.as_uri())
+        page.goto(url)
         box = page.locator("input.md-search__input")
         box.click()
         page.evaluate(_PROBE)
@@ -109,11 +112,25 @@ def browse(index: Path, typed: list[str]) -> dict:
             "keystroke_max_ms": max(latencies, default=None), "heap_b": heap}
 
 
-def run(root: Path, records: int) -> dict:
+def run(root: Path, records: int, online: bool = False) -> dict:
     started = time.perf_counter()
     index = bundle(root)
     figures = {"records": records, "bundle_s": time.perf_counter() - started, **index_figures(index.parent)}
-    figures.update(browse(index, queries(index.parent, 8)))
+    typed = queries(index.parent, 8)
+    figures.update(browse(index.as_uri(), typed))
+    if online:      # the same files from a server: the search runs in a real Web Worker
+        import functools
+        import http.server
+        import threading
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(index.parent))
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            served = browse(f"http://127.0.0.1:{server.server_address[1]}/index.html", typed)
+        finally:
+            server.shutdown()
+        figures.update({f"online_{key}": value for key, value in served.items()})
     return figures
 
 
@@ -124,6 +141,10 @@ def report(rows: list[dict]) -> str:
         lines.append(f"| {r['label']} | {r['index_b'] / 1e6:.1f} MB | {r['index_b'] / r['records'] / 1000:.2f} KB "
                      f"| {r['largest_file_b'] / 1000:.0f} KB | {r['index_files']} | {r['open_to_first_ms']:.0f} ms "
                      f"| {r['keystroke_ms']:.0f} / {r['keystroke_max_ms']:.0f} ms | {r['heap_b'] / 1e6:.0f} MB |")
+        if "online_open_to_first_ms" in r:
+            lines.append(f"| {r['label']}, served (Web Worker) | | | | | {r['online_open_to_first_ms']:.0f} ms "
+                         f"| {r['online_keystroke_ms']:.0f} / {r['online_keystroke_max_ms']:.0f} ms "
+                         f"| {r['online_heap_b'] / 1e6:.0f} MB |")
     return "\n".join(lines)
 
 
@@ -131,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.search_benchmark", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--no-real", action="store_true", help="skip the real data")
+    parser.add_argument("--online", action="store_true", help="also serve each bundle over HTTP (real data: always)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     rows = []
@@ -145,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         for size in (int(s) for s in args.sizes.split(",") if s):
             root = work / f"n{size}"
             write_project(root, size, profile)
-            rows.append({"label": f"{size:,}", **run(root, size)})
+            rows.append({"label": f"{size:,}", **run(root, size, args.online)})
             print(report(rows), file=sys.stderr)
     print(report(rows))
     if args.json:
@@ -155,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_real(root: Path, records: int) -> dict:
     from .benchmark import real_project
-    return run(real_project(root), records)
+    return run(real_project(root), records, online=True)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@
   // Record page, listing page, guide, hub (a record page that mostly lists others:
   // a province, topic, organ, source or course), and what a hub's body weighs.
   var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
-  var PREFIX = 0.6, FUZZY = 0.5, STOPPED = 0.15, PHRASE = 1.5;
+  var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, STOPPED = 0.15, PHRASE = 1.5;
   var MAX_RESULTS = 30, MAX_SHARDS = 400;
 
   // Question and function words, ignored when other words remain. With diacritics
@@ -185,6 +185,21 @@
     return found;
   }
 
+  // Telex typed without its input method: "chuyeenr" is "chuyển", "nguowif" is "người".
+  function telexForms(word) {
+    var plain = word.replace(/dd/g, "d").replace(/([aeo])\1/g, "$1").replace(/([aou])w/g, "$1").replace(/w/g, "u");
+    return [plain, plain.replace(/[sfrxj]$/, "")];
+  }
+
+  function telex(word) {
+    var candidates = telexForms(word);
+    for (var i = 0; i < candidates.length; i++) {
+      var c = candidates[i];
+      if (c !== word && c.length && shards.has(shardKey(c)) && postings(c)[0].length) return c;
+    }
+    return null;
+  }
+
   function edits(a, b, limit) {
     // Damerau–Levenshtein (optimal string alignment), stopping early past `limit`.
     var prev2 = null, prev = [], row, i, j;
@@ -212,6 +227,7 @@
     words.forEach(function (w) {
       if (w.open && w.folded.length < 3 && !w.number) shardsFor(w.folded).forEach(function (k) { keys.add(k); });
       else keys.add(shardKey(w.folded));
+      if (!w.number) telexForms(w.folded).forEach(function (t) { keys.add(shardKey(t)); });
     });
     return Array.from(keys).filter(function (k) { return meta.shardSet.has(k); })
       .map(function (k) { return "t-" + k + ".js"; });
@@ -237,6 +253,10 @@
     add(word.folded, 1);
     if (word.open && !word.number && word.folded.length >= 2) {
       termsStarting(word.folded, false).forEach(function (t) { add(t, PREFIX); });
+    }
+    if (!scores.size && !word.number) {
+      var typed = telex(word.folded);
+      if (typed) add(typed, TELEX);
     }
     if (!scores.size && !word.number && word.folded.length >= 4) {
       near(word.folded, 1).forEach(function (t) { add(t, FUZZY); });
