@@ -118,6 +118,7 @@
       });
     }
     if (words.every(function (w) { return w.stop; })) words.forEach(function (w) { w.stop = false; });
+    words.forEach(function (w, index) { w.origin = index; });
     var open = words.length && !/\s$/.test(query);
     if (open) words[words.length - 1].open = true;      // being typed: a prefix
     return words;
@@ -280,7 +281,7 @@
   }
 
   function rank(words) {
-    var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map();
+    var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map(), found = new Map();
     // An abbreviation's expansion is one unit however many syllables it has: each
     // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
     var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
@@ -290,6 +291,8 @@
       unitScores(word).forEach(function (hit, page) {
         total.set(page, (total.get(page) || 0) + hit.score * factor);
         if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
+        if (!found.has(page)) found.set(page, new Set());
+        found.get(page).add(word.origin);
         if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word));
       });
       if (index > 0) {
@@ -310,7 +313,7 @@
       var inTitle = Math.min(length, titled.get(page) || 0) / length;
       score *= coverage * coverage * (1 + 0.6 * inTitle) * KIND_WEIGHTS[kind];
       if (marked.length) score *= 1 + 0.25 * (exact.get(page) || 0) / marked.length;
-      ranked.push([page, score]);
+      ranked.push([page, score, found.get(page)]);
     });
     return ranked;
   }
@@ -327,7 +330,7 @@
         changed = true;
         expansion.forEach(function (f) {
           out.push({ raw: f, exact: f, folded: f, marked: false, stop: false,
-                     group: index, share: 1 / expansion.length, abbr: w.folded });
+                     group: index, origin: index, share: 1 / expansion.length, abbr: w.folded });
         });
         if (w.open) out[out.length - 1].open = false;
       } else out.push(w);
@@ -395,12 +398,12 @@
       var alternative = expanded(words);
       var extra = alternative ? load(neededShards(alternative)) : Promise.resolve();
       return extra.then(function () {
-        var scores = new Map();
+        var scores = new Map();        // page → [page, score, indexes of the query words it has]
         [words, alternative].forEach(function (ws) {
           if (!ws) return;
-          rank(ws).forEach(function (r) { if ((scores.get(r[0]) || 0) < r[1]) scores.set(r[0], r[1]); });
+          rank(ws).forEach(function (r) { if (!scores.has(r[0]) || scores.get(r[0])[1] < r[1]) scores.set(r[0], r); });
         });
-        var top = Array.from(scores).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+        var top = Array.from(scores.values()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
           .slice(0, MAX_RESULTS);
         var needed = top.map(function (t) { return t[0]; });
         if (meta.glossaryPage >= 0) needed.push(meta.glossaryPage);
@@ -409,23 +412,23 @@
           forget();
           if (alternative && onlyAbbreviations(words, alternative) && !namedFirst(top, alternative)) {
             top = top.filter(function (t) { return t[0] !== meta.glossaryPage; });
-            top.unshift([meta.glossaryPage, top.length ? top[0][1] : 1]);
+            top.unshift([meta.glossaryPage, top.length ? top[0][1] : 1, null]);
           }
           if (!top.length) return { items: [[nothingFound(query, words)]], suggest: [] };
           var shown = words.concat(alternative || []);
-          return { items: top.map(function (t) { return [item(t[0], t[1], words, shown)]; }), suggest: [] };
+          return { items: top.map(function (t) { return [item(t, words, shown)]; }), suggest: [] };
         });
       });
     });
   }
 
-  function item(page, score, words, shown) {
-    var found = doc(page), terms = {};
-    var all = fold(found[1] + " " + found[2]);
-    words.forEach(function (w) { if (!w.stop) terms[w.raw] = all.indexOf(w.folded) >= 0; });
+  // Material shows the query words a page lacks (struck through): those no field of it matched.
+  function item(ranked, words, shown) {
+    var found = doc(ranked[0]), terms = {};
+    words.forEach(function (w, index) { if (!w.stop) terms[w.raw] = !ranked[2] || ranked[2].has(index); });
     return {
       location: found[0], title: highlight(found[1], shown), text: highlight(found[2], shown),
-      score: score, terms: terms
+      score: ranked[1], terms: terms
     };
   }
 
