@@ -130,7 +130,8 @@
     var hit = decoded.get(term);
     if (hit) return hit;
     var terms = shards.get(shardKey(term));
-    var text = terms && terms[term];
+    if (!terms) return [[], []];          // not loaded (yet): nothing to remember
+    var text = Object.prototype.hasOwnProperty.call(terms, term) ? terms[term] : "";   // not "constructor"
     hit = [[], []];
     if (text) {
       var re = /([0-9a-z]+)([A-P])/g, m, page = 0;
