@@ -24,7 +24,7 @@
   // Record page, listing page, guide, hub (a record page that mostly lists others:
   // a province, topic, organ, source or course), and what a hub's body weighs.
   var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
-  var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, STOPPED = 0.15, PHRASE = 1.5;
+  var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5;
   var MAX_RESULTS = 30, MAX_SHARDS = 400;
 
   // Question and function words, ignored when other words remain. With diacritics
@@ -118,10 +118,21 @@
       });
     }
     if (words.every(function (w) { return w.stop; })) words.forEach(function (w) { w.stop = false; });
-    words.forEach(function (w, index) { w.origin = index; });
+    words.forEach(function (w, index) {
+      w.origin = index;
+      if (w.number && +w.raw >= 1 && +w.raw <= 30) w.roman = roman(+w.raw);   // "khóa 12": khóa XII
+    });
     var open = words.length && !/\s$/.test(query);
     if (open) words[words.length - 1].open = true;      // being typed: a prefix
     return words;
+  }
+
+  function roman(n) {
+    var out = "";
+    [[10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]].forEach(function (r) {
+      while (n >= r[0]) { out += r[1]; n -= r[0]; }
+    });
+    return out;
   }
 
   // --- Postings -----------------------------------------------------------------------
@@ -230,6 +241,7 @@
       if (w.open && w.folded.length < 3 && !w.number) shardsFor(w.folded).forEach(function (k) { keys.add(k); });
       else keys.add(shardKey(w.folded));
       if (!w.number) telexForms(w.folded).forEach(function (t) { keys.add(shardKey(t)); });
+      if (w.roman) keys.add(shardKey(w.roman));
     });
     return Array.from(keys).filter(function (k) { return meta.shardSet.has(k); })
       .map(function (k) { return "t-" + k + ".js"; });
@@ -253,6 +265,7 @@
       }
     }
     add(word.folded, 1);
+    if (word.roman) add(word.roman, ROMAN);
     if (word.open && !word.number && word.folded.length >= 2) {
       termsStarting(word.folded, false).forEach(function (t) { add(t, PREFIX); });
     }
@@ -277,6 +290,7 @@
     }
     var term = first.folded + " " + second.folded;
     add(term, 1);
+    if (second.roman) add(first.folded + " " + second.roman, ROMAN);
     if (second.open && !second.number) termsStarting(term, true).forEach(function (t) { add(t, PREFIX); });
     return scores;
   }
