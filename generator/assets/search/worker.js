@@ -24,7 +24,7 @@
   // Record page, listing page, guide, hub (a record page that mostly lists others:
   // a province, topic, organ, source or course), and what a hub's body weighs.
   var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
-  var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5;
+  var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5, SCATTERED = 0.4;
   var MAX_RESULTS = 30, MAX_SHARDS = 400;
 
   // Question and function words, ignored when other words remain. With diacritics
@@ -301,19 +301,37 @@
     // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
     var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
     var marked = words.filter(function (w) { return w.marked && !w.stop; });
+    // Phrases first: the pages where each pair of adjacent query words stands together.
+    var phrases = words.map(function (word, index) { return index > 0 ? phraseScores(words[index - 1], word) : null; });
+    function together(index) {
+      // Pages where word `index` stands beside a neighbour, or null when it makes no
+      // phrase with either (then where it stands does not matter).
+      var pages = null;
+      [index, index + 1].forEach(function (i) {
+        var pair = phrases[i];
+        if (!pair || !pair.size || words[i - 1].stop || words[i].stop) return;
+        pages = pages || new Set();
+        pair.forEach(function (s, page) { pages.add(page); });
+      });
+      return pages;
+    }
     words.forEach(function (word, index) {
       var factor = (word.stop ? STOPPED : 1) * share(word);
+      var beside = together(index);
       unitScores(word).forEach(function (hit, page) {
-        total.set(page, (total.get(page) || 0) + hit.score * factor);
+        // A syllable away from the word it makes with its neighbour is another word:
+        // "nhiệm" of "đảm nhiệm" is not the "nhiệm" of "kiêm nhiệm".
+        var apart = beside && !beside.has(page) ? SCATTERED : 1;
+        total.set(page, (total.get(page) || 0) + hit.score * factor * apart);
         if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
         if (!found.has(page)) found.set(page, new Set());
         found.get(page).add(word.origin);
-        if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word));
+        if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word) * apart);
       });
       if (index > 0) {
         var previous = words[index - 1];
         var phrase = previous.group !== undefined && previous.group === word.group ? share(word) : 1;
-        phraseScores(previous, word).forEach(function (s, page) {
+        phrases[index].forEach(function (s, page) {
           total.set(page, (total.get(page) || 0) + s * phrase);
         });
       }
