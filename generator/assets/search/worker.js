@@ -238,7 +238,8 @@
   function neededShards(words) {
     var keys = new Set();
     words.forEach(function (w) {
-      if (w.open && w.folded.length < 3 && !w.number) shardsFor(w.folded).forEach(function (k) { keys.add(k); });
+      // A word being typed is also a prefix (from two letters on): all the shards it may start.
+      if (w.open && w.folded.length === 2 && !w.number) shardsFor(w.folded).forEach(function (k) { keys.add(k); });
       else keys.add(shardKey(w.folded));
       if (!w.number) telexForms(w.folded).forEach(function (t) { keys.add(shardKey(t)); });
       if (w.roman) keys.add(shardKey(w.roman));
