@@ -31,11 +31,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,12 +107,6 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
         infos[location] = PageInfo(HUB if entry.kind.name in HUB_KINDS else RECORD, subject, words,
                                    _cut(_markdown_text(about), TEASER))
     return infos
-
-
-def keywords(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, list[str]]:
-    """Extra words for every record page, by search location ("van-ban/x/")."""
-    return {location: info.keys for location, info in page_infos(handbook, page_locations).items()
-            if info.kind in (RECORD, HUB)}
 
 
 def _place_names(handbook: Handbook, record) -> list[str]:
@@ -286,12 +278,3 @@ def worker_source() -> str:
 def worker_name(source: str) -> str:
     """A name that changes with the worker, so no browser keeps an old copy."""
     return f"handbook-search.{hashlib.sha256(source.encode()).hexdigest()[:8]}.js"
-
-
-def log_idf(pages: int, frequency: int) -> float:
-    """Kept in step with the worker's idf (used by tests that rank in Python)."""
-    return math.log(1 + pages / max(1, frequency))
-
-
-def unique(words: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(w for w in words if w))

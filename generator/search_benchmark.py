@@ -121,20 +121,29 @@ def run(root: Path, records: int, online: bool = False) -> dict:
     figures = {"records": records, "bundle_s": time.perf_counter() - started, **index_figures(index.parent)}
     typed = queries(index.parent, 8)
     figures.update(browse(index.as_uri(), typed))
-    if online:      # the same files from a server: the search runs in a real Web Worker
-        import functools
-        import http.server
-        import threading
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(index.parent))
-        handler.log_message = lambda *args: None
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            served = browse(f"http://127.0.0.1:{server.server_address[1]}/index.html", typed)
-        finally:
-            server.shutdown()
-        figures.update({f"online_{key}": value for key, value in served.items()})
+    if online:      # the site built for a server: the search runs in a real Web Worker
+        figures.update({f"online_{key}": value for key, value in served(root, typed).items()})
     return figures
+
+
+def served(root: Path, typed: list[str]) -> dict:
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    site = root / "site"
+    subprocess.run([sys.executable, "-m", "generator.cli", "-C", str(root), "build", "-d", str(site)],
+                   check=True, capture_output=True, cwd=PROJECT)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        return browse(f"http://127.0.0.1:{server.server_address[1]}/", typed)
+    finally:
+        server.shutdown()
 
 
 def report(rows: list[dict]) -> str:
