@@ -25,7 +25,7 @@
   // a province, topic, organ, source or course), and what a hub's body weighs.
   var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
   var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5, SCATTERED = 0.4;
-  var MAX_RESULTS = 30, MAX_SHARDS = 400;
+  var MAX_RESULTS = 30, MAX_SHARDS = 400, MAX_CHUNKS = 60;
 
   // Question and function words, ignored when other words remain. With diacritics
   // they are exact; typed without, only those no content word folds to.
@@ -81,11 +81,17 @@
   }
 
   function forget() {
-    // Bounded memory: drop the oldest shards once too many are held.
+    // Bounded memory: drop the oldest shards and page chunks once too many are held
+    // (after a query is answered, so never one it needs).
     while (shards.size > MAX_SHARDS) {
       var oldest = shards.keys().next().value;
       shards.delete(oldest);
       loaded.delete("t-" + oldest + ".js");
+    }
+    while (chunks.size > MAX_CHUNKS) {
+      var first = chunks.keys().next().value;
+      chunks.delete(first);
+      loaded.delete("d-" + first + ".js");
     }
     if (decoded.size > 20000) decoded.clear();
   }
@@ -443,14 +449,15 @@
         if (meta.glossaryPage >= 0) needed.push(meta.glossaryPage);
         var files = Array.from(new Set(needed.map(function (n) { return "d-" + Math.floor(n / meta.chunk) + ".js"; })));
         return load(files).then(function () {
-          forget();
           if (alternative && onlyAbbreviations(words, alternative) && !namedFirst(top, alternative)) {
             top = top.filter(function (t) { return t[0] !== meta.glossaryPage; });
             top.unshift([meta.glossaryPage, top.length ? top[0][1] : 1, null]);
           }
-          if (!top.length) return { items: [[nothingFound(query, words)]], suggest: [] };
           var shown = words.concat(alternative || []);
-          return { items: top.map(function (t) { return [item(t, words, shown)]; }), suggest: [] };
+          var items = top.length ? top.map(function (t) { return [item(t, words, shown)]; })
+            : [[nothingFound(query, words)]];
+          forget();
+          return { items: items, suggest: [] };
         });
       });
     });
