@@ -164,7 +164,9 @@ def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]
     kinds = []
     abbreviations = [(abbr, fold(abbr), expansion) for abbr, expansion in glossary.items()]
     for number, page in enumerate(pages):
-        info = infos.get(page.location, PageInfo(LISTING if not page.location.strip("/") else GUIDE))
+        # Hand-written pages: the home page lists, the others guide ("" online, "index.html" offline).
+        home = not page.location.removesuffix("index.html").strip("/")
+        info = infos.get(page.location, PageInfo(LISTING if home else GUIDE))
         keys = list(info.keys) + _abbreviation_words(page, abbreviations)
         # An abbreviation in a title stands for its expansion there too ("khối MTTQ").
         # Not inside a document number: "38-HD/BTCTW" names its issuer, not the subject.
