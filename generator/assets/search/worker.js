@@ -25,7 +25,7 @@
   // a province, topic, organ, source or course), and what a hub's body weighs.
   var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
   var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5, SCATTERED = 0.4;
-  var MAX_RESULTS = 30, MAX_SHARDS = 400, MAX_CHUNKS = 60;
+  var MAX_RESULTS = 30, MAX_SHARDS = 400, MAX_CHUNKS = 60, MAX_WORDS = 24;
 
   // Question and function words, ignored when other words remain. With diacritics
   // they are exact; typed without, only those no content word folds to.
@@ -114,7 +114,7 @@
     var text = query.normalize("NFC");
     var match;
     TOKEN.lastIndex = 0;
-    while ((match = TOKEN.exec(text)) !== null) {
+    while ((match = TOKEN.exec(text)) !== null && words.length < MAX_WORDS) {   // a pasted page is not a query
       var raw = match[0], exact = raw.toLowerCase(), folded = fold(raw);
       words.push({
         raw: raw, exact: exact, folded: folded, marked: exact !== folded,
