@@ -378,6 +378,10 @@ class Synthesizer:
                 record[fname] = value
         if kind == "directive" and not (record.get("number") or record.get("short_name") or record.get("title")):
             record["short_name"] = name
+        if record.get("level") == "trung ương":      # a central document belongs to no province
+            record.pop("province", None)
+        if "other_provinces" in record:
+            record["other_provinces"] = [p for p in record["other_provinces"] if p != record.get("province")]
         return record
 
     def _value(self, kind: str, index: int, name: str, info, stats: FieldStats, ref, own: str) -> Any:
@@ -548,15 +552,19 @@ def site_figures(root: Path) -> dict:
             sizes[kind.name].append(page.stat().st_size)
     every = [s for v in sizes.values() for s in v]
     index = site / "search" / "search_index.json"
+    # The handbook's own index (search/hb/, generator/search.py) beside Material's settings file.
+    search_files = [p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()]
+    search_bytes = sum(search_files)
     figures = {
         "record_pages": len(every),
         "html_median_b": statistics.median(every) if every else 0,
         "html_max_b": max(every, default=0),
         "html_median_by_kind_b": {k: statistics.median(v) for k, v in sizes.items() if v},
-        "search_index_b": index.stat().st_size if index.exists() else 0,
+        "search_index_b": search_bytes,
+        "search_largest_b": max(search_files, default=0),     # what one query may have to load at most
         "site_b": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
     }
-    if index.exists():
+    if index.exists() and json.loads(index.read_text(encoding="utf-8"))["docs"]:     # Material's own index
         figures["search"] = search_breakdown(index)
     return figures
 
@@ -726,9 +734,10 @@ def report(results: list[dict], serve: dict | None) -> str:
               (f"  record page HTML, median at {big['records']:,} ÷ at {first['records']:,} ≤ 1.1: "
                f"{verdict(big['html_median_b'] / first['html_median_b'], TARGETS['html_growth'], '×')}"
                if len(results) > 1 else "  record page HTML growth: n/a (one size)"),
-              (f"  search index ≤ 10 MB (Material's offline search freezes above) at {big['records']:,}: "
-               f"{verdict(big['search_index_b'] / 1e6, TARGETS['search_index_mb'], ' MB')}, "
-               f"{big['search_index_b'] / big['records'] / 1000:.1f} KB per record")]
+              (f"  search: largest index file ≤ 10 MB (offline search froze above with one lunr file) at "
+               f"{big['records']:,}: {verdict(big['search_largest_b'] / 1e6, TARGETS['search_index_mb'], ' MB')}; "
+               f"whole index {_mb(big['search_index_b'])}, "
+               f"{big['search_index_b'] / big['records'] / 1000:.1f} KB per record (sharded: a query loads its own)")]
     if serve:
         for key, label, target in (("real", "real data", "serve_real_s"), ("5k", "5k records", "serve_5k_s")):
             if key in serve:

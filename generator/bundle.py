@@ -8,8 +8,11 @@ The bundle is an ordinary MkDocs build through a config written at bundle
 time into a temporary folder. It inherits mkdocs.yml (`INHERIT:`) and adds
 Material's `offline` plugin, which turns off directory URLs and writes the
 search index as a script (browsers refuse to fetch files from file://). The
-plugin would load its Web Worker shim from a CDN; the copy vendored in
-assets/iframe-worker/ is listed under `extra.polyfills` instead, so it does not.
+plugin would load a Web Worker shim from a CDN unless one whose address says
+"iframe-worker" is listed under `extra.polyfills`: at that address the bundle
+ships our own stand-in (assets/search/file-worker.js), which runs the handbook's
+search worker as a page script; with HANDBOOK_SEARCH=material, the vendored
+iframe-worker shim for Material's own worker.
 
 A course bundle holds the course's landing page (as index.md), the pages of
 the records it lists and of its sources, the content pages it lists, and the
@@ -43,9 +46,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils.yaml import yaml_load
 
 from .build import run_mkdocs
-from .outputs import ZIP_COMMENT, check_zip
 from .link import Group, Handbook
+from .outputs import ZIP_COMMENT, check_zip
 from .pipeline import Result
+from .plugin import own_search
 from .render import page_path, render_index
 
 ASSETS = Path(__file__).parent / "assets"
@@ -59,6 +63,7 @@ FILE_MODE = 0o100644                   # a regular file, rw-r--r--
 # index, there is no server for a 404 page, and sitemaps are for search engines.
 _UNUSED = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
 _LUNR = "assets/javascripts/lunr/"
+_MATERIAL_WORKER = "assets/javascripts/workers/search."
 _MERMAID = re.compile(r"<pre\b[^>]*\bclass=\"[^\"]*\bmermaid\b")
 
 
@@ -259,18 +264,17 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
     with tempfile.TemporaryDirectory(prefix="handbook-bundle-") as temp:
         temp = Path(temp)
         docs, site = temp / "docs", temp / "site"
+        docs.mkdir()
         for path in plan.content:
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(content_dir / path, docs / path)
-        (docs / SHIM).parent.mkdir(parents=True, exist_ok=True)
-        for name in ("shim.js", "frame.js"):       # frame.js: the worker's scope, loaded by the shim
-            shutil.copyfile(ASSETS / "iframe-worker" / name, docs / SHIM.replace("shim.js", name))
         config_file = temp / "mkdocs.yml"
         config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
         run_mkdocs(config_file, root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
                    plugins={"handbook-course-links": _CourseLinks(plan, known)})
+        _add_shim(site)     # after the build: content/ takes pages and pictures only
         files = _kept_files(site)
         _refuse_network_features(site, files)
         progress(f"Đang nén {len(files)} tệp …")
@@ -311,6 +315,19 @@ def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dic
     return config
 
 
+def _add_shim(site: Path) -> None:
+    """The Worker stand-in for file://, where extra.polyfills says it is."""
+    (site / SHIM).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_shim(), site / SHIM)
+    if not own_search():        # the iframe shim loads its frame's scope from a file beside it
+        shutil.copyfile(ASSETS / "iframe-worker" / "frame.js", site / SHIM.replace("shim.js", "frame.js"))
+
+
+def _shim() -> Path:
+    """What the bundle lists as its Worker polyfill (see the module's docstring)."""
+    return ASSETS / "search" / "file-worker.js" if own_search() else ASSETS / "iframe-worker" / "shim.js"
+
+
 def _refuse_network_features(site: Path, files: list[str]) -> None:
     """Material draws Mermaid diagrams with a script it loads from a CDN: refuse rather than ship a
     page that needs the network (no page uses diagrams today)."""
@@ -326,10 +343,12 @@ def _kept_files(site: Path) -> list[str]:
     langs = []
     if index.is_file():
         langs = json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", [])
-    lunr = _lunr_files(langs)
+    lunr = _lunr_files(langs) if not own_search() else set()
     kept = []
     for path in sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()):
         if path in _UNUSED or path.endswith(".map"):
+            continue
+        if own_search() and path.startswith(_MATERIAL_WORKER):     # our worker answers the search box
             continue
         if path.startswith(_LUNR) and path[len(_LUNR):] not in lunr:
             continue
@@ -356,11 +375,12 @@ def _lunr_files(langs: list[str]) -> set[str]:
 
 def notices() -> str:
     """giay-phep.txt: the licences of the third-party code in every bundle."""
-    sections = [*_material_licences(),
-                ("lunr.js 2.3.9 (tìm kiếm, trong assets/javascripts/workers/; MIT)", ASSETS / "licenses/lunr.txt"),
-                ("lunr-languages 1.22.0 (tìm kiếm tiếng Việt, assets/javascripts/lunr/; MPL-1.1)",
-                 ASSETS / "licenses/lunr-languages.txt"),
-                (f"iframe-worker 1.0.4 ({SHIM}; MIT)", ASSETS / "iframe-worker/LICENSE")]
+    sections = [*_material_licences()]
+    if not own_search():
+        sections += [("lunr.js 2.3.9 (tìm kiếm, trong assets/javascripts/workers/; MIT)", ASSETS / "licenses/lunr.txt"),
+                     ("lunr-languages 1.22.0 (tìm kiếm tiếng Việt, assets/javascripts/lunr/; MPL-1.1)",
+                      ASSETS / "licenses/lunr-languages.txt"),
+                     (f"iframe-worker 1.0.4 ({SHIM}; MIT)", ASSETS / "iframe-worker/LICENSE")]
     rule = "=" * 78
     return ("Bản ngoại tuyến này chứa mã nguồn mở của bên thứ ba, kèm giấy phép dưới đây.\n"
             "This offline copy contains third-party open-source code, licensed as follows.\n"

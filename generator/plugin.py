@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -31,6 +33,13 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 
 #: Where a hand-written page (the home page) shows what the handbook holds.
 COUNTS_MARKER = "<!-- handbook:counts -->"
+#: Material's search worker, as each page's settings name it.
+_MATERIAL_WORKER = re.compile(r"(assets/javascripts/workers/)search\.[0-9a-f]+\.min\.js")
+
+
+def own_search() -> bool:
+    """Our search worker, unless HANDBOOK_SEARCH=material (to measure Material's own)."""
+    return os.environ.get("HANDBOOK_SEARCH", "handbook") != "material"
 
 
 class HandbookConfig(base.Config):
@@ -64,9 +73,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError("dữ liệu có lỗi, chưa dựng được trang:\n" + "\n".join(errors))
             log.error("dữ liệu có lỗi; mọi trang hiện thông báo lỗi cho tới khi sửa xong:\n" + "\n".join(errors))
             self.glossary = {}
+            self.worker = None
             return config
         self.last_pages = tuple(self.result.pages)
         self.glossary = self.result.handbook.glossary()
+        self.worker = search.worker_source() if own_search() else None
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -121,10 +132,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if getattr(self, "lit", None) is not None:
             self.lit.active = False
             self.lit = None
+        if self.worker is not None:     # every page starts our search worker instead of Material's
+            output = _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker), output, count=1)
         return self._secure(output)
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        if template_name.endswith(".html") and self.worker is not None:
+            output_content = _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker),
+                                                  output_content, count=1)
         return self._secure(output_content) if template_name.endswith(".html") else output_content
 
     def _secure(self, page: str) -> str:
@@ -133,13 +149,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.is_file() or not self.result.ok:
+        site = Path(config.site_dir)
+        path = site / "search" / "search_index.json"
+        if self.worker is None or not path.is_file() or not self.result.ok:
             return
         index = json.loads(path.read_text(encoding="utf-8"))
-        search.enrich(index, search.keywords(self.result.handbook, self.locations), self.glossary)
-        # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        infos = search.page_infos(self.result.handbook, self.locations)
+        for name, text in search.build(index["docs"], infos, self.glossary).items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_text(text, encoding="utf-8")
+        worker = site / search.WORKER_DIR / search.worker_name(self.worker)
+        worker.parent.mkdir(parents=True, exist_ok=True)
+        worker.write_text(self.worker, encoding="utf-8")
+        # Material's page script still loads this file and hands it to the worker: settings only.
+        path.write_text(json.dumps(search.stub_index(index), ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))

@@ -230,6 +230,8 @@ def _environment(handbook: Handbook) -> jinja2.Environment:
         if target is None:
             return ""
         entry = handbook.entries[target] if isinstance(target, str) else target
+        if entry.kind.name == "glossary":      # no page of its own: its row in the glossary
+            return f"[{plain(entry.record.display_name())}](../{entry.kind.section}/index.md)"
         return f"[{plain(link_text(handbook, entry))}](../{page_path(entry)})"
 
     def related_by(entry_id: str, relation: str) -> list[Entry]:

@@ -138,12 +138,13 @@ class Directive(Cited):
     relations: list[Relation] = Field(default_factory=list, description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
                                                       "chiều ngược lại được tự động hiển thị).")
 
-    @model_validator(mode="after")
-    def _central_has_no_province(self) -> Directive:
-        if self.level == "trung ương" and self.province:
-            raise PydanticCustomError("level_province", "văn bản cấp trung ương không thuộc tỉnh, thành nào "
-                                      "(đang có `province: {province}`)", {"province": self.province})
-        return self
+    @field_validator("province")
+    @classmethod
+    def _central_has_no_province(cls, province: str | None, info: ValidationInfo) -> str | None:
+        if province and info.data.get("level") == "trung ương":
+            raise PydanticCustomError("level_province", "văn bản cấp trung ương không thuộc tỉnh, thành nào; "
+                                      "bỏ `province` hoặc sửa `level`", {})
+        return province
 
     @field_validator("number", "term")
     @classmethod
@@ -238,12 +239,13 @@ class Practice(Cited):
     causes: list[str] = Field(default_factory=list, description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
     solutions: list[str] = Field(default_factory=list, description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
 
-    @model_validator(mode="after")
-    def _other_provinces_are_other(self) -> Practice:
-        if self.province in self.other_provinces:
+    @field_validator("other_provinces")
+    @classmethod
+    def _other_provinces_are_other(cls, others: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("province") in others:
             raise PydanticCustomError("own_province", "`other_provinces` nhắc lại chính tỉnh `{province}` của cách làm",
-                                      {"province": self.province})
-        return self
+                                      {"province": info.data["province"]})
+        return others
 
     def display_name(self) -> str:
         return self.title
@@ -346,6 +348,9 @@ class Glossary(Record):
     expansion: str = Field(pattern=PLAIN_TEXT_PATTERN,
                            description='Nghĩa đầy đủ, chữ thường không có ký hiệu định dạng, '
                                        'ví dụ "Ban Tổ chức Trung ương".')
+    sources: list[str] = ref("source", "Nguồn", "Chữ viết tắt dựa vào nguồn này", many=True,
+                             description="Mã nguồn cho nghĩa của chữ viết tắt: một bài viết, hoặc "
+                                         "kien-thuc-bien-tap với chữ viết tắt thông dụng mà bài viết không giải nghĩa.")
 
     @field_validator("abbr")
     @classmethod

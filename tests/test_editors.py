@@ -70,7 +70,7 @@ def test_new_record_is_valid_once_required_fields_are_filled(kind, tmp_path):
     problems = run(root / "data").problems
     assert all(p.path.endswith("dang-bo-co-so-bon-tot.yaml") for p in problems)
     fills = {"sources: []": "sources: [bai-mau]", "province:": "province: tinh-a", "doc_type:": "doc_type: đề án",
-             "expansion:": "expansion: x", "abbr:": "abbr: x", "objectives: []": "objectives: [Nắm được mô hình]",
+             "expansion:": "expansion: x", "abbr:": "abbr: X", "objectives: []": "objectives: [Nắm được mô hình]",
              "items: []": "items: [{model: chi-bo-bon-tot}]"}
     lines = [next((new for old, new in fills.items() if line.startswith(old)), line) for line in text.splitlines()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

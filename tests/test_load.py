@@ -80,3 +80,9 @@ def test_files_outside_kind_folders_are_reported(tmp_path):
 def test_syntax_errors_are_explained_in_vietnamese(raw, message):
     _, [problem] = load_file(raw.encode(), "data/topics/x.yaml", TOPIC)
     assert problem.code == "yaml.syntax" and problem.message == message and problem.hint
+
+
+def test_empty_and_null_values_are_empty_quoted_ones_are_text():
+    document, problems = load_file(b'id: x\na:\nb: null\nc: ~\nd: "null"\ne: no\n', "x.yaml", TOPIC)
+    assert (document.data["a"], document.data["b"], document.data["c"]) == (None, None, None)
+    assert (document.data["d"], document.data["e"]) == ("null", "no") and problems == []

@@ -1,60 +1,118 @@
-"""Search enrichment: folded fields and keywords added to Material's index."""
+"""The search index written at build time (generator/search.py), read back as the worker reads it."""
 
-from pathlib import Path
+import json
+import re
+import string
 
-import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import search
 from generator.pipeline import run
 from scratch import scratch_project
 
-ROOT = Path(__file__).parent.parent
+
+def read_index(files: dict[str, str]) -> tuple[dict, dict[str, dict[int, int]], list[list[str]]]:
+    """meta, postings by term (page → field bits) and pages, decoded like worker.js does."""
+    def arguments(text: str) -> list:
+        return json.loads("[" + text[text.index("(") + 1:text.rindex(")")] + "]")
+    meta = arguments(files[f"{search.INDEX_DIR}/meta.js"])[0]
+    postings: dict[str, dict[int, int]] = {}
+    pages: list[list[str]] = []
+    for name in sorted(files, key=lambda n: (len(n), n)):
+        if "/t-" in name:
+            key, terms = arguments(files[name])
+            for term, encoded in terms.items():
+                assert search.shard_key(term) == key
+                page, decoded = 0, {}
+                for gap, bits in re.findall(r"([0-9a-z]+)([A-P])", encoded):
+                    page += int(gap, 36)
+                    decoded[page] = ord(bits) - 65
+                postings[term] = decoded
+        elif "/d-" in name:
+            pages += arguments(files[name])[1]
+    return meta, postings, pages
 
 
-def test_fields_filled_here_are_declared_in_mkdocs_yml():
-    class Loader(yaml.SafeLoader):
-        pass
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    [options] = [p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p]
-    assert set(options["fields"]) == set(search.FIELDS)
+def doc(location: str, title: str, text: str = "") -> dict:
+    return {"location": location, "title": title, "text": text}
 
 
-def test_number_forms_cover_how_people_type_numbers():
-    assert search.number_forms("38-HD/BTCTW") == ["38hdbtctw", "38hd", "hd38"]
-    assert search.number_forms("98-QĐ/TW") == ["98qdtw", "98qd", "qd98"]
-    assert search.number_forms("1019") == ["1019"]
+def test_syllables_are_folded_and_numbers_cut_from_letters():
+    assert [f for _, f in search.tokens("Đảng bộ TW4, 38-HD/BTCTW")] == ["dang", "bo", "tw", "4", "38", "hd", "btctw"]
+    assert search.tokens("Bí thư")[0] == ("bí", "bi")
 
 
-def test_enrich_adds_folded_fields_only_where_they_differ():
-    index = {"docs": [{"location": "a/", "title": "Chi bộ bốn tốt", "text": "<p>Đảng viên &amp; quần chúng</p>"},
-                      {"location": "b/", "title": "BTCTW", "text": "plain ascii"}]}
-    search.enrich(index, {}, {})
-    first, second = index["docs"]
-    assert first["ftitle"] == "chi bo bon tot" and first["ftext"] == "dang vien & quan chung"
-    assert "ftitle" not in second and "ftext" not in second
+def test_postings_say_where_a_word_is_and_phrases_stay_within_punctuation():
+    files = search.build([doc("a/", "Chi bộ bốn tốt", "<p>Đảng viên &amp; quần chúng. Bốn tốt</p>"),
+                          doc("a/#muc", "Mục", "chi bộ"),
+                          doc("b/", "Đảng viên", "")],
+                         {"a/": search.PageInfo(search.RECORD)}, {})
+    meta, postings, pages = read_index(files)
+    assert meta["pages"] == 2 and [p[0] for p in pages] == ["a/", "b/"]     # sections merge into their page
+    assert postings["chi"] == {0: search.TITLE | search.BODY}
+    assert postings["chi bo"] == {0: search.TITLE | search.BODY}
+    assert postings["dang vien"] == {0: search.BODY, 1: search.TITLE}
+    assert "chung bon" not in postings            # a full stop ends a phrase
+    assert postings["=bộ"] == {0: search.TITLE}   # exact spelling, for titles only
+    assert "=quần" not in postings
+    assert pages[0][2].startswith("Đảng viên & quần chúng")
+
+
+def test_a_directive_is_found_by_its_subject_line(tmp_path):
+    root = scratch_project(tmp_path, {
+        "data/directives/d.yaml": "id: d\ndoc_type: hướng dẫn\nnumber: 12-HD/TU\n"
+                                  "title: Về sinh hoạt chi bộ theo chuyên đề\nsources: [bai-mau]\n",
+    })
+    result = run(root / "data")
+    infos = search.page_infos(result.handbook, {"van-ban/d.md": "van-ban/d/"})
+    assert infos["van-ban/d/"].subject == "Về sinh hoạt chi bộ theo chuyên đề"
+    files = search.build([doc("van-ban/d/", "Hướng dẫn 12-HD/TU", "")], infos, {})
+    _, postings, _ = read_index(files)
+    assert postings["chuyen de"][0] & search.SUBJECT
 
 
 def test_abbreviations_answer_both_ways():
-    glossary = {"BTCTW": "Ban Tổ chức Trung ương"}
-    index = {"docs": [{"location": "a/", "title": "Hướng dẫn 38-HD/BTCTW", "text": ""},
-                      {"location": "b/", "title": "Ban Tổ chức Trung ương", "text": ""},
-                      {"location": "b/#x", "title": "Ban Tổ chức Trung ương", "text": ""}]}
-    search.enrich(index, {}, glossary)
-    a, b, section = index["docs"]
-    assert "ban to chuc trung uong" in a["keys"] and "ban tổ chức trung ương" in a["keys"]
-    assert "btctw" in b["keys"]
-    assert "keys" not in section          # the page-level entry is enough
+    glossary = {"BTCTW": "Ban Tổ chức Trung ương", "TƯ": "Trung ương", "TU": "Tỉnh ủy"}
+    files = search.build([doc("a/", "Hướng dẫn 38-HD/BTCTW"), doc("b/", "Ban Tổ chức Trung ương"),
+                          doc("c/", "Khối MTTQ")], {}, glossary)
+    meta, postings, _ = read_index(files)
+    assert postings["ban to"][0] == search.KEYS      # a uses the abbreviation: its expansion is a keyword
+    assert postings["btctw"][1] == search.KEYS            # b spells it out: the abbreviation is one
+    assert meta["abbr"]["tư"] == ["trung", "uong"] and meta["abbr"]["tu"] == ["tinh", "uy"]
 
 
-def test_former_province_records_answer_to_the_current_name(tmp_path):
+def test_listing_and_record_pages_are_told_apart(tmp_path):
     root = scratch_project(tmp_path, {
         "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\n",
         "data/practices/p.yaml": "id: p\ntitle: Giao ban\nprovince: tinh-c\nsources: [bai-mau]\n",
     })
     handbook = run(root / "data").handbook
-    words = search.keywords(handbook, {"cach-lam/p.md": "cach-lam/p/", "tinh-thanh/tinh-a.md": "tinh-thanh/tinh-a/",
-                                       "van-ban/ke-hoach-64-kh-tu-2013.md": "van-ban/k/"})
-    assert words["cach-lam/p/"] == ["Tỉnh C", "Tỉnh A"]     # the name then, and now
-    assert words["tinh-thanh/tinh-a/"] == ["Tỉnh C"]
-    assert words["van-ban/k/"] == ["64khtu", "64kh", "kh64", "Tỉnh A"]
+    infos = search.page_infos(handbook, {"cach-lam/p.md": "cach-lam/p/", "tinh-thanh/tinh-a.md": "tinh-thanh/tinh-a/",
+                                         "cach-lam/index.md": "cach-lam/"})
+    assert infos["cach-lam/p/"].kind == search.RECORD
+    assert infos["cach-lam/p/"].keys == ["Tỉnh C", "Tỉnh A"]     # the province then, and now
+    assert infos["tinh-thanh/tinh-a/"].kind == search.HUB and infos["tinh-thanh/tinh-a/"].keys == ["Tỉnh C"]
+    assert infos["cach-lam/"].kind == search.LISTING
+
+
+def test_the_same_pages_give_the_same_files():
+    docs = [doc("a/", "Chi bộ bốn tốt", "Đảng viên"), doc("b/", "Đảng bộ", "chi bộ")]
+    assert search.build(docs, {}, {"BTV": "Ban Thường vụ"}) == search.build(docs, {}, {"BTV": "Ban Thường vụ"})
+
+
+editor_text = st.text(alphabet=st.sampled_from(string.ascii_letters + string.digits + " -/.,;:()“”\"'<>&"
+                                               + "ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợ"
+                                               + "úùủũụứừửữựýỳỷỹỵĐÂÊÔƠƯ\u0301\u0323"), max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=editor_text, body=editor_text)
+def test_whatever_an_editor_writes_every_word_of_a_title_is_found(title, body):
+    files = search.build([doc("a/", title, body)], {}, {})
+    meta, postings, pages = read_index(files)
+    assert all(re.fullmatch(r"search/hb/[a-z]-?[0-9a-z_]*\.js|search/hb/meta\.js", name) for name in files)
+    assert pages[0][1] == search._plain(title)          # shown as text: the worker escapes it
+    for exact, folded in search.tokens(search._plain(title)):
+        assert postings[folded][0] & search.TITLE
+        assert folded == "".join(c for c in folded if not 0x300 <= ord(c) < 0x370)

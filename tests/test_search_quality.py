@@ -1,7 +1,10 @@
-"""Search finds what cadres type: the query suite, online and in the offline bundle.
+"""Search finds what cadres type: every query set, online and in the offline bundle, in chromium.
 
-Targets (issue "Vietnamese search"): recall@5 = 100% and recall@1 ≥ 90%.
-`python tests/search_suite.py` prints the same figures with every miss.
+Targets (issue 11): the project's own set (queries.yaml) recall@5 = 100 % and
+recall@1 ≥ 90 %; the independent sets recall@5 ≥ 95 %, recall@1 ≥ 85 % and
+MRR@10 ≥ 0.9. `python tests/search_suite.py` prints the same figures with every
+miss. The run takes a minute or two: `-m "not search_quality"` leaves it out
+locally; CI runs it.
 """
 
 import tempfile
@@ -10,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as handbook
-from search_suite import ROOT, _offline_bundle, load_suite, recall, report, run_queries, serve
+from search_suite import ROOT, _offline_bundle, load_suite, mrr, recall, report, run_queries, serve, suites
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.search_quality]
+
+# recall@5, recall@1, MRR@10 at least.
+TARGETS = {"queries": (1.0, 0.9, 0.9), "tune": (0.95, 0.85, 0.9), "heldout": (0.95, 0.85, 0.9)}
 
 
 @pytest.fixture(scope="module")
@@ -20,32 +26,68 @@ def built():
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         assert handbook(["-C", str(ROOT), "build", "-d", str(site)]) == 0
-        yield Path(tmp), site
+        server, url = serve(site)
+        bundle = _offline_bundle(Path(tmp), handbook)
+        assert bundle is not None
+        try:
+            yield {"online": url, "offline": bundle.as_uri()}
+        finally:
+            server.shutdown()
 
 
-def check(outcomes):
-    text = report("kết quả", outcomes)
-    assert recall(outcomes, 5) == 1.0, text
-    assert recall(outcomes, 1) >= 0.9, text
-
-
-def test_suite_is_large_and_covers_every_category():
+def test_query_sets_are_large_and_cover_every_category():
     cases = load_suite()
     assert len(cases) >= 40
     assert {c.category for c in cases} == {"co-dau", "khong-dau", "tron", "so-hieu", "viet-tat", "dia-danh"}
+    independent = [c for name in ("tune", "heldout") if name in suites() for c in load_suite(suites()[name])]
+    assert {"cau-hoi", "go-sai", "tien-to", "viet-tat", "dia-danh"} <= {c.category for c in independent}
 
 
-def test_online(built, browser):
-    _, site = built
-    server, url = serve(site)
-    try:
-        check(run_queries(browser.new_page(), url, load_suite()))
-    finally:
-        server.shutdown()
+@pytest.mark.parametrize("where", ["online", "offline"])
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_query_set(built, browser, name, where):
+    if name not in suites():
+        pytest.skip(f"tests/search/{name}.yaml is not there")
+    outcomes = run_queries(browser.new_page(bypass_csp=True), built[where], load_suite(suites()[name]))
+    text = report(f"{name}, {where}", outcomes)
+    at5, at1, reciprocal = TARGETS[name]
+    assert recall(outcomes, 5) >= at5, text
+    assert recall(outcomes, 1) >= at1, text
+    assert mrr(outcomes) >= reciprocal, text
 
 
-def test_offline_bundle(built, browser):
-    tmp, _ = built
-    index = _offline_bundle(tmp, handbook)
-    assert index is not None
-    check(run_queries(browser.new_page(), index.as_uri(), load_suite()))
+def test_same_results_online_and_from_file(built, browser):
+    cases = load_suite(suites()["tune"])[::4]
+    online = [o.results[:10] for o in run_queries(browser.new_page(bypass_csp=True), built["online"], cases)]
+    offline = [o.results[:10] for o in run_queries(browser.new_page(bypass_csp=True), built["offline"], cases)]
+    assert online == offline
+
+
+@pytest.mark.parametrize("where", ["online", "offline"])
+def test_nothing_found_is_said_in_vietnamese_with_a_way_on(built, browser, where):
+    page = browser.new_page(bypass_csp=True)
+    page.goto(built[where])
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("nghxax")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item")
+    item = page.locator(".md-search-result__item").first
+    assert "Không tìm thấy trang nào khớp với “nghxax”" in item.inner_text()
+    assert "gần giống" in item.inner_text()                  # the nearest words, from the index
+    assert "thuat-ngu/" in item.locator("a").first.get_attribute("href")
+
+
+def test_scripts_come_from_the_site_only(built, browser):
+    """No inline script and no other host: the pages' Content-Security-Policy can forbid both."""
+    page = browser.new_page(bypass_csp=True)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(built["offline"])
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("chi bộ")
+    box.press("End")
+    page.wait_for_selector(".md-search-result__item")
+    assert all(url.startswith(("file://", "data:")) for url in requests), requests
+    assert any("/search/hb/" in url for url in requests)

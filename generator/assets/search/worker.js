@@ -1,0 +1,527 @@
+/* Handbook search: answers Material for MkDocs' search box with our own index.
+ *
+ * Material's page script sends {type: 0 (SETUP)}, we answer {type: 1 (READY)};
+ * it sends {type: 2 (QUERY), data: "what was typed"}, we answer {type: 3
+ * (RESULT), data: {items: [[page]], suggest: []}}. The index is written by
+ * generator/search.py: search/hb/meta.js, shards t-<3 letters>.js of postings
+ * and chunks d-<n>.js of titles and teasers, each a script calling HB_META,
+ * HB_SHARD or HB_DOCS, so it loads from file:// as well as from a server.
+ *
+ * Runs as a Web Worker online; from file:// (no workers there) file-worker.js
+ * loads it as a page script and calls HandbookSearchConnect instead.
+ * Plain ES2018, no build step, no eval.
+ */
+(function () {
+  "use strict";
+
+  var IN_WORKER = typeof document === "undefined" && typeof importScripts === "function";
+  var scope = IN_WORKER ? self : window;
+  var here = IN_WORKER ? self.location.href : document.currentScript.src;
+  var BASE = new URL("../../../search/hb/", here).href;
+
+  // Field bits (generator/search.py) → weight: title, subject line, keywords, body.
+  var FIELD_WEIGHTS = [[1, 10], [2, 8], [4, 5], [8, 1]];
+  // Record page, listing page, guide, hub (a record page that mostly lists others:
+  // a province, topic, organ, source or course), and what a hub's body weighs.
+  var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
+  var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5, SCATTERED = 0.4;
+  var MAX_RESULTS = 30, MAX_SHARDS = 400, MAX_CHUNKS = 60, MAX_WORDS = 24;
+
+  // Question and function words, ignored when other words remain. With diacritics
+  // they are exact; typed without, only those no content word folds to.
+  var STOP_EXACT = set("ai bao bây cả các cái có của cùng đã đâu để đến đó gì giờ hay hoặc khi không là làm " +
+    "mà mấy một này nào nên như nhiêu những ở ra rằng sao sẽ tại thế thì từ và vào về với được cho trong " +
+    "cần muốn tìm hỏi hãy xin ơi nhỉ vậy ạ");
+  var STOP_FOLDED = set("ai bao bay cac cua gi hay hoac khong la ma may nao nhu nhieu nhung rang sao thi " +
+    "va voi duoc trong can muon tim hoi hay xin vay");
+
+  var meta = null;
+  var shards = new Map();      // shard key → {term: postings string}
+  var decoded = new Map();     // term → [pages, bits]
+  var chunks = new Map();      // chunk number → [[location, title, teaser]]
+  var loaded = new Set();
+  var pending = new Map();
+
+  scope.HB_META = function (value) {
+    meta = value;
+    meta.shardSet = new Set(value.shards);
+    // Abbreviations by folded spelling too, the plain one first ("tu": TU before TƯ).
+    meta.abbrFolded = new Map();
+    Object.keys(value.abbr).sort(function (a, b) { return (fold(a) !== a) - (fold(b) !== b); })
+      .forEach(function (a) { if (!meta.abbrFolded.has(fold(a))) meta.abbrFolded.set(fold(a), value.abbr[a]); });
+  };
+  scope.HB_SHARD = function (key, terms) { shards.set(key, terms); };
+  scope.HB_DOCS = function (number, docs) { chunks.set(number, docs); };
+
+  function set(words) { return new Set(words.split(" ")); }
+
+  // --- Loading ------------------------------------------------------------------------
+
+  function load(files) {
+    files = files.filter(function (f) { return !loaded.has(f); });
+    if (!files.length) return Promise.resolve();
+    if (IN_WORKER) {
+      files.forEach(function (f) {
+        try { importScripts(BASE + f); } catch (e) { /* a missing file is an empty one */ }
+        loaded.add(f);
+      });
+      return Promise.resolve();
+    }
+    return Promise.all(files.map(function (f) {
+      if (!pending.has(f)) {
+        pending.set(f, new Promise(function (resolve) {
+          var tag = document.createElement("script");
+          tag.src = BASE + f;
+          tag.onload = tag.onerror = function () { loaded.add(f); pending.delete(f); tag.remove(); resolve(); };
+          document.head.appendChild(tag);
+        }));
+      }
+      return pending.get(f);
+    }));
+  }
+
+  function forget() {
+    // Bounded memory: drop the oldest shards and page chunks once too many are held
+    // (after a query is answered, so never one it needs).
+    while (shards.size > MAX_SHARDS) {
+      var oldest = shards.keys().next().value;
+      shards.delete(oldest);
+      loaded.delete("t-" + oldest + ".js");
+    }
+    while (chunks.size > MAX_CHUNKS) {
+      var first = chunks.keys().next().value;
+      chunks.delete(first);
+      loaded.delete("d-" + first + ".js");
+    }
+    if (decoded.size > 20000) decoded.clear();
+  }
+
+  // --- Words --------------------------------------------------------------------------
+
+  function fold(text) {
+    return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/\p{M}/gu, "");
+  }
+
+  function shardKey(term) {
+    var head = fold(term.replace(/^=/, "").split(" ")[0]).slice(0, 3);
+    return head.replace(/[^0-9a-z]/g, "_") || "_";
+  }
+
+  var TOKEN = /[\p{L}\p{M}]+|\p{Nd}+/gu;
+
+  function parse(query) {
+    var words = [];
+    var text = query.normalize("NFC");
+    var match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null && words.length < MAX_WORDS) {   // a pasted page is not a query
+      var raw = match[0], exact = raw.toLowerCase(), folded = fold(raw);
+      words.push({
+        raw: raw, exact: exact, folded: folded, marked: exact !== folded,
+        upper: (raw.match(/\p{Lu}/gu) || []).length >= 2,
+        stop: exact !== folded ? STOP_EXACT.has(exact) : STOP_FOLDED.has(folded),
+        number: /^\p{Nd}+$/u.test(raw)
+      });
+    }
+    if (words.every(function (w) { return w.stop; })) words.forEach(function (w) { w.stop = false; });
+    words.forEach(function (w, index) {
+      w.origin = index;
+      if (w.number && +w.raw >= 1 && +w.raw <= 30) w.roman = roman(+w.raw);   // "khóa 12": khóa XII
+    });
+    var open = words.length && !/\s$/.test(query);
+    if (open) words[words.length - 1].open = true;      // being typed: a prefix
+    return words;
+  }
+
+  function roman(n) {
+    var out = "";
+    [[10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]].forEach(function (r) {
+      while (n >= r[0]) { out += r[1]; n -= r[0]; }
+    });
+    return out;
+  }
+
+  // --- Postings -----------------------------------------------------------------------
+
+  function postings(term) {
+    var hit = decoded.get(term);
+    if (hit) return hit;
+    var terms = shards.get(shardKey(term));
+    if (!terms) return [[], []];          // not loaded (yet): nothing to remember
+    var text = Object.prototype.hasOwnProperty.call(terms, term) ? terms[term] : "";   // not "constructor"
+    hit = [[], []];
+    if (text) {
+      var re = /([0-9a-z]+)([A-P])/g, m, page = 0;
+      while ((m = re.exec(text)) !== null) {
+        page += parseInt(m[1], 36);
+        hit[0].push(page);
+        hit[1].push(m[2].charCodeAt(0) - 65);
+      }
+    }
+    decoded.set(term, hit);
+    return hit;
+  }
+
+  var FIELD_SCORE = [];
+  for (var bits = 0; bits < 16; bits++) {
+    var best = 0, sum = 0;
+    FIELD_WEIGHTS.forEach(function (fw) { if (bits & fw[0]) { best = Math.max(best, fw[1]); sum += fw[1]; } });
+    FIELD_SCORE.push(best + 0.1 * (sum - best));
+  }
+
+  function idf(frequency) { return Math.log(1 + meta.pages / Math.max(1, frequency)); }
+
+  function shardsFor(prefix) {
+    var key = shardKey(prefix);
+    if (key.length >= 3) return meta.shardSet.has(key) ? [key] : [];
+    return meta.shards.filter(function (k) { return k.lastIndexOf(key, 0) === 0; });
+  }
+
+  function termsStarting(prefix, phrase) {
+    var found = [];
+    shardsFor(prefix).forEach(function (key) {
+      var terms = shards.get(key) || {};
+      for (var term in terms) {
+        if (term.charCodeAt(0) === 61) continue;                  // "=": exact spellings
+        if ((term.indexOf(" ") >= 0) !== phrase) continue;
+        if (term !== prefix && term.lastIndexOf(prefix, 0) === 0) found.push(term);
+      }
+    });
+    return found;
+  }
+
+  function near(word, distance) {
+    var found = [];
+    shardsFor(word.slice(0, 3)).forEach(function (key) {
+      var terms = shards.get(key) || {};
+      for (var term in terms) {
+        if (term.indexOf(" ") < 0 && term.charCodeAt(0) !== 61 && term !== word &&
+            Math.abs(term.length - word.length) <= distance && edits(word, term, distance) <= distance) {
+          found.push(term);
+        }
+      }
+    });
+    return found;
+  }
+
+  // Telex typed without its input method: "chuyeenr" is "chuyển", "nguowif" is "người".
+  function telexForms(word) {
+    var plain = word.replace(/dd/g, "d").replace(/([aeo])\1/g, "$1").replace(/([aou])w/g, "$1").replace(/w/g, "u");
+    return [plain, plain.replace(/[sfrxj]$/, "")];
+  }
+
+  function telex(word) {
+    var candidates = telexForms(word);
+    for (var i = 0; i < candidates.length; i++) {
+      var c = candidates[i];
+      if (c !== word && c.length && shards.has(shardKey(c)) && postings(c)[0].length) return c;
+    }
+    return null;
+  }
+
+  function edits(a, b, limit) {
+    // Damerau–Levenshtein (optimal string alignment), stopping early past `limit`.
+    var prev2 = null, prev = [], row, i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      row = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        low = Math.min(low, v);
+      }
+      if (low > limit) return limit + 1;
+      prev2 = prev; prev = row;
+    }
+    return prev[b.length];
+  }
+
+  // --- Ranking ------------------------------------------------------------------------
+
+  function neededShards(words) {
+    var keys = new Set();
+    words.forEach(function (w) {
+      // A word being typed is also a prefix (from two letters on): all the shards it may start.
+      if (w.open && w.folded.length === 2 && !w.number) shardsFor(w.folded).forEach(function (k) { keys.add(k); });
+      else keys.add(shardKey(w.folded));
+      if (!w.number) telexForms(w.folded).forEach(function (t) { keys.add(shardKey(t)); });
+      if (w.roman) keys.add(shardKey(w.roman));
+    });
+    return Array.from(keys).filter(function (k) { return meta.shardSet.has(k); })
+      .map(function (k) { return "t-" + k + ".js"; });
+  }
+
+  // Each unit is one query word: its matching pages with the best weight, and
+  // whether the match was in a title. A phrase is two adjacent units.
+  function fieldScore(page, bits) {
+    var s = FIELD_SCORE[bits];
+    return bits === 8 && Math.floor(meta.kinds[page] / 40) === HUB ? s * HUB_BODY : s;
+  }
+
+  function unitScores(word) {
+    var scores = new Map();
+    function add(term, factor) {
+      var p = postings(term), weight = idf(p[0].length) * factor;
+      for (var i = 0; i < p[0].length; i++) {
+        var page = p[0][i], s = weight * fieldScore(page, p[1][i]);
+        var old = scores.get(page);
+        if (!old || old.score < s) scores.set(page, { score: s, title: (p[1][i] & 1) !== 0 });
+      }
+    }
+    add(word.folded, 1);
+    if (word.roman) add(word.roman, ROMAN);
+    if (word.open && !word.number && word.folded.length >= 2) {
+      termsStarting(word.folded, false).forEach(function (t) { add(t, PREFIX); });
+    }
+    if (!scores.size && !word.number) {
+      var typed = telex(word.folded);
+      if (typed) add(typed, TELEX);
+    }
+    if (!scores.size && !word.number && word.folded.length >= 4) {
+      near(word.folded, 1).forEach(function (t) { add(t, FUZZY); });
+    }
+    return scores;
+  }
+
+  function phraseScores(first, second) {
+    var scores = new Map();
+    function add(term, factor) {
+      var p = postings(term), weight = idf(p[0].length) * factor * PHRASE;
+      for (var i = 0; i < p[0].length; i++) {
+        var s = weight * fieldScore(p[0][i], p[1][i]);
+        if ((scores.get(p[0][i]) || 0) < s) scores.set(p[0][i], s);
+      }
+    }
+    var term = first.folded + " " + second.folded;
+    add(term, 1);
+    if (second.roman) add(first.folded + " " + second.roman, ROMAN);
+    if (second.open && !second.number) termsStarting(term, true).forEach(function (t) { add(t, PREFIX); });
+    return scores;
+  }
+
+  function rank(words) {
+    var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map(), found = new Map();
+    // An abbreviation's expansion is one unit however many syllables it has: each
+    // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
+    var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
+    var marked = words.filter(function (w) { return w.marked && !w.stop; });
+    // Phrases first: the pages where each pair of adjacent query words stands together.
+    var phrases = words.map(function (word, index) { return index > 0 ? phraseScores(words[index - 1], word) : null; });
+    function together(index) {
+      // Pages where word `index` stands beside a neighbour, or null when it makes no
+      // phrase with either (then where it stands does not matter).
+      var pages = null;
+      [index, index + 1].forEach(function (i) {
+        var pair = phrases[i];
+        if (!pair || !pair.size || words[i - 1].stop || words[i].stop) return;
+        pages = pages || new Set();
+        pair.forEach(function (s, page) { pages.add(page); });
+      });
+      return pages;
+    }
+    words.forEach(function (word, index) {
+      var factor = (word.stop ? STOPPED : 1) * share(word);
+      var beside = together(index);
+      unitScores(word).forEach(function (hit, page) {
+        // A syllable away from the word it makes with its neighbour is another word:
+        // "nhiệm" of "đảm nhiệm" is not the "nhiệm" of "kiêm nhiệm".
+        var apart = beside && !beside.has(page) ? SCATTERED : 1;
+        total.set(page, (total.get(page) || 0) + hit.score * factor * apart);
+        if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
+        if (!found.has(page)) found.set(page, new Set());
+        found.get(page).add(word.origin);
+        if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word) * apart);
+      });
+      if (index > 0) {
+        var previous = words[index - 1];
+        var phrase = previous.group !== undefined && previous.group === word.group ? share(word) : 1;
+        phrases[index].forEach(function (s, page) {
+          total.set(page, (total.get(page) || 0) + s * phrase);
+        });
+      }
+    });
+    marked.forEach(function (word) {
+      postings("=" + word.exact)[0].forEach(function (page) { exact.set(page, (exact.get(page) || 0) + 1); });
+    });
+    var ranked = [];
+    total.forEach(function (score, page) {
+      var info = meta.kinds[page], kind = Math.floor(info / 40), length = Math.max(1, info % 40);
+      var coverage = content ? (matched.get(page) || 0) / content : 1;
+      var inTitle = Math.min(length, titled.get(page) || 0) / length;
+      score *= coverage * coverage * (1 + 0.6 * inTitle) * KIND_WEIGHTS[kind];
+      if (marked.length) score *= 1 + 0.25 * (exact.get(page) || 0) / marked.length;
+      ranked.push([page, score, found.get(page)]);
+    });
+    return ranked;
+  }
+
+  // Abbreviations both ways: "UBKT" also asks for "ủy ban kiểm tra". A word is
+  // read as an abbreviation when typed in capitals or when no page uses it as a word.
+  function share(word) { return word.share || 1; }
+
+  function expanded(words) {
+    var changed = false, out = [];
+    words.forEach(function (w, index) {
+      var expansion = meta.abbr.hasOwnProperty(w.exact) ? meta.abbr[w.exact] : meta.abbrFolded.get(w.folded);
+      if (expansion && (w.upper || !isWord(w.folded))) {
+        changed = true;
+        expansion.forEach(function (f) {
+          out.push({ raw: f, exact: f, folded: f, marked: false, stop: false,
+                     group: index, origin: index, share: 1 / expansion.length, abbr: w.folded });
+        });
+        if (w.open) out[out.length - 1].open = false;
+      } else out.push(w);
+    });
+    return changed ? out : null;
+  }
+
+  // A query that is nothing but abbreviations asks what they mean: the glossary
+  // answers first, unless a page is named by what they stand for ("BCT": Bộ Chính trị).
+  function onlyAbbreviations(words, alternative) {
+    var expandedWords = new Set(alternative.map(function (w) { return w.abbr; }));
+    return meta.glossaryPage >= 0 && words.every(function (w) { return w.stop || expandedWords.has(w.folded); });
+  }
+
+  function namedFirst(top, alternative) {
+    if (!top.length) return false;
+    var title = " " + tokensOf(doc(top[0][0])[1]).join(" ") + " ";
+    var names = new Map();
+    alternative.forEach(function (w) {
+      if (w.abbr) names.set(w.abbr, (names.get(w.abbr) || "") + " " + w.folded);
+    });
+    return Array.from(names).some(function (n) {
+      return title.indexOf(" " + n[0] + " ") >= 0 || title.indexOf(n[1] + " ") >= 0;
+    });
+  }
+
+  function tokensOf(text) { return (text.match(/[\p{L}\p{M}]+|\p{Nd}+/gu) || []).map(fold); }
+
+  function doc(page) { return chunks.get(Math.floor(page / meta.chunk))[page % meta.chunk]; }
+
+  function isWord(folded) {
+    var bits = postings(folded)[1];
+    for (var i = 0; i < bits.length; i++) if (bits[i] & 11) return true;  // title, subject or body
+    return false;
+  }
+
+  // --- Answers ------------------------------------------------------------------------
+
+  function escape(text) {
+    return text.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function highlight(text, words) {
+    var out = "", last = 0, m;
+    var re = /[\p{L}\p{M}]+|\p{Nd}+/gu;
+    while ((m = re.exec(text)) !== null) {
+      var f = fold(m[0]);
+      var hit = words.some(function (w) {
+        return !w.stop && (f === w.folded || (w.open && f.lastIndexOf(w.folded, 0) === 0));
+      });
+      if (hit) {
+        out += escape(text.slice(last, m.index)) + "<mark data-md-highlight>" + escape(m[0]) + "</mark>";
+        last = m.index + m[0].length;
+      }
+    }
+    return out + escape(text.slice(last));
+  }
+
+  function search(query) {
+    var words = parse(query);
+    if (!words.length) return Promise.resolve({ items: [] });
+    return load(neededShards(words)).then(function () {
+      var alternative = expanded(words);
+      var extra = alternative ? load(neededShards(alternative)) : Promise.resolve();
+      return extra.then(function () {
+        var scores = new Map();        // page → [page, score, indexes of the query words it has]
+        [words, alternative].forEach(function (ws) {
+          if (!ws) return;
+          rank(ws).forEach(function (r) { if (!scores.has(r[0]) || scores.get(r[0])[1] < r[1]) scores.set(r[0], r); });
+        });
+        var top = Array.from(scores.values()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
+          .slice(0, MAX_RESULTS);
+        var needed = top.map(function (t) { return t[0]; });
+        if (meta.glossaryPage >= 0) needed.push(meta.glossaryPage);
+        var files = Array.from(new Set(needed.map(function (n) { return "d-" + Math.floor(n / meta.chunk) + ".js"; })));
+        return load(files).then(function () {
+          if (alternative && onlyAbbreviations(words, alternative) && !namedFirst(top, alternative)) {
+            top = top.filter(function (t) { return t[0] !== meta.glossaryPage; });
+            top.unshift([meta.glossaryPage, top.length ? top[0][1] : 1, null]);
+          }
+          var shown = words.concat(alternative || []);
+          var items = top.length ? top.map(function (t) { return [item(t, words, shown)]; })
+            : [[nothingFound(query, words)]];
+          forget();
+          return { items: items, suggest: [] };
+        });
+      });
+    });
+  }
+
+  // Material shows the query words a page lacks (struck through): those no field of it matched.
+  function item(ranked, words, shown) {
+    var found = doc(ranked[0]), terms = {};
+    words.forEach(function (w, index) { if (!w.stop) terms[w.raw] = !ranked[2] || ranked[2].has(index); });
+    return {
+      location: found[0], title: highlight(found[1], shown), text: highlight(found[2], shown),
+      score: ranked[1], terms: terms
+    };
+  }
+
+  function nothingFound(query, words) {
+    var nearest = [];
+    words.forEach(function (w) {
+      if (w.stop || w.number) return;
+      near(w.folded, w.folded.length > 4 ? 2 : 1)
+        .map(function (t) { return [t, postings(t)[0].length]; })
+        .sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
+        .slice(0, 3).forEach(function (t) { nearest.push(t[0]); });
+    });
+    var text = nearest.length
+      ? "Thử từ gần giống: " + nearest.map(function (t) { return "“" + escape(t) + "”"; }).join(", ") +
+        ". Hoặc bấm vào đây để xem bảng chữ viết tắt."
+      : "Thử bớt từ, gõ từ khác hoặc bấm vào đây để xem bảng chữ viết tắt.";
+    return {
+      location: meta.glossary || "", score: 0, terms: {},
+      title: "Không tìm thấy trang nào khớp với “" + escape(query.trim()) + "”", text: text
+    };
+  }
+
+  // --- Messages -----------------------------------------------------------------------
+
+  function handle(message) {
+    switch (message && message.type) {
+      case 0:
+        return load(["meta.js"]).then(function () { return { type: 1 }; });
+      case 2:
+        return search(String(message.data || "")).then(function (data) { return { type: 3, data: data }; },
+          function (error) {
+            console.warn("handbook search:", error);
+            return { type: 3, data: { items: [] } };
+          });
+      default:
+        return Promise.resolve(null);
+    }
+  }
+
+  function connect(reply) {
+    var queue = Promise.resolve();          // answers leave in the order questions came
+    return function (message) {
+      queue = queue.then(function () { return handle(message); }).then(function (answer) {
+        if (answer) reply(answer);
+      });
+    };
+  }
+
+  if (IN_WORKER) {
+    var receive = connect(function (answer) { self.postMessage(answer); });
+    self.addEventListener("message", function (event) { receive(event.data); });
+  } else {
+    window.HandbookSearchConnect = connect;
+  }
+})();
