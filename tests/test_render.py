@@ -12,6 +12,7 @@ import pytest
 
 from generator.pipeline import run
 from generator.render import abbreviation_definitions, markdown, plain
+from generator.schema import KINDS
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
