@@ -114,6 +114,29 @@ def test_a_change_of_status_is_not_shown_as_a_merger(tmp_path):
     assert "sáp nhập 1/1/2025" not in current and "### Tỉnh C (tỉnh, trước 1/1/2025)" in current
 
 
+def test_pages_naming_a_renamed_province_say_what_it_is_now(tmp_path):
+    """A change of status is no merger: wherever the old name shows, it reads "nay là", not "nay thuộc"."""
+    root = scratch_project(tmp_path, {
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
+                                      "change: chuyển đổi\n",
+        "data/provinces/tinh-d.yaml": "id: tinh-d\nname: Tỉnh D\nmerged_into: tinh-a\nmerged_on: \"2025-07-01\"\n",
+        "data/practices/tinh-c-giao-ban.yaml": "id: tinh-c-giao-ban\ntitle: Giao ban hằng tháng\n"
+                                               "province: tinh-c\nsources: [bai-mau]\n",
+        "data/practices/tinh-d-giao-ban.yaml": "id: tinh-d-giao-ban\ntitle: Giao ban hằng quý\n"
+                                               "province: tinh-d\nsources: [bai-mau]\n",
+        "data/directives/ke-hoach-1-tinh-c.yaml": "id: ke-hoach-1-tinh-c\nnumber: 1-KH/TU\ndoc_type: kế hoạch\n"
+                                                  "province: tinh-c\nlevel: tỉnh\nsources: [bai-mau]\n",
+    })
+    pages = run(root / "data").pages
+    now_is, now_part_of = "nay là [Tỉnh A](../tinh-thanh/tinh-a.md)", "nay thuộc [Tỉnh A](../tinh-thanh/tinh-a.md)"
+    assert now_is in pages["cach-lam/tinh-c-giao-ban.md"] and now_part_of not in pages["cach-lam/tinh-c-giao-ban.md"]
+    assert now_part_of in pages["cach-lam/tinh-d-giao-ban.md"]
+    index = pages["tinh-thanh/index.md"]
+    assert "→ " + now_is in index and "[Tỉnh D](../tinh-thanh/tinh-d.md) → " + now_part_of in index
+    assert "Tỉnh C (nay là Tỉnh A)" in pages["van-ban/index.md"]
+    assert "nay thuộc Tỉnh A" not in pages["van-ban/index.md"]
+
+
 def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     """Provincial committees number their documents each on their own: "Kế hoạch số 64" needs its issuer."""
     root = scratch_project(tmp_path, {
