@@ -137,6 +137,20 @@ def test_pages_naming_a_renamed_province_say_what_it_is_now(tmp_path):
     assert "nay thuộc Tỉnh A" not in pages["van-ban/index.md"]
 
 
+def test_a_record_citing_editorial_knowledge_says_so_by_its_sources(tmp_path):
+    """Facts no article states must not pass for quotations."""
+    note = "Một số thông tin theo kiến thức biên tập, không trích từ bài viết."
+    root = scratch_project(tmp_path, {
+        "data/sources/kien-thuc-bien-tap.yaml": "id: kien-thuc-bien-tap\ntitle: Kiến thức biên tập\n",
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
+                                      "change: chuyển đổi\nsources: [bai-mau, kien-thuc-bien-tap]\n",
+    })
+    pages = run(root / "data").pages
+    page = pages["tinh-thanh/tinh-c.md"]
+    assert note in page and page.index(note) > page.index("## Nguồn")
+    assert note not in pages["cach-lam/tinh-a-chi-bo-bon-tot.md"]
+
+
 def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     """Provincial committees number their documents each on their own: "Kế hoạch số 64" needs its issuer."""
     root = scratch_project(tmp_path, {
