@@ -13,6 +13,7 @@ import pytest
 from generator.pipeline import run
 from generator.schema import KINDS
 from generator.render import abbreviation_definitions, markdown, plain
+from generator.schema import KINDS
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -112,6 +113,43 @@ def test_a_change_of_status_is_not_shown_as_a_merger(tmp_path):
     assert "tỉnh Tỉnh C trở thành [Tỉnh A](../tinh-thanh/tinh-a.md)" in old
     assert "| Nay là | [Tỉnh A]" in old and "| Căn cứ | Nghị quyết số 1 |" in old
     assert "sáp nhập 1/1/2025" not in current and "### Tỉnh C (tỉnh, trước 1/1/2025)" in current
+
+
+def test_pages_naming_a_renamed_province_say_what_it_is_now(tmp_path):
+    """A change of status is no merger: wherever the old name shows, it reads "nay là", not "nay thuộc"."""
+    root = scratch_project(tmp_path, {
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
+                                      "change: chuyển đổi\n",
+        "data/provinces/tinh-d.yaml": "id: tinh-d\nname: Tỉnh D\nmerged_into: tinh-a\nmerged_on: \"2025-07-01\"\n",
+        "data/practices/tinh-c-giao-ban.yaml": "id: tinh-c-giao-ban\ntitle: Giao ban hằng tháng\n"
+                                               "province: tinh-c\nsources: [bai-mau]\n",
+        "data/practices/tinh-d-giao-ban.yaml": "id: tinh-d-giao-ban\ntitle: Giao ban hằng quý\n"
+                                               "province: tinh-d\nsources: [bai-mau]\n",
+        "data/directives/ke-hoach-1-tinh-c.yaml": "id: ke-hoach-1-tinh-c\nnumber: 1-KH/TU\ndoc_type: kế hoạch\n"
+                                                  "province: tinh-c\nlevel: tỉnh\nsources: [bai-mau]\n",
+    })
+    pages = run(root / "data").pages
+    now_is, now_part_of = "nay là [Tỉnh A](../tinh-thanh/tinh-a.md)", "nay thuộc [Tỉnh A](../tinh-thanh/tinh-a.md)"
+    assert now_is in pages["cach-lam/tinh-c-giao-ban.md"] and now_part_of not in pages["cach-lam/tinh-c-giao-ban.md"]
+    assert now_part_of in pages["cach-lam/tinh-d-giao-ban.md"]
+    index = pages["tinh-thanh/index.md"]
+    assert "→ " + now_is in index and "[Tỉnh D](../tinh-thanh/tinh-d.md) → " + now_part_of in index
+    assert "Tỉnh C (nay là Tỉnh A)" in pages["van-ban/index.md"]
+    assert "nay thuộc Tỉnh A" not in pages["van-ban/index.md"]
+
+
+def test_a_record_citing_editorial_knowledge_says_so_by_its_sources(tmp_path):
+    """Facts no article states must not pass for quotations."""
+    note = "Một số thông tin theo kiến thức biên tập, không trích từ bài viết."
+    root = scratch_project(tmp_path, {
+        "data/sources/kien-thuc-bien-tap.yaml": "id: kien-thuc-bien-tap\ntitle: Kiến thức biên tập\n",
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
+                                      "change: chuyển đổi\nsources: [bai-mau, kien-thuc-bien-tap]\n",
+    })
+    pages = run(root / "data").pages
+    page = pages["tinh-thanh/tinh-c.md"]
+    assert note in page and page.index(note) > page.index("## Nguồn")
+    assert note not in pages["cach-lam/tinh-a-chi-bo-bon-tot.md"]
 
 
 def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
