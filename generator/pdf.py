@@ -58,12 +58,12 @@ GLOSSARY_PAGE = "thuat-ngu/index.md"
 FONT_PACKAGE = "fonts-noto-core"
 # (CSS family, weight, style) → the fontconfig pattern of the face that is embedded.
 FONT_FACES = {
-    ("HandbookSerif", "normal", "normal"): "Noto Serif:style=Regular",
-    ("HandbookSerif", "bold", "normal"): "Noto Serif:style=Bold",
-    ("HandbookSerif", "normal", "italic"): "Noto Serif:style=Italic",
-    ("HandbookSerif", "bold", "italic"): "Noto Serif:style=Bold Italic",
-    ("HandbookSans", "normal", "normal"): "Noto Sans:style=Regular",
-    ("HandbookSans", "bold", "normal"): "Noto Sans:style=Bold",
+    ("Noto Serif", "normal", "normal"): "Noto Serif:style=Regular",
+    ("Noto Serif", "bold", "normal"): "Noto Serif:style=Bold",
+    ("Noto Serif", "normal", "italic"): "Noto Serif:style=Italic",
+    ("Noto Serif", "bold", "italic"): "Noto Serif:style=Bold Italic",
+    ("Noto Sans", "normal", "normal"): "Noto Sans:style=Regular",
+    ("Noto Sans", "bold", "normal"): "Noto Sans:style=Bold",
 }
 # The site's Markdown extensions (mkdocs.yml), less the permalinks a page on paper cannot use.
 EXTENSIONS = ["abbr", "admonition", "tables", "toc"]
@@ -100,7 +100,6 @@ class Part:
 
 @dataclass
 class Pack:
-    name: str                     # the PDF's default stem
     title: str
     handbook: str                 # the handbook's name (site_name)
     date: str                     # of the data's last commit, dd/mm/yyyy
@@ -186,7 +185,7 @@ def plan_course(result: Result, root: Path, content_dir: Path, course: str, site
 
     texts = [record.title, *record.objectives, *(q for item in record.items for q in item.questions)]
     texts += [pages[p] for p in anchors if p in pages] + [_written_page(content_dir / i.page) for i in record.items if i.page]
-    return Pack(f"khoa-hoc-{entry.id}", record.title, site["site_name"], *_dates(epoch), parts,
+    return Pack(record.title, site["site_name"], *_dates(epoch), parts,
                 _abbreviations(handbook, texts, links), record.audience, record.duration, tuple(record.objectives))
 
 
@@ -198,7 +197,7 @@ def plan_whole(result: Result, root: Path, content_dir: Path, site: dict, epoch:
     parts = [Part(kind.section, kind.title, [_chapter(e, result.pages, links, _anchor(e))
                                             for e in handbook.of_kind(kind.name)]) for kind in kinds]
     texts = [result.pages[path] for path in anchors]
-    return Pack(WHOLE_NAME, site["site_name"], site["site_name"], *_dates(epoch), parts,
+    return Pack(site["site_name"], site["site_name"], *_dates(epoch), parts,
                 _abbreviations(handbook, texts, links))
 
 
@@ -397,12 +396,13 @@ def print_pack(root: Path, result: Result, out: Path | None = None, *, course: s
     docs = site.get("docs_dir", "docs")
     content_dir = (root / docs).resolve()
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or reproducible_epoch(root, "data"))
+    name = WHOLE_NAME if course is None else f"khoa-hoc-{course_id(course)}"
+    out = checked_output(out or root / f"{name}.pdf", root, ("data", docs))
+    fonts = find_fonts()
     if course is None:
         pack = plan_whole(result, root, content_dir, site, epoch)
     else:
         pack = plan_course(result, root, content_dir, course, site, epoch)
-    out = checked_output(out or root / f"{pack.name}.pdf", root, ("data", docs))
-    fonts = find_fonts()
     progress(f"Đang dàn trang bản in “{pack.title}” ({sum(len(p.chapters) for p in pack.parts)} mục) …")
     html = pack_html(pack, fonts)
     allowed = sorted({p.resolve() for p in fonts.values()}) + [content_dir]
