@@ -32,7 +32,31 @@ COURSE = "nang-cao-chat-luong-sinh-hoat-chi-bo"
 COURSE_FILE = f"data/courses/{COURSE}.yaml"
 DIRECTIVE = "huong-dan-38-hd-btctw-2010"
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+
+
+def _missing() -> str | None:
+    """What this machine lacks to print and read PDFs back, if anything."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        return f"WeasyPrint cannot be imported ({error}); pip install -e '.[test]' and Debian's Pango"
+    if not shutil.which("pdftotext"):
+        return "poppler-utils is not installed (apt-get install poppler-utils)"
+    try:
+        pdf.find_fonts()
+    except pdf.PrintError as error:
+        return str(error)
+    return None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _printing_tools():
+    """Skip without the tools, except in CI (HANDBOOK_REQUIRE_PRINT=1), where that is a failure."""
+    missing = _missing()
+    if missing and os.environ.get("HANDBOOK_REQUIRE_PRINT") == "1":
+        pytest.fail(f"HANDBOOK_REQUIRE_PRINT=1 but {missing}", pytrace=False)
+    if missing:
+        pytest.skip(missing)
 
 
 # --- Helpers -----------------------------------------------------------------------------------
