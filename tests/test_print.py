@@ -15,11 +15,14 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scratch import PROJECT, copy_project, scratch_project
 
 from generator import pdf
@@ -388,3 +391,54 @@ def test_whole_handbook_dated_by_the_last_commit_of_the_data(tmp_path):
                      for e in entries]
         assert -1 not in positions, kind.name
     assert NOT_IN_COURSE not in text and "Mục tiêu khóa học" not in text
+
+
+# --- Editor text in the pack's HTML ----------------------------------------------------------------
+
+class _Shape(HTMLParser):
+    """The tags of a document and its text, as WeasyPrint's parser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag):
+        self.tags.append(f"/{tag}")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _shape(html: str) -> _Shape:
+    parser = _Shape()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def _pack(title: str, audience: str, objective: str, question: str) -> pdf.Pack:
+    chapter = pdf.Chapter("bai-1", title, "Văn bản", "<p>Nội dung</p>", (question,))
+    return pdf.Pack(title, "Sổ tay", "01/01/2024", "2024-01-01T00:00:00Z",
+                    [pdf.Part("bai-doc", "Bài đọc", [chapter], numbered=True)], [("TW", audience)],
+                    audience, "1 buổi", (objective,))
+
+
+FONTS = {face: Path(f"/khong-co/{index}.ttf") for index, face in enumerate(pdf.FONT_FACES)}
+editor_text = st.text(st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("<>&\"'`*_[](){}#/\\ạệ"),
+                      min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=editor_text, audience=editor_text, objective=editor_text, question=editor_text)
+def test_editor_text_never_becomes_markup(title, audience, objective, question):
+    """Whatever a course's fields hold, the pack's HTML has the template's tags and shows the text, in NFC."""
+    plain = _shape(pdf.pack_html(_pack("Tên", "Đối tượng", "Mục tiêu", "Câu hỏi"), FONTS))
+    shown = _shape(pdf.pack_html(_pack(title, audience, objective, question), FONTS))
+    assert shown.tags == plain.tags
+    text = "".join(shown.text)
+    for value in (title, audience, objective, question):
+        assert unicodedata.normalize("NFC", value) in text
