@@ -145,7 +145,7 @@ class _Links:
     anchor: str = ""              # its anchor: prefixes the ids of its headings
 
 
-def plan_course(result: Result, root: Path, content_dir: Path, course: str, site: dict, epoch: int) -> Pack:
+def plan_course(result: Result, content_dir: Path, course: str, site: dict, epoch: int) -> Pack:
     try:
         entry, records = course_records(result.handbook, course_id(course))
     except BundleError as error:
@@ -160,45 +160,58 @@ def plan_course(result: Result, root: Path, content_dir: Path, course: str, site
     read = {e.id for _, e in readings if e}
     cited = [s for _, e in readings if e for s in _sources_of(handbook, e)]
     sources = list({s.id: s for s in [*records, *cited] if s.id not in read}.values())
-    view = restricted(handbook, read | {s.id for s in sources})
-    pages = render(view)
+    pages = render(restricted(handbook, read | {s.id for s in sources}))
 
-    anchors = {}
-    for number, (item, e) in enumerate(readings, 1):
-        anchors.setdefault(item.page or page_path(e), f"bai-{number}")
-    anchors.update({page_path(s): f"nguon-{s.id}" for s in sources})
-    anchors[page_path(entry)] = "muc-tieu"
+    sheets = [_Sheet(f"bai-{number}", item.page, item.title, "Trang hướng dẫn",
+                     _written_page(content_dir / item.page), tuple(item.questions)) if item.page else
+              _Sheet.of(e, pages, f"bai-{number}", tuple(item.questions))
+              for number, (item, e) in enumerate(readings, 1)]
+    cited_sheets = [_Sheet.of(s, pages, f"nguon-{s.id}") for s in sources]
+    anchors = {page_path(entry): "muc-tieu"}
+    for sheet in reversed(sheets + cited_sheets):          # a record read twice: links lead to its first reading
+        anchors[sheet.path] = sheet.anchor
     links = _Links(anchors, _known_pages(result, content_dir), NOT_IN_COURSE, content_dir)
-
-    chapters = []
-    for number, (item, e) in enumerate(readings, 1):
-        path = item.page or page_path(e)
-        text = _written_page(content_dir / item.page) if item.page else pages[path]
-        label = "Trang hướng dẫn" if item.page else e.kind.label.capitalize()
-        title = item.title if item.page else e.record.display_name()
-        chapters.append(Chapter(f"bai-{number}", title, label, _page_html(text, path, f"bai-{number}", links),
-                                tuple(item.questions)))
-    cited_chapters = [_chapter(s, pages, links, f"nguon-{s.id}") for s in sources]
-    parts = [Part("bai-doc", "Bài đọc", chapters, numbered=True)]
-    if cited_chapters:
-        parts.append(Part("nguon", "Nguồn tư liệu", cited_chapters))
-
     texts = [record.title, *record.objectives, *(q for item in record.items for q in item.questions)]
-    texts += [pages[p] for p in anchors if p in pages] + [_written_page(content_dir / i.page) for i in record.items if i.page]
-    return Pack(record.title, site["site_name"], *_dates(epoch), parts,
-                _abbreviations(handbook, texts, links), record.audience, record.duration, tuple(record.objectives))
+    abbreviations = _abbreviations(handbook, texts + [s.markdown for s in sheets + cited_sheets], links)
+
+    parts = [Part("bai-doc", "Bài đọc", [s.chapter(links) for s in sheets], numbered=True)]
+    if cited_sheets:
+        parts.append(Part("nguon", "Nguồn tư liệu", [s.chapter(links) for s in cited_sheets]))
+    return Pack(record.title, site["site_name"], *_dates(epoch), parts, abbreviations,
+                record.audience, record.duration, tuple(record.objectives))
 
 
-def plan_whole(result: Result, root: Path, content_dir: Path, site: dict, epoch: int) -> Pack:
+def plan_whole(result: Result, content_dir: Path, site: dict, epoch: int) -> Pack:
     handbook = result.handbook
     kinds = [kind for kind in KINDS.values() if kind.name != "glossary" and handbook.of_kind(kind.name)]
-    anchors = {page_path(e): _anchor(e) for kind in kinds for e in handbook.of_kind(kind.name)}
-    links = _Links(anchors, _known_pages(result, content_dir), "", content_dir)
-    parts = [Part(kind.section, kind.title, [_chapter(e, result.pages, links, _anchor(e))
-                                            for e in handbook.of_kind(kind.name)]) for kind in kinds]
-    texts = [result.pages[path] for path in anchors]
-    return Pack(site["site_name"], site["site_name"], *_dates(epoch), parts,
-                _abbreviations(handbook, texts, links))
+    sheets = {kind.name: [_Sheet.of(e, result.pages, _anchor(e)) for e in handbook.of_kind(kind.name)]
+              for kind in kinds}
+    links = _Links({s.path: s.anchor for group in sheets.values() for s in group},
+                   _known_pages(result, content_dir), "", content_dir)
+    abbreviations = _abbreviations(handbook, [s.markdown for group in sheets.values() for s in group], links)
+    parts = [Part(kind.section, kind.title, [s.chapter(links) for s in sheets[kind.name]]) for kind in kinds]
+    return Pack(site["site_name"], site["site_name"], *_dates(epoch), parts, abbreviations)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A page on its way into the pack: its Markdown, before links are known."""
+
+    anchor: str
+    path: str                     # docs path it was rendered for, or its content/ path
+    title: str
+    label: str
+    markdown: str
+    questions: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, entry: Entry, pages: dict[str, str], anchor: str, questions: tuple[str, ...] = ()) -> _Sheet:
+        path = page_path(entry)
+        return cls(anchor, path, entry.record.display_name(), entry.kind.label.capitalize(), pages[path], questions)
+
+    def chapter(self, links: _Links) -> Chapter:
+        return Chapter(self.anchor, self.title, self.label, _page_html(self.markdown, self.path, self.anchor, links),
+                       self.questions)
 
 
 def _anchor(entry: Entry) -> str:
@@ -207,12 +220,6 @@ def _anchor(entry: Entry) -> str:
 
 def _sources_of(handbook: Handbook, entry: Entry) -> list[Entry]:
     return [s for g in handbook.outgoing.get(entry.id, []) if g.field == "sources" for s in g.entries]
-
-
-def _chapter(entry: Entry, pages: dict[str, str], links: _Links, anchor: str) -> Chapter:
-    path = page_path(entry)
-    return Chapter(anchor, entry.record.display_name(), entry.kind.label.capitalize(),
-                   _page_html(pages[path], path, anchor, links))
 
 
 def _known_pages(result: Result, content_dir: Path) -> set[str]:
@@ -400,9 +407,9 @@ def print_pack(root: Path, result: Result, out: Path | None = None, *, course: s
     out = checked_output(out or root / f"{name}.pdf", root, ("data", docs))
     fonts = find_fonts()
     if course is None:
-        pack = plan_whole(result, root, content_dir, site, epoch)
+        pack = plan_whole(result, content_dir, site, epoch)
     else:
-        pack = plan_course(result, root, content_dir, course, site, epoch)
+        pack = plan_course(result, content_dir, course, site, epoch)
     progress(f"Đang dàn trang bản in “{pack.title}” ({sum(len(p.chapters) for p in pack.parts)} mục) …")
     html = pack_html(pack, fonts)
     allowed = sorted({p.resolve() for p in fonts.values()}) + [content_dir]

@@ -332,7 +332,7 @@ title: Hướng dẫn học viên
 # Hướng dẫn học viên
 
 Đọc [Hướng dẫn 38](../van-ban/huong-dan-38-hd-btctw-2010.md) trước, rồi xem [các chủ đề](../chu-de/index.md)
-và [trang web của Đảng](https://dangcongsan.vn/).
+và [trang web của Đảng](https://dangcongsan.vn/); các [chữ viết tắt](../thuat-ngu/index.md) ở cuối tập.
 
 ![Sơ đồ tổ chức](https://example.invalid/so-do.png)
 """
@@ -359,6 +359,7 @@ def test_course_text_stays_text_and_written_pages_are_printed(tmp_path):
     directive = start_page(texts, "BÀI 2 · VĂN BẢN")
     assert f"Hướng dẫn 38 (tr. {directive})" in guide and f"các chủ đề ({NOT_IN_COURSE})" in guide
     assert "trang web của Đảng <https://dangcongsan.vn/>" in guide
+    assert f"chữ viết tắt (tr. {len(texts)})" in guide and "Chữ viết tắt" in texts[-1]     # the glossary: the last page
     assert "[Ảnh: Sơ đồ tổ chức]" in guide and "Đọc gì trước?" in guide       # fetched from no host
     assert "title: Hướng dẫn học viên" not in guide
 
