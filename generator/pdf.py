@@ -375,7 +375,7 @@ def write_pdf(html: str, out: Path, allowed: list[Path]) -> int:
     except (ImportError, OSError) as error:
         raise PrintError("chưa cài WeasyPrint để in; cài bằng: pip install -e '.[print]' "
                          f"(cần thư viện Pango của hệ thống) — {error}") from None
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)    # its warnings are in English, for us
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, base_url=allowed[-1].as_uri() + "/",
                                url_fetcher=_local_fetcher(allowed)).render()
