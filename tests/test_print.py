@@ -174,6 +174,7 @@ def test_readings_follow_the_course_with_their_questions(course_pack):
         title = item_title(root, item)
         page = start_page(texts, f"BÀI {number} · ")
         assert words(title) in texts[page - 1], (number, title)
+        assert words(title)[:20] in layout_lines(course_pack.path, page)[0], number     # the running header
         starts.append(page)
         following = text.split(f"BÀI {number} · ", 1)[1].split(f"BÀI {number + 1} · ", 1)[0]
         positions = [following.find(words(question)) for question in item.get("questions", [])]
