@@ -601,6 +601,36 @@ def bundle_figures(root: Path) -> dict | None:
     return {"bundle_b": out.stat().st_size, "bundle_s": time.perf_counter() - started}
 
 
+def print_figures(root: Path, whole: bool) -> dict:
+    """Time, size and pages of `handbook print` for one course and, if `whole`, the whole handbook."""
+    courses = sorted((root / "data" / "courses").glob("*.yaml"))
+    runs = {"course": ["--course", str(courses[0])] if courses else None, "whole": [] if whole else None}
+    figures: dict[str, Any] = {}
+    for name, args in runs.items():
+        if args is None:
+            continue
+        out = root / f"print-{name}.pdf"
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "generator.cli", "-C", str(root), "print", *args, "-o", str(out)],
+                              capture_output=True, text=True, cwd=PROJECT, check=False)
+        took = time.perf_counter() - started
+        pages = re.search(r"(\d+) trang A4", done.stderr)
+        if done.returncode or not out.exists() or not pages:
+            figures[name] = {"error": done.stderr.strip().splitlines()[-1:] or ["no PDF written"]}
+        else:
+            figures[name] = {"s": took, "b": out.stat().st_size, "pages": int(pages.group(1))}
+    return figures
+
+
+def _printed(r: dict, name: str) -> str:
+    figures = r.get("print", {}).get(name)
+    if figures is None:
+        return "not run"
+    if "error" in figures:
+        return "failed"
+    return f"{figures['s']:.1f} s, {_mb(figures['b'])}, {figures['pages']} p."
+
+
 # --- Live reload: edit one YAML file, wait for the page to change -------------------------
 
 def _free_port() -> int:
@@ -710,6 +740,8 @@ def report(results: list[dict], serve: dict | None) -> str:
     row("whole site", lambda r: _mb(r["site_b"]))
     row("offline bundle", lambda r: _mb(r["bundle"]["bundle_b"]) if r.get("bundle", {}).get("bundle_b")
         else "skipped (no `handbook bundle`)")
+    row("course pack PDF", lambda r: _printed(r, "course"))
+    row("whole handbook PDF", lambda r: _printed(r, "whole"))
     width = max(len(label) for label, _ in rows)
     cols = [max(len(str(s)) + 8, *(len(v[i]) for _, v in rows)) for i, s in enumerate(sizes)]
     lines = [" " * width + " | " + " | ".join(f"{s:,} records".rjust(c) for s, c in zip(sizes, cols))]
@@ -776,6 +808,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--print-whole-max", type=int, default=1000,
+                        help="print the whole handbook to PDF only up to this many records (default 1000)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", type=Path, help=argparse.SUPPRESS)
@@ -821,6 +855,9 @@ def main(argv: list[str] | None = None) -> int:
             bundle = bundle_figures(root)
             if bundle is not None:
                 result["bundle"] = bundle
+            log(f"[{size:,}] print…")
+            result["print"] = print_figures(root, whole=size <= args.print_whole_max)
+            log(f"[{size:,}] print: {result['print']}")
             log(f"[{size:,}] record page median {result['html_median_b'] / 1000:.1f} KB, "
                 f"search index {_mb(result['search_index_b'])}, search {result.get('search')}")
             results.append(result)

@@ -20,10 +20,10 @@ from .outputs import check_folder, mark, remove_leftovers
 from .pipeline import Result
 
 
-def reproducible_epoch(root: Path) -> str:
-    """A fixed build date (sitemap, gzip headers): the last commit's, else 0."""
+def reproducible_epoch(root: Path, *paths: str) -> str:
+    """A fixed build date (sitemap, gzip headers): the last commit's (touching `paths`), else 0."""
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--", *paths],
                              capture_output=True, text=True, timeout=10)
         return out.stdout.strip() or "0"
     except (OSError, subprocess.SubprocessError):

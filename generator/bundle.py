@@ -50,6 +50,7 @@ from .link import Group, Handbook
 from .outputs import ZIP_COMMENT, check_zip
 from .pipeline import Result
 from .plugin import own_search
+from .validate import Entry
 from .render import page_path, render_index
 
 ASSETS = Path(__file__).parent / "assets"
@@ -102,24 +103,32 @@ def plan_whole(result: Result, content_dir: Path) -> Plan:
     return Plan(WHOLE_NAME, "cả sổ tay", dict(result.pages), _content_files(content_dir))
 
 
-def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
-    handbook = result.handbook
+def course_records(handbook: Handbook, course: str) -> tuple[Entry, list[Entry]]:
+    """The course's entry and the records it takes along: its readings, then its sources.
+
+    Shared by the offline bundle and the printed pack (pdf.py).
+    """
     entry = handbook.entries.get(course)
     if entry is None or entry.kind.name != "course":
         known = ", ".join(e.id for e in handbook.of_kind("course")) or "chưa có khóa học nào"
         raise BundleError(f"không có khóa học nào mang mã `{course}` (các khóa học hiện có: {known}); "
                           "khóa học là các tệp trong data/courses/")
     record = entry.record     # the schema guarantees at least one item
-
     records = [handbook.entries[item.target] for item in record.items if not item.page]
     records += [handbook.entries[source] for source in record.sources]
-    records = list({e.id: e for e in records}.values())
+    return entry, list({e.id: e for e in records}.values())
+
+
+def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
+    handbook = result.handbook
+    entry, records = course_records(handbook, course)
+    record = entry.record
     landing = page_path(entry)
     pages = {"index.md": result.pages[landing]}
     pages.update({page_path(e): result.pages[page_path(e)] for e in records})
 
     ids = {e.id for e in records}
-    view = _restricted(handbook, ids)
+    view = restricted(handbook, ids)
     for kind in dict.fromkeys(e.kind.name for e in records):
         kept = [e for e in view.of_kind(kind) if e.id in ids]
         pages[f"{kept[0].kind.section}/index.md"] = render_index(view, kind, kept)
@@ -140,7 +149,7 @@ def _content_files(content_dir: Path) -> list[str]:
                   if p.is_file() and not p.name.startswith("."))
 
 
-def _restricted(handbook: Handbook, keep: set[str]) -> Handbook:
+def restricted(handbook: Handbook, keep: set[str]) -> Handbook:
     """The handbook as a course sees it: every record can still be named, but
     lists and counts of related records only hold the course's own."""
     def trim(groups: list[Group]) -> list[Group]:
@@ -227,19 +236,21 @@ class _LinkTreeprocessor(Treeprocessor):
                     path = posixpath.relpath(target, posixpath.dirname(page) or ".")
                     element.set("href", urlunsplit(("", "", path, parts.query, parts.fragment)))
             elif target in plugin.known:
-                _unlink(element)
+                unlink(element)
 
 
-def _unlink(element: etree.Element) -> None:
-    """<a href>label</a> → <span>label <em>(không có trong khóa học này)</em></span>."""
+def unlink(element: etree.Element, note: str = NOT_IN_COURSE) -> None:
+    """<a href>label</a> → <span>label <em>(không có trong khóa học này)</em></span>; no note if empty."""
     element.tag = "span"
     element.attrib.clear()
     element.set("class", "ngoai-khoa-hoc")
+    if not note:
+        return
     if len(element):
         element[-1].tail = (element[-1].tail or "") + " "
     else:
         element.text = (element.text or "") + " "
-    etree.SubElement(element, "em").text = f"({NOT_IN_COURSE})"
+    etree.SubElement(element, "em").text = f"({note})"
 
 
 # --- The build -------------------------------------------------------------------------------

@@ -104,6 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
     bundle.set_defaults(handler=_bundle)
 
+    printed = commands.add_parser("print", help="in một khóa học (hoặc cả sổ tay) thành một tệp PDF",
+                                  description="Dàn trang một khóa học trong data/courses/, hoặc cả sổ tay, thành "
+                                              "một tệp PDF khổ A4 để in: bìa, mục lục có số trang, mục tiêu, "
+                                              "các bài đọc kèm câu hỏi thảo luận, nguồn và chữ viết tắt.")
+    printed.add_argument("--course", metavar="data/courses/<mã>.yaml",
+                         help="chỉ in khóa học này (đường dẫn tệp hoặc mã khóa học)")
+    printed.add_argument("-o", "--out", type=Path, default=None,
+                         help="tệp .pdf kết quả; mặc định: so-tay.pdf hoặc khoa-hoc-<mã>.pdf")
+    printed.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
+    printed.set_defaults(handler=_print)
+
     serve = commands.add_parser("serve", help="xem trước trang web, tự cập nhật khi sửa data/ hoặc content/",
                                 description="Chạy máy chủ xem trước; sửa tệp trong data/ hoặc content/ là "
                                             "trang tự dựng lại.")
@@ -221,6 +232,25 @@ def _bundle(args: argparse.Namespace) -> int:
         return 1
     print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
           f"{summary.pages} trang. Giải nén rồi mở index.html bằng trình duyệt, không cần mạng.", file=sys.stderr)
+    return 0
+
+
+def _print(args: argparse.Namespace) -> int:
+    from .bundle import describe_size
+    from .pdf import PrintError, print_pack
+
+    result = _check(args.root, args.strict)
+    if result is None:
+        return 1
+    started = time.perf_counter()
+    try:
+        summary = print_pack(args.root, result, args.out, course=args.course,
+                             progress=lambda message: print(message, file=sys.stderr))
+    except PrintError as error:
+        print(f"Không in được, chưa ghi tệp nào: {error}", file=sys.stderr)
+        return 1
+    print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
+          f"{summary.pages} trang A4.", file=sys.stderr)
     return 0
 
 

@@ -40,14 +40,20 @@ def check_folder(root: Path, target: Path, option: str) -> Path:
 
 def check_zip(root: Path, target: Path) -> Path:
     """The resolved bundle path, if the command may write it."""
+    return check_file(root, target, ".zip", _is_our_zip, "handbook bundle")
+
+
+def check_file(root: Path, target: Path, suffix: str, ours, command: str) -> Path:
+    """The resolved path of a one-file output, if the command may write it: a new file, or one
+    that `ours(path)` recognises as written by this command."""
     target, root = target.resolve(), root.resolve()
     _outside_sources(root, target, "-o")
-    if target.suffix.lower() != ".zip":
-        raise OutputError(f"tệp kết quả phải có đuôi .zip (đang là {target.name})")
+    if target.suffix.lower() != suffix:
+        raise OutputError(f"tệp kết quả phải có đuôi {suffix} (đang là {target.name})")
     if target.is_dir():
-        raise OutputError(f"{target} là một thư mục; hãy cho tên tệp .zip")
-    if target.exists() and not _is_our_zip(target):
-        raise OutputError(f"đã có tệp {target} không do `handbook bundle` tạo ra, nên không bị ghi đè; "
+        raise OutputError(f"{target} là một thư mục; hãy cho tên tệp {suffix}")
+    if target.is_symlink() or (target.exists() and not ours(target)):
+        raise OutputError(f"đã có tệp {target} không do `{command}` tạo ra, nên không bị ghi đè; "
                           "chọn tên khác cho -o")
     return target
 
