@@ -228,7 +228,7 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
                        f"`{name}: \"2010-03\"` hoặc `{name}: \"2010\"` nếu nguồn chỉ nêu năm")
     if kind_type == "string_pattern_mismatch" and name == "id":
         return problem("id.format", f"mã \"{_short(value)}\" không hợp lệ",
-                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ `huong-dan-38-hd-btctw-2010`; "
+                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, có ít nhất một chữ cái, ví dụ `huong-dan-38-hd-btctw-2010`; "
                        "đặt tên tệp giống mã")
     if kind_type == "string_pattern_mismatch":
         return problem("field.value", f"giá trị \"{_short(value)}\" không đúng dạng của `{name}`", about)
