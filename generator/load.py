@@ -319,7 +319,7 @@ class _Builder:
         """
         if node.tag not in _IMPLICIT_TAGS:
             return self.bad_tag(node, loc)
-        if node.tag == _YAML + "null" and node.style is None:
+        if node.tag == _YAML + "null" and not node.style:     # plain: None from PyYAML, "" from libyaml
             return None
         text = node.value
         if unicodedata.is_normalized("NFC", text):     # the common case, without building a copy
