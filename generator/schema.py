@@ -120,10 +120,10 @@ class Relation(BaseModel):
 # A number or a term written with its word ("số 05", "khóa XI"); checked after spaces are stripped.
 PREFIX = re.compile(r"(?i)^(số|khóa|khoá)\s")
 # The editor's reading of PREFIX, for the JSON Schema only (Rust's regex, which pydantic uses, has no
-# lookahead): after the spaces `strip` removes, the word in any case Python's (?i) accepts, then a space
-# that is not the last thing written.
+# lookahead): after the spaces `strip` removes (Rust's White_Space), the word in any case Python's (?i)
+# accepts (ſ is s, K is k), then a space that is not the last thing written.
 _STRIPPED = r"\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-NO_PREFIX_PATTERN = (rf"^(?![{_STRIPPED}]*(?:[Ssſ][Ốố]|[KkK][Hh](?:[Óó][Aa]|[Oo][Áá]))"
+NO_PREFIX_PATTERN = (rf"^(?![{_STRIPPED}]*(?:[Ss\u017f][Ốố]|[Kk\u212a][Hh](?:[Óó][Aa]|[Oo][Áá]))"
                      rf"(?:[\u001c-\u001f]|[{_STRIPPED}]+[^{_STRIPPED}]))")
 
 
@@ -310,7 +310,7 @@ class Source(Record):
     publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
-    url: str | None = Field(None, pattern=r"""^https?://[^\s\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
+    url: str | None = Field(None, pattern=rf"""^https?://[^{_STRIPPED}\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
     seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds); "
                                                                               "dùng để kiểm tra, không hiện cho bạn đọc.")
 
