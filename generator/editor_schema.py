@@ -27,10 +27,11 @@ def _control_class() -> str:
     """
     body, ranges, i = CONTROL.pattern[1:-1], [], 0
     while i < len(body):
-        low, high = body[i], body[i + 2] if body[i + 1:i + 2] == "-" else body[i]
-        i += 3 if high != low or body[i + 1:i + 2] == "-" else 1
+        span = body[i + 1:i + 2] == "-"
+        low, high = body[i], body[i + 2] if span else body[i]
+        i += 3 if span else 1
         if not 0xD800 <= ord(low) <= 0xDFFF:
-            ranges.append(f"\\u{ord(low):04x}" + (f"-\\u{ord(high):04x}" if high != low else ""))
+            ranges.append(f"\\u{ord(low):04x}" + (f"-\\u{ord(high):04x}" if span else ""))
     return "".join(ranges)
 
 
