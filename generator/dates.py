@@ -19,7 +19,17 @@ from pydantic_core import PydanticCustomError, core_schema
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # ASCII digits only: Python's and Rust's \d also match other scripts' digits, the editor's (ECMA-262) does not.
 _FORMAT = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")   # \Z: Python's $ lets a final newline through
-PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+def _year_pattern(low: int, high: int) -> str:
+    """The years low…high as a regular expression, for bounds on whole centuries."""
+    assert low % 100 == 0 and high % 100 == 0, (low, high)
+    return "|".join([f"{century}[0-9]{{2}}" for century in range(low // 100, high // 100)] + [str(high)])
+
+
+# The editor's check: the format, the years in range, months 01–12 and days 01–31; only the length
+# of each month (2019-02-30) is left to `parse`.
+PATTERN = rf"^({_year_pattern(MIN_YEAR, MAX_YEAR)})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 
 
 @dataclass(frozen=True, order=True)

@@ -8,13 +8,41 @@ editor types. They are committed; a test fails when they drift from schema.py.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from .schema import ID_PATTERN, KINDS, Kind
+from . import dates
+from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind
+from .validate import CONTROL
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+def _control_class() -> str:
+    """validate.CONTROL's characters, written so that ECMA-262 (unicode mode) and Rust read them alike.
+
+    Lone surrogates are left out: neither reader can be given one (and Rust's regex refuses them).
+    """
+    body, ranges, i = CONTROL.pattern[1:-1], [], 0
+    while i < len(body):
+        span = body[i + 1:i + 2] == "-"
+        low, high = body[i], body[i + 2] if span else body[i]
+        i += 3 if span else 1
+        if not 0xD800 <= ord(low) <= 0xDFFF:
+            ranges.append(f"\\u{ord(low):04x}" + (f"-\\u{ord(high):04x}" if span else ""))
+    return "".join(ranges)
+
+
+# What `strip` (Rust's White_Space, as pydantic applies it) removes, less the control characters.
+_SPACES = "\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+# Text the validator keeps: no control character, and something left once spaces are stripped.
+# Written so that no character can be matched two ways (the editor's regex backtracks).
+TEXT_PATTERN = f"^[{_SPACES}]*[^{_control_class()}{_SPACES}][^{_control_class()}]*$"
+# Our loader keeps every unquoted value as text (`05`, `true`, `1.000`); the editor's YAML 1.2 reads
+# them as numbers and booleans. Where the validator takes such text, the editor must take the value.
+TEXT_TYPES = ["string", "number", "boolean"]
 
 
 class _EditorSchema(GenerateJsonSchema):
@@ -31,6 +59,9 @@ class _EditorSchema(GenerateJsonSchema):
 def json_schema(kind: Kind) -> dict:
     schema = kind.model.model_json_schema(schema_generator=_EditorSchema)
     _ids_look_like_ids(schema)
+    _text_as_the_validator_reads_it(schema)
+    _lists_name_each_item_once(schema)
+    _rules_across_fields(kind.model.__name__, schema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
 
@@ -50,6 +81,73 @@ def _ids_look_like_ids(node: object) -> None:
                     branch["pattern"] = ID_PATTERN
         for value in node.values():
             _ids_look_like_ids(value)
+
+
+def _text_as_the_validator_reads_it(node: object) -> None:
+    """Every text field takes what the validator takes as text, and refuses what it refuses.
+
+    A `pattern` applies to strings only: numbers and booleans are let through where their
+    written form passes the field's own pattern (never for ids, dates, addresses or pages).
+    """
+    if isinstance(node, list):
+        for item in node:
+            _text_as_the_validator_reads_it(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if {str(b.get("type")) for b in node.get("anyOf", ())} == {"string", "integer", "number"}:  # str | int | float
+        del node["anyOf"]
+        node.update(type="string", minLength=1)
+    for value in node.values():
+        _text_as_the_validator_reads_it(value)
+    if node.get("type") != "string" or "enum" in node or "const" in node:
+        return
+    own = node.get("pattern")
+    if own in (ID_PATTERN, dates.PATTERN):
+        return
+    if own is None:
+        node.update(type=TEXT_TYPES, pattern=TEXT_PATTERN)
+        return
+    node["allOf"] = [{"pattern": TEXT_PATTERN}]
+    if all(re.search(own, written) for written in ("2013", "1.5", "true", "false")):
+        node["type"] = TEXT_TYPES
+
+
+def _lists_name_each_item_once(node: object) -> None:
+    """A list of ids or of sentences names each once, as the validator requires (`field.duplicate`)."""
+    if isinstance(node, list):
+        for item in node:
+            _lists_name_each_item_once(item)
+    elif isinstance(node, dict):
+        items = node.get("items")
+        if node.get("type") == "array" and isinstance(items, dict) and "string" in _types(items):
+            node["uniqueItems"] = True
+        for value in node.values():
+            _lists_name_each_item_once(value)
+
+
+def _types(node: dict) -> list[str]:
+    kinds = node.get("type", [])
+    return [kinds] if isinstance(kinds, str) else kinds
+
+
+def _given(field: str) -> dict:
+    """Written with a value (an empty `field:` is null, which the validator takes as absent)."""
+    return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
+
+
+def _absent(field: str) -> dict:
+    return {"properties": {field: {"type": "null"}}}
+
+
+def _rules_across_fields(model: str, schema: dict) -> None:
+    """The validator's rules that tie fields together, where JSON Schema can state them."""
+    if model == "Province":     # Province._change_needs_successor
+        schema["allOf"] = [{"if": _given(field), "then": _given("merged_into")} for field in ("change", "change_basis")]
+    item = schema.get("$defs", {}).get("CourseItem")
+    if item is not None:        # CourseItem._one_target: one record, or a page with its title
+        item["oneOf"] = [{"allOf": [_given(key), _absent("title")]} for key in COURSE_ITEM_KINDS] + \
+                        [{"allOf": [_given("page"), _given("title")]}]
 
 
 def json_schema_files() -> dict[str, str]:

@@ -37,6 +37,7 @@ CODES = {
     "field.missing": "Thiếu trường bắt buộc.",
     "field.unknown": "Trường không có trong lược đồ của loại bản ghi này.",
     "field.type": "Giá trị sai kiểu (ví dụ cần danh sách mà ghi chuỗi).",
+    "field.duplicate": "Một mục được ghi hai lần trong cùng một danh sách (mã, câu).",
     "field.value": "Giá trị không hợp lệ (ngoài danh mục cho phép, sai định dạng…).",
     "date.invalid": "Ngày sai định dạng hoặc không tồn tại.",
     "id.format": "Mã định danh không phải chữ thường không dấu, số và dấu gạch ngang, hoặc là mã dành riêng (index).",

@@ -19,7 +19,8 @@ from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
 
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# At least one letter: an id of digits alone (`2013`) is a number to the editor's YAML 1.2 reader.
+ID_PATTERN = r"^([0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 # Text that reaches a tooltip (Material writes it with innerHTML) or a definition line must be
 # plain words: no markup characters at all. Written so that ECMA-262 reads it as Python does.
 PLAIN_TEXT_PATTERN = r'^[^<>&"*\[\]\\`{}|]+$'
@@ -55,7 +56,7 @@ class Record(BaseModel):
                               frozen=True, use_attribute_docstrings=False)
 
     id: str = Field(pattern=ID_PATTERN,
-                    description="Mã định danh: chữ thường không dấu, số và dấu gạch ngang; "
+                    description="Mã định danh: chữ thường không dấu, số và dấu gạch ngang, có ít nhất một chữ cái; "
                                 "trùng với tên tệp (không có .yaml).")
 
     def display_name(self) -> str:
@@ -116,10 +117,20 @@ class Relation(BaseModel):
     note: str | None = Field(None, description="Ghi chú ngắn về quan hệ, theo nguồn.")
 
 
+# A number or a term written with its word ("số 05", "khóa XI"); checked after spaces are stripped.
+PREFIX = re.compile(r"(?i)^(số|khóa|khoá)\s")
+# The editor's reading of PREFIX, for the JSON Schema only (Rust's regex, which pydantic uses, has no
+# lookahead): after the spaces `strip` removes (Rust's White_Space), the word in any case Python's (?i)
+# accepts (ſ is s, K is k), then a space that is not the last thing written.
+_STRIPPED = r"\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NO_PREFIX_PATTERN = (rf"^(?![{_STRIPPED}]*(?:[Ss\u017f][Ốố]|[Kk\u212a][Hh](?:[Óó][Aa]|[Oo][Áá]))"
+                     rf"(?:[\u001c-\u001f]|[{_STRIPPED}]+[^{_STRIPPED}]))")
+
+
 class Directive(Cited):
     """Văn bản: nghị quyết, chỉ thị, quy định, hướng dẫn, kết luận…"""
 
-    number: str | None = Field(None, description='Số, ký hiệu đúng như văn bản ghi, ví dụ "38-HD/BTCTW", '
+    number: str | None = Field(None, json_schema_extra={"pattern": NO_PREFIX_PATTERN}, description='Số, ký hiệu đúng như văn bản ghi, ví dụ "38-HD/BTCTW", '
                                                  '"09-QĐi/TU", "1019". Để trống nếu nguồn không nêu.')
     doc_type: Literal[DOC_TYPES] = Field(description="Loại văn bản: " + ", ".join(DOC_TYPES) + ".")  # type: ignore[valid-type]
     short_name: str | None = Field(None, description='Tên gọi thường dùng khi nguồn không nêu số, '
@@ -129,7 +140,7 @@ class Directive(Cited):
                              description="Mã cơ quan ban hành.")
     issued: PartialDate | None = Field(None, description='Ngày ban hành: "2010-03-09", "2010-03" hoặc '
                                                          '"2010" nếu nguồn chỉ nêu năm; để trống nếu không rõ.')
-    term: str | None = Field(None, description='Khóa của cấp ủy ban hành, số La Mã, ví dụ "XI".')
+    term: str | None = Field(None, json_schema_extra={"pattern": NO_PREFIX_PATTERN}, description='Khóa của cấp ủy ban hành, số La Mã, ví dụ "XI".')
     level: Literal[LEVELS] | None = Field(None, description="Cấp ban hành: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
     province: str | None = ref("province", "Địa phương", "Văn bản của địa phương",
                                description="Mã tỉnh, thành của văn bản địa phương.")
@@ -149,7 +160,7 @@ class Directive(Cited):
     @field_validator("number", "term")
     @classmethod
     def _no_prefix(cls, value: str | None) -> str | None:
-        if value and re.match(r"(?i)^(số|khóa|khoá)\s", value):
+        if value and PREFIX.match(value):
             raise PydanticCustomError("value_prefix", "chỉ ghi phần số hiệu, không kèm chữ \"{word}\"",
                                       {"word": value.split()[0]})
         return value
@@ -315,7 +326,7 @@ class Source(Record):
     publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
     published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
     author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
-    url: str | None = Field(None, pattern=r"""^https?://[^\s\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
+    url: str | None = Field(None, pattern=rf"""^https?://[^{_STRIPPED}\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
     seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds); "
                                                                               "dùng để kiểm tra, không hiện cho bạn đọc.")
 

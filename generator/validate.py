@@ -94,7 +94,7 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
             declared.setdefault(record_id, document)
         declared.setdefault(stem, document)
     for document in checked:
-        problems += _check_refs(document, declared, opaque)
+        problems += _check_refs(document, declared, opaque) + _check_duplicates(document)
     by_path = {d.path: d for d in checked}
     problems += _check_cycles(entries, by_path)
     problems += _check_provinces(entries, by_path)
@@ -211,7 +211,8 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
     kind, kind_type = document.kind, item["type"]
     names = [p for p in loc if isinstance(p, str)]
     name = names[-1] if names else "id"
-    parent = _model_at(kind.model, loc[:-1]) or kind.model
+    named = max((i for i, p in enumerate(loc) if isinstance(p, str)), default=0)     # items[0] is a field of the course
+    parent = _model_at(kind.model, loc[:named]) or kind.model
     info = parent.model_fields.get(name)
     about = info.description if info and info.description else ""
     value = item.get("input")
@@ -248,7 +249,7 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
                        f"`{name}: \"2010-03\"` hoặc `{name}: \"2010\"` nếu nguồn chỉ nêu năm")
     if kind_type == "string_pattern_mismatch" and name == "id":
         return problem("id.format", f"mã \"{_short(value)}\" không hợp lệ",
-                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ `huong-dan-38-hd-btctw-2010`; "
+                       "chỉ dùng chữ thường không dấu, số và dấu gạch ngang, có ít nhất một chữ cái, ví dụ `huong-dan-38-hd-btctw-2010`; "
                        "đặt tên tệp giống mã")
     if kind_type == "string_pattern_mismatch":
         return problem("field.value", f"giá trị \"{_short(value)}\" không đúng dạng của `{name}`", about)
@@ -274,6 +275,8 @@ def _describe(value: Any) -> str:
         return "một danh sách"
     if isinstance(value, dict):
         return "một nhóm trường"
+    if value is None:
+        return "một giá trị để trống"
     if isinstance(value, bool):
         return f"giá trị đúng/sai ({str(value).lower()}; hãy đặt chữ trong dấu ngoặc kép)"
     return f"\"{_short(value)}\""
@@ -350,10 +353,12 @@ def _references_in(model: type[BaseModel], data: Any, at: tuple) -> list[tuple[t
     refs, groups = _shape(model)
     for field in refs:
         value = data.get(field.name)
+        seen = set()     # a blank or repeated target already has its problem (field.missing, field.duplicate)
         for index, target in (enumerate(value) if isinstance(value, list) else [(None, value)]):
-            if isinstance(target, str):
+            if isinstance(target, str) and target.strip() and target.strip() not in seen:
+                seen.add(target.strip())
                 loc = (field.name,) if index is None else (field.name, index)
-                found.append((at + loc, target, field.target))
+                found.append((at + loc, target.strip(), field.target))
     for name, nested in groups:
         value = data.get(name)
         if isinstance(value, list):
@@ -395,6 +400,40 @@ def _check_refs(document: Document, declared: dict[str, Document], opaque: set[s
                                     f"`{target}` là {actual.label}, nhưng ở đây cần một {want.label}",
                                     f"dùng mã của một {want.label} (trong data/{want.folder}/)"))
     return problems
+
+
+def _check_duplicates(document: Document) -> list[Problem]:
+    """A list of ids or of sentences names each once: the repeat is reported where it is written."""
+    return _duplicates_in(document, document.kind.model, document.data, ())
+
+
+def _duplicates_in(document: Document, model: type[BaseModel], data: Any, at: tuple) -> list[Problem]:
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    for name in _string_lists(model):
+        value = data.get(name)
+        first: dict[str, int] = {}
+        for index, item in enumerate(value if isinstance(value, list) else ()):
+            text = item.strip() if isinstance(item, str) else ""
+            if text and text in first:
+                line, col = document.position(at + (name, index))
+                earlier = document.position(at + (name, first[text]))[0]
+                problems.append(Problem(document.path, line, col, "field.duplicate",
+                                        f"“{_short(text)}” đã có trong `{name}` (dòng {earlier})",
+                                        "xóa mục lặp lại; mỗi mục chỉ ghi một lần"))
+            first.setdefault(text, index)
+    for name, nested in _shape(model)[1]:
+        value = data.get(name)
+        for index, item in enumerate(value if isinstance(value, list) else ()):
+            problems += _duplicates_in(document, nested, item, at + (name, index))
+    return problems
+
+
+@cache
+def _string_lists(model: type[BaseModel]) -> list[str]:
+    """The fields holding a list of ids or of sentences."""
+    return [name for name, info in model.model_fields.items() if info.annotation == list[str]]
 
 
 # --- Graphs ---------------------------------------------------------------------
