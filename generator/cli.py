@@ -271,9 +271,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _schemas(args: argparse.Namespace) -> int:
+    from .cms_config import write_cms_config
     from .editor_schema import vscode_settings, write_json_schemas
 
-    for path in write_json_schemas():
+    for path in [*write_json_schemas(), write_cms_config()]:
         print(f"Đã ghi {path}", file=sys.stderr)
     settings = args.root / ".vscode" / "settings.json"
     settings.parent.mkdir(exist_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import search
+from . import cms, search
 from .pipeline import Result, run
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, with_csp
@@ -35,6 +36,12 @@ COUNTS_MARKER = "<!-- handbook:counts -->"
 
 class HandbookConfig(base.Config):
     data_dir = c.Type(str, default="data")
+    # The form editor at /admin/ (cms.py): GitHub repository (default: repo_url), branch, OAuth proxy,
+    # and the local backend's API address for local editing (also HANDBOOK_CMS_LOCAL).
+    cms_repo = c.Optional(c.Type(str))
+    cms_branch = c.Type(str, default="main")
+    cms_auth_url = c.Optional(c.Type(str))
+    cms_local = c.Optional(c.Type(str))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -115,6 +122,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
+        self._write_admin(config)
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not path.is_file() or not self.result.ok:
             return
@@ -122,6 +130,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         search.enrich(index, search.keywords(self.result.handbook, self.locations), self.glossary)
         # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    def _write_admin(self, config) -> None:
+        """The form editor, a static page beside the handbook (not in offline bundles)."""
+        if "offline" in config.plugins or not self.result.ok:
+            return
+        backend = cms.Backend(repo=self.config.cms_repo or cms.github_repo(config.repo_url),
+                              branch=self.config.cms_branch, auth_url=self.config.cms_auth_url,
+                              local_url=os.environ.get("HANDBOOK_CMS_LOCAL") or self.config.cms_local
+                              or (cms.LOCAL_URL if self.command == "serve" else None))
+        note = cms.write_admin(Path(config.site_dir), backend, config.site_name)
+        if note and backend.configured:
+            log.warning(note)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))
