@@ -1,0 +1,154 @@
+"""The form editor's configuration and its /admin/ page (no browser: see test_cms_browser.py)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import typing
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import cms
+from generator.cli import main
+from generator.cms_config import CONFIG_FILE, cms_config, config_text
+from generator.editor_schema import json_schema
+from generator.schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
+from scratch import scratch_project
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def fields_of(kind: str) -> dict[str, dict]:
+    [collection] = [c for c in cms_config()["collections"] if c["name"] == KINDS[kind].folder]
+    return {field["name"]: field for field in collection["fields"]}
+
+
+def test_committed_cms_config_matches_the_schema():
+    assert CONFIG_FILE.read_text(encoding="utf-8") == config_text(), "run `handbook schemas` and commit the result"
+
+
+def test_one_collection_per_kind_with_files_named_after_ids():
+    collections = cms_config()["collections"]
+    assert [c["name"] for c in collections] == [k.folder for k in KINDS.values()]
+    for collection, kind in zip(collections, KINDS.values()):
+        assert collection["folder"] == f"data/{kind.folder}" and collection["extension"] == "yaml"
+        assert collection["slug"] == "{{fields.id}}"
+        assert collection["label"] == kind.title
+        assert collection["identifier_field"] in [f["name"] for f in collection["fields"]]
+    assert cms_config()["publish_mode"] == "editorial_workflow" and cms_config()["locale"] == "vi"
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_fields_follow_the_schema_in_the_order_of_hand_written_files(kind):
+    fields = fields_of(kind)
+    schema = json_schema(KINDS[kind])
+    assert list(fields) == [doc.name for doc in describe_fields(KINDS[kind].model)]
+    for doc in describe_fields(KINDS[kind].model):
+        field = fields[doc.name]
+        assert field["hint"] == doc.description and field["label"]
+        # Required: the schema requires it, or a list that needs at least one item (sources of a record).
+        assert field["required"] == (doc.name in schema.get("required", ())
+                                     or schema["properties"][doc.name].get("minItems", 0) >= 1), doc.name
+
+
+def test_enumerations_are_selects_of_the_schema_values():
+    for kind in KINDS.values():
+        for name, info in kind.model.model_fields.items():
+            literal = next((a for a in [info.annotation, *typing.get_args(info.annotation)]
+                            if typing.get_origin(a) is typing.Literal), None)
+            if literal is not None:
+                field = fields_of(kind.name)[name]
+                assert field["widget"] == "select" and field["options"] == list(typing.get_args(literal))
+    relation = fields_of("directive")["relations"]["fields"][0]
+    assert [o["value"] for o in relation["options"]] == list(RELATION_TYPES)
+
+
+def test_references_search_the_target_kind_by_name():
+    for kind in KINDS.values():
+        for ref in ref_fields(kind.model):
+            field = fields_of(kind.name)[ref.name]
+            assert field["widget"] == "relation" and field["value_field"] == "id"
+            assert field["collection"] == KINDS[ref.target].folder
+            assert field.get("multiple", False) == ref.many
+            target_fields = fields_of(ref.target)
+            assert all(name in target_fields for name in field["search_fields"])
+    assert fields_of("practice")["province"]["search_fields"][0] == "name"
+
+
+def test_nested_values_dates_and_ids():
+    figure = {f["name"]: f for f in fields_of("practice")["figures"]["fields"]}
+    assert list(figure) == ["label", "value", "unit", "as_of"]
+    date = re.compile(figure["as_of"]["pattern"][0])
+    assert date.match("2020") and date.match("2020-05") and date.match("2020-05-09") and not date.match("5/2020")
+    item = {f["name"]: f for f in fields_of("course")["items"]["fields"]}
+    assert item["practice"]["widget"] == "relation" and item["questions"]["widget"] == "list"
+    target = {f["name"]: f for f in fields_of("directive")["relations"]["fields"]}["target"]
+    assert target["collection"] == "directives" and target["required"]
+    ident = re.compile(fields_of("practice")["id"]["pattern"][0])
+    assert ident.match("tinh-a-to-dang") and not ident.match("Tỉnh A")
+    # Lists of sentences hold one sentence per item: no comma splitting.
+    assert fields_of("practice")["results"]["field"]["widget"] == "string"
+
+
+# --- /admin/ in the built site -----------------------------------------------------------
+
+@pytest.fixture
+def fake_decap(tmp_path, monkeypatch) -> Path:
+    """A stand-in for the npm package in the cache (the real one is only needed by a browser)."""
+    cache = tmp_path / "cache"
+    dist = cache / f"decap-cms-{cms.DECAP_VERSION}"
+    dist.mkdir(parents=True)
+    (dist / "decap-cms.js").write_text("/* cms */", encoding="utf-8")
+    (dist / "12.decap-cms.js").write_text("/* chunk */", encoding="utf-8")
+    (dist / "decap-cms.js.LICENSE.txt").write_text("MIT", encoding="utf-8")
+    monkeypatch.setenv("HANDBOOK_CACHE", str(cache))
+    monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
+    return dist
+
+
+def mini_site(tmp_path: Path, extra_config: str = "") -> Path:
+    root = scratch_project(tmp_path / "project")
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8") + extra_config
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(PROJECT / "content", root / "content")
+    assert main(["-C", str(root), "build", "--strict"]) == 0
+    return root / "site"
+
+
+def policy(page: str) -> str:
+    return re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+
+
+def test_admin_with_github_talks_to_github_only(tmp_path, fake_decap):
+    site = mini_site(tmp_path, "repo_url: https://github.com/so-tay/kho\n")
+    admin = site / "admin"
+    assert {"decap-cms.js", "12.decap-cms.js", "editor.js", "config.yml"} <= {p.name for p in admin.iterdir()}
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    csp = policy(page)
+    assert "connect-src 'self' https://api.github.com;" in csp and "localhost" not in csp
+    assert "script-src 'self' 'unsafe-eval';" in csp and "default-src 'none'" in csp
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script on the editor page"
+    config = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert config["backend"]["repo"] == "so-tay/kho" and "local_backend" not in config
+    assert config["collections"] == cms_config()["collections"]
+    # The handbook's pages keep their own policy: nothing of the editor's.
+    home = policy((site / "index.html").read_text(encoding="utf-8"))
+    assert "api.github.com" not in home and "unsafe-eval" not in home
+
+
+def test_admin_in_local_mode_talks_to_the_local_backend_only(tmp_path, fake_decap, monkeypatch):
+    monkeypatch.setenv("HANDBOOK_CMS_LOCAL", "http://127.0.0.1:8081/api/v1")
+    site = mini_site(tmp_path)
+    csp = policy((site / "admin" / "index.html").read_text(encoding="utf-8"))
+    assert "connect-src 'self' http://127.0.0.1:8081;" in csp and "github" not in csp
+    config = yaml.safe_load((site / "admin" / "config.yml").read_text(encoding="utf-8"))
+    assert config["local_backend"] == {"url": "http://127.0.0.1:8081/api/v1"}
+
+
+def test_admin_without_a_repository_explains_how_to_turn_it_on(tmp_path, fake_decap):
+    site = mini_site(tmp_path)
+    page = (site / "admin" / "index.html").read_text(encoding="utf-8")
+    assert "chưa được bật" in page and "<script" not in page
+    assert not (site / "admin" / "decap-cms.js").exists()
