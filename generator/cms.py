@@ -118,6 +118,8 @@ def site_config(backend: Backend) -> dict:
     """The generated configuration with the backend of this site."""
     config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
     github = {"name": "github", "repo": backend.repo or "local/handbook", "branch": backend.branch,
+              # Editors without write access work in a fork; their pull requests come from it.
+              "open_authoring": True,
               "squash_merges": True, "commit_messages": {
                   "create": "Thêm {{collection}} “{{slug}}”", "update": "Sửa {{collection}} “{{slug}}”",
                   "delete": "Xóa {{collection}} “{{slug}}”", "uploadMedia": "Tải lên “{{path}}”",
@@ -187,13 +189,13 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
     note = ""
     if not backend.configured:
         note = ("trình biên tập bằng biểu mẫu chưa được bật: khai báo repo_url (GitHub) trong mkdocs.yml "
-                "hoặc cms_repo cho plugin handbook (xem Hướng dẫn biên tập)")
+                "hoặc cms_repo cho plugin handbook (xem Biên tập bằng biểu mẫu)")
     elif not (dist / "decap-cms.js").is_file():
         note = (f"chưa có Decap CMS {DECAP_VERSION} trong {dist}: chạy `python -m generator.cms` "
                 "(cần npm) rồi dựng lại trang")
     if note:
         body = ("<main><h1>Biên tập bằng biểu mẫu</h1><p>" + escape(note[0].upper() + note[1:]) + ".</p>"
-                "<p><a href=\"../bien-tap/\">Hướng dẫn biên tập</a></p></main>")
+                "<p><a href=\"../bien-tap/bieu-mau/\">Biên tập bằng biểu mẫu: cách bật</a></p></main>")
         (admin / "index.html").write_text(admin_page("default-src 'none'; base-uri 'none'; form-action 'none'",
                                                       body, title), encoding="utf-8")
         return note
