@@ -133,7 +133,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def _write_admin(self, config) -> None:
         """The form editor, a static page beside the handbook (not in offline bundles)."""
-        if "offline" in config.plugins or not self.result.ok:
+        if any(name.split("/")[-1] == "offline" for name in config.plugins) or not self.result.ok:
             return
         backend = cms.Backend(repo=self.config.cms_repo or cms.github_repo(config.repo_url),
                               branch=self.config.cms_branch, auth_url=self.config.cms_auth_url,

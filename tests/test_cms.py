@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import typing
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,15 @@ def test_admin_without_a_repository_explains_how_to_turn_it_on(tmp_path, fake_de
     page = (site / "admin" / "index.html").read_text(encoding="utf-8")
     assert "chưa được bật" in page and "<script" not in page
     assert not (site / "admin" / "decap-cms.js").exists()
+
+
+def test_offline_bundles_carry_no_editor(tmp_path, fake_decap, monkeypatch):
+    monkeypatch.setenv("HANDBOOK_CMS_LOCAL", "http://127.0.0.1:8081/api/v1")
+    site = mini_site(tmp_path)
+    assert (site / "admin" / "decap-cms.js").is_file()
+    out = tmp_path / "so-tay.zip"
+    assert main(["-C", str(tmp_path / "project"), "bundle", "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as bundle:
+        names = bundle.namelist()
+    assert any(name.endswith("/index.html") for name in names)
+    assert not [name for name in names if "/admin/" in name]
