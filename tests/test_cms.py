@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
 
 from generator import cms
 from generator.cli import main
+from generator.dates import PartialDate
 from generator.cms_config import CONFIG_FILE, cms_config, config_text
 from generator.editor_schema import json_schema
 from generator.schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
@@ -165,3 +169,32 @@ def test_offline_bundles_carry_no_editor(tmp_path, fake_decap, monkeypatch):
         names = bundle.namelist()
     assert any(name.endswith("/index.html") for name in names)
     assert not [name for name in names if "/admin/" in name]
+
+
+def patterned_fields(fields: list[dict]):
+    for field in fields:
+        if "pattern" in field:
+            yield field
+        yield from patterned_fields(field.get("fields", []))
+
+
+DATE_FORM_PATTERNS = {f["pattern"][0] for c in cms_config()["collections"] for f in patterned_fields(c["fields"])
+                      if f["name"] in ("issued", "start", "end", "as_of", "merged_on", "published")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z"),
+                 st.dates().map(lambda d: d.isoformat()), st.dates().map(lambda d: d.isoformat()[:7])))
+def test_the_date_fields_never_refuse_a_date_the_validator_accepts(text):
+    """The form's check (a JavaScript RegExp.test, which is re.search) lets through every date the
+    handbook accepts; what it lets through and the validator refuses is reported with a message."""
+    assert len(DATE_FORM_PATTERNS) == 1
+    [pattern] = DATE_FORM_PATTERNS
+    try:
+        PartialDate.parse(text)
+        accepted = True
+    except PydanticCustomError as error:
+        accepted = False
+        assert error.message()          # a Vietnamese message for the pull request
+    if accepted:
+        assert re.search(pattern, text)
