@@ -125,13 +125,15 @@ def test_a_practice_created_through_the_form_validates_and_builds(browser, edito
     for kind in ("Văn bản", "Cách làm của địa phương", "Tỉnh, thành", "Khóa học"):
         page.get_by_role("link", name=kind, exact=True).first.wait_for()
 
-    page.goto(base + "/admin/#/collections/practices/new")
+    page.get_by_role("link", name="Cách làm của địa phương", exact=True).first.click()
+    page.get_by_text("Thêm cách làm", exact=True).click()
     page.locator("[id^=id-field-]").fill(NEW_ID)
     page.locator("[id^=title-field-]").fill(NEW_TITLE)
     pick(page, "province", "Tỉnh", "Tỉnh A")
     pick(page, "directives", "38", "38-HD/BTCTW")
     pick(page, "sources", "sinh hoạt", "Bài viết mẫu")
     page.locator("[id^=start-field-]").fill("2020-05")
+    page.get_by_role("button", name="Thêm số liệu").wait_for()     # Decap's own Vietnamese lacks it
     page.locator("[id^=period-field-]").fill("3 năm")
     page.locator("[id^=period-field-]").fill("")      # touched then cleared: must not be written as ""
 
@@ -153,12 +155,15 @@ def test_a_practice_created_through_the_form_validates_and_builds(browser, edito
     assert hosts == {"127.0.0.1"}, f"the editor asked other hosts: {hosts}"
     assert problems == []
 
-    # What the form wrote: what an editor would write by hand, accepted by the validator, built.
-    git(root, "checkout", "-q", branch)
-    written = (root / "data" / "practices" / f"{NEW_ID}.yaml").read_text(encoding="utf-8")
+    # What the form wrote, checked out as the pull request's CI would (the local backend keeps
+    # switching branches in the working copy): what an editor would write by hand, accepted by
+    # the validator, built into a page that links the province and the directive.
+    review = tmp_path / "review"
+    git(tmp_path, "clone", "-q", "--branch", branch, str(root), str(review))
+    written = (review / "data" / "practices" / f"{NEW_ID}.yaml").read_text(encoding="utf-8")
     assert written == EXPECTED
-    assert main(["-C", str(root), "validate", "--strict"]) == 0
-    assert main(["-C", str(root), "build", "--strict", "-d", str(tmp_path / "after")]) == 0
-    built = (tmp_path / "after" / "cach-lam" / NEW_ID / "index.html").read_text(encoding="utf-8")
+    assert main(["-C", str(review), "validate", "--strict"]) == 0
+    assert main(["-C", str(review), "build", "--strict"]) == 0
+    built = (review / "site" / "cach-lam" / NEW_ID / "index.html").read_text(encoding="utf-8")
     assert NEW_TITLE in built and 'href="../../tinh-thanh/tinh-a/' in built
     assert 'href="../../van-ban/huong-dan-38-hd-btctw-2010/' in built

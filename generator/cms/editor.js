@@ -84,6 +84,34 @@
     return tidy(event.entry.get("data"));
   } });
 
+  // Phrases Decap's Vietnamese translation lacks (it falls back to English) that these forms show.
+  var missing = {
+    collection: { collectionTop: { viewAsList: "Xem dạng danh sách", viewAsGrid: "Xem dạng lưới",
+                                   groupBy: "Nhóm theo" },
+                  entries: { unpublishedHeader: "Bản ghi chưa công bố" } },
+    editor: {
+      editorControl: { field: { widgetLabel: "trường %{widgetLabel}" } },
+      editorInterface: { togglePreview: "Bật, tắt xem trước", toggleScrollSync: "Cuộn cùng nhau" },
+      editorToolbar: {
+        statusInfoTooltipDraft: "Đang là bản nháp. Để gửi duyệt, chuyển trạng thái sang “Đang xét duyệt”.",
+        statusInfoTooltipInReview: "Đang được xét duyệt; vẫn có thể sửa tiếp trong lúc chờ." },
+      editorWidgets: { list: { add: "Thêm %{item}", addType: "Thêm %{item}" },
+                       object: { expand: "Mở ra", collapse: "Thu gọn" } } },
+    ui: { settingsDropdown: { account: "Tài khoản" } }
+  };
+  function fill(target, extra) {
+    Object.keys(extra).forEach(function (key) {
+      if (typeof extra[key] === "object") { target[key] = fill(target[key] || {}, extra[key]); }
+      else if (!(key in target)) { target[key] = extra[key]; }
+    });
+    return target;
+  }
+  if (CMS.getLocale && CMS.getLocale("vi")) {
+    var vi = fill(CMS.getLocale("vi"), missing);
+    vi.collection.collectionTop.newButton = "Thêm %{collectionLabel}";   // in words, not "＋"
+    CMS.registerLocale("vi", vi);
+  }
+
   CMS.registerPreviewStyle("preview.css");
   ["directives", "models", "practices", "provinces", "organs", "sources", "topics", "glossary", "courses"]
     .forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });
