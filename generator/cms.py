@@ -132,7 +132,7 @@ def site_config(backend: Backend) -> dict:
     return {**front, **config}
 
 
-def admin_policy(backend: Backend, scripts: list[str]) -> str:
+def admin_policy(backend: Backend) -> str:
     """The editor page's policy: the CMS's own files, and only the API it talks to.
 
     - scripts: the CMS's files on this site; 'unsafe-eval' because the CMS compiles its
@@ -208,7 +208,7 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
         "# Sinh từ generator/schema.py (generator/cms_config.py); sửa lược đồ rồi dựng lại, đừng sửa tệp này.\n"
         + yaml.safe_dump(site_config(backend), allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     body = ('<script src="decap-cms.js"></script>\n<script src="editor.js"></script>')
-    (admin / "index.html").write_text(admin_page(admin_policy(backend, scripts), body, title), encoding="utf-8")
+    (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
     return ""
 
 
