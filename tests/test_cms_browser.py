@@ -102,6 +102,12 @@ def editor(tmp_path, monkeypatch):
         web.server_close()
 
 
+def committed(root: Path, branch: str, path: str) -> bool:
+    """Whether the local backend has committed `path` on `branch` (it makes the branch first)."""
+    return subprocess.run(["git", "cat-file", "-e", f"{branch}:{path}"], cwd=root,
+                          capture_output=True).returncode == 0
+
+
 def pick(page, field: str, query: str, option: str) -> None:
     """Type into a relation widget and choose the record it found by name."""
     box = page.locator(f"[id^={field}-field-]")
@@ -147,9 +153,10 @@ def test_a_practice_created_through_the_form_validates_and_builds(browser, edito
     page.get_by_role("button", name="Lưu").first.click()
     branch = f"cms/practices/{NEW_ID}"
     deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while branch not in git(root, "branch", "--list", branch):
-        assert time.monotonic() < deadline, "the editorial workflow made no branch"
+    while not committed(root, branch, f"data/practices/{NEW_ID}.yaml"):
+        assert time.monotonic() < deadline, "the editorial workflow committed no file on its branch"
         time.sleep(0.3)
+    page.get_by_text("Bản nháp").first.wait_for()     # the editor shows the saved draft
     page.close()
 
     assert hosts == {"127.0.0.1"}, f"the editor asked other hosts: {hosts}"
