@@ -13,10 +13,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
+from ruamel.yaml import YAML
 
 from generator import cms
 from generator.cli import main
 from generator.dates import PartialDate
+from generator.load import load_file
 from generator.cms_config import CONFIG_FILE, cms_config, config_text
 from generator.editor_schema import json_schema
 from generator.schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
@@ -198,3 +200,51 @@ def test_the_date_fields_never_refuse_a_date_the_validator_accepts(text):
         assert error.message()          # a Vietnamese message for the pull request
     if accepted:
         assert re.search(pattern, text)
+
+
+# --- Values the form would rewrite ---------------------------------------------------------
+
+def number_warnings(text: str) -> list:
+    _, problems = load_file(f"id: x\nv: {text}\n".encode(), "data/topics/x.yaml", KINDS["topic"])
+    return [p for p in problems if p.code == "text.number"]
+
+
+def test_a_number_the_form_would_rewrite_is_reported_where_it_stands(tmp_path):
+    root = scratch_project(tmp_path, {"data/practices/tinh-a-chi-bo-bon-tot.yaml": (
+        "id: tinh-a-chi-bo-bon-tot\ntitle: Thực hiện mô hình Chi bộ bốn tốt\nprovince: tinh-a\n"
+        "figures:\n  - label: Số đảng viên\n    value: 1.000\nsources: [bai-mau]\n")})
+    assert main(["-C", str(root), "validate"]) == 0
+    assert main(["-C", str(root), "validate", "--strict"]) == 1
+    [problem] = number_warnings("1.000")
+    assert problem.line == 2 and '"1.000"' in problem.hint
+    assert number_warnings('"1.000"') == [] and number_warnings("5-7") == [] and number_warnings("3") == []
+    for text, written in (("010", "10"), ("1e3", "1000"), (".5", "0.5"), ("0x1F", "31"), ("0o17", "15"),
+                          ("+3", "3"), ("1.50", "1.5")):
+        [problem] = number_warnings(text)
+        assert f"số {written} " in problem.message
+    assert number_warnings("3:20") == [] and number_warnings("2010-03-09") == []
+
+
+YAML12 = YAML(typ="safe", pure=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.from_regex(r"\A[-+]?[0-9]{0,6}(\.[0-9]{0,4})?\Z"),
+                 st.text(alphabet="0123456789.+-/%:, ", min_size=1, max_size=8)))
+def test_the_warning_fires_exactly_when_a_yaml_1_2_reader_writes_the_number_differently(text):
+    """Decap reads records with a YAML 1.2 parser: a plain `1.000` becomes 1 when an editor saves.
+    ruamel.yaml (YAML 1.2) is the reference here; it departs from the spec's core schema in exponents,
+    hence decimals only (exponents, hex and octal are checked by example above)."""
+    try:
+        value = YAML12.load(f"v: {text}\n")["v"]
+    except Exception:       # not a plain scalar at all (the loader reports YAML errors on its own)
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value in (
+            float("inf"), float("-inf")) or (isinstance(value, int) and abs(value) >= 10**15):
+        changed = None if isinstance(value, str) else "skip"
+    else:
+        written = str(value) if isinstance(value, int) else repr(value).removesuffix(".0")
+        changed = written != text.strip()     # YAML drops the spaces around a plain value
+    if changed == "skip":
+        return
+    assert bool(number_warnings(text)) == bool(changed), (text, value)
