@@ -248,3 +248,16 @@ def test_the_warning_fires_exactly_when_a_yaml_1_2_reader_writes_the_number_diff
     if changed == "skip":
         return
     assert bool(number_warnings(text)) == bool(changed), (text, value)
+
+
+def test_a_configured_editor_without_its_package_fails_a_strict_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
+    root = scratch_project(tmp_path / "project")
+    (root / "mkdocs.yml").write_text((PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+                                     + "repo_url: https://github.com/so-tay/kho\n", encoding="utf-8")
+    shutil.copytree(PROJECT / "content", root / "content")
+    assert main(["-C", str(root), "build", "--strict"]) == 1
+    assert main(["-C", str(root), "build"]) == 0
+    page = (root / "site" / "admin" / "index.html").read_text(encoding="utf-8")
+    assert "python -m generator.cms" in page and "<script" not in page
