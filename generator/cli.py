@@ -338,13 +338,15 @@ def _new(args: argparse.Namespace) -> int:
 
 def _schemas(args: argparse.Namespace) -> int:
     """Developers' command: the JSON Schemas of the project at -C, and its VS Code settings."""
+    from .cms_config import write_cms_config
     from .editor_schema import vscode_settings, write_json_schemas
     from .outputs import OutputError, regular_or_new
 
     folder = args.root / "generator" / "schemas"
     if not folder.is_dir():
         raise OutputError(f"không có thư mục {folder}; chạy lệnh trong thư mục dự án (hoặc dùng -C)")
-    for path in write_json_schemas(folder):
+    cms_config = regular_or_new(args.root / "generator" / "cms" / "config.yml")
+    for path in [*write_json_schemas(folder), write_cms_config(cms_config)]:
         print(f"Đã ghi {path}", file=sys.stderr)
     settings = regular_or_new(args.root / ".vscode" / "settings.json")
     settings.parent.mkdir(exist_ok=True)

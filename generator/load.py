@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import stat
 import unicodedata
 from contextlib import contextmanager
@@ -328,6 +329,10 @@ class _Builder:
         if node.tag == _YAML + "null" and not node.style:     # plain (libyaml says "", PyYAML None)
             return None
         text = node.value
+        if not node.style and (written := yaml12_number(text)) is not None:     # plain: None or ""
+            self.problem(node, "text.number", f"`{text}` không có ngoặc kép: trình biên tập bằng biểu mẫu "
+                         f"đọc thành số {written} và sẽ ghi lại như vậy khi lưu bản ghi",
+                         f'đặt trong ngoặc kép: "{text}"', WARNING)
         if unicodedata.is_normalized("NFC", text):     # the common case, without building a copy
             return text
         normal = unicodedata.normalize("NFC", text)
@@ -335,3 +340,22 @@ class _Builder:
             self.problem(node, "text.nfc", "chữ tiếng Việt ở dạng tổ hợp (dấu tách rời chữ cái), đã tự chuẩn hóa",
                          "đặt bộ gõ ở bảng mã Unicode dựng sẵn rồi gõ lại đoạn này", WARNING)
         return normal
+
+
+# Plain scalars that a YAML 1.2 parser (Decap CMS, most editors' tools) reads as a number
+# written differently: `1.000` → 1, `010` → 10, `1e3` → 1000, `.5` → 0.5. The loader keeps the
+# text, but the form editor would save the number; quoting keeps both readings equal.
+_YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+")
+
+
+def yaml12_number(text: str) -> str | None:
+    """How a YAML 1.2 reader writes back the plain scalar `text`, when that differs from it."""
+    if not _YAML12_NUMBER.fullmatch(text):
+        return None
+    if text.startswith(("0o", "0x")):
+        written = str(int(text, 0)) if len(text) < 16 else "rất lớn"
+    elif re.fullmatch(r"[-+]?[0-9]{1,15}", text):      # integers JavaScript holds exactly
+        written = str(int(text))
+    else:
+        written = repr(float(text)).removesuffix(".0")
+    return written if written != text else None

@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import record_pages, search
+from . import cms, record_pages, search
 from .pipeline import Result, run
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, refusal, safe_meta, safe_title, with_csp
@@ -44,6 +44,12 @@ def own_search() -> bool:
 
 class HandbookConfig(base.Config):
     data_dir = c.Type(str, default="data")
+    # The form editor at /admin/ (cms.py): GitHub repository (default: repo_url), branch, OAuth proxy,
+    # and the local backend's API address for local editing (also HANDBOOK_CMS_LOCAL).
+    cms_repo = c.Optional(c.Type(str))
+    cms_branch = c.Type(str, default="main")
+    cms_auth_url = c.Optional(c.Type(str))
+    cms_local = c.Optional(c.Type(str))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -149,6 +155,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
+        self._write_admin(config)
         site = Path(config.site_dir)
         path = site / "search" / "search_index.json"
         if self.worker is None or not path.is_file() or not self.result.ok:
@@ -164,6 +171,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # Material's page script still loads this file and hands it to the worker: settings only.
         path.write_text(json.dumps(search.stub_index(index), ensure_ascii=False, separators=(",", ":")),
                         encoding="utf-8")
+
+    def _write_admin(self, config) -> None:
+        """The form editor, a static page beside the handbook (not in offline bundles)."""
+        if any(name.split("/")[-1] == "offline" for name in config.plugins) or not self.result.ok:
+            return
+        backend = cms.Backend(repo=self.config.cms_repo or cms.github_repo(config.repo_url),
+                              branch=self.config.cms_branch, auth_url=self.config.cms_auth_url,
+                              local_url=os.environ.get("HANDBOOK_CMS_LOCAL") or self.config.cms_local
+                              or (cms.LOCAL_URL if self.command == "serve" else None))
+        note = cms.write_admin(Path(config.site_dir), backend, config.site_name)
+        if note and backend.configured:
+            log.warning(note)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))

@@ -33,6 +33,8 @@ CODES = {
     "yaml.not-mapping": "Nội dung tệp không phải một bản ghi dạng 'trường: giá trị'.",
     "text.nfc": "Văn bản tiếng Việt ở dạng dựng sẵn tổ hợp (không phải NFC); đã được chuẩn hóa.",
     "text.control": "Văn bản chứa ký tự điều khiển không in được (thường do dán từ PDF, Word).",
+    "text.number": "Con số viết không có ngoặc kép mà trình biên tập bằng biểu mẫu (YAML 1.2) đọc thành số khác "
+                   "cách viết (1.000 thành 1, 010 thành 10); đặt trong ngoặc kép.",
     "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
     "field.missing": "Thiếu trường bắt buộc.",
     "field.unknown": "Trường không có trong lược đồ của loại bản ghi này.",

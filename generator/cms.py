@@ -1,0 +1,224 @@
+"""The form editor at /admin/: Decap CMS, its generated configuration, its own policy.
+
+Editors who do not write YAML edit records through forms; in the editorial
+workflow every change becomes a branch and a pull request that the validation
+workflow checks. The page is not a handbook page: the plugin writes it as
+static files after the build (admin/index.html, the CMS's script files from the
+npm package, config.yml generated from the schema, a preview that looks like a
+record page), with a Content-Security-Policy of its own.
+
+The CMS comes from the npm registry (never a CDN): `python -m generator.cms`
+downloads the pinned package with `npm pack`, checks its integrity and keeps
+its script files in a cache folder, outside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import yaml
+
+from .cms_config import CONFIG_FILE
+
+DECAP_VERSION = "3.16.3"
+DECAP_INTEGRITY = "sha512-hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw=="
+#: The CMS's local backend (serves a working copy's files to the form; tests and local editing).
+DECAP_SERVER_VERSION = "3.11.3"
+ASSETS = Path(__file__).parent / "cms"
+GITHUB_API = "https://api.github.com"
+#: decap-server's default address, used by `handbook serve`.
+LOCAL_URL = "http://localhost:8081/api/v1"
+_GITHUB_REPO = re.compile(r"^https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+def cache_dir() -> Path:
+    """Where npm packages are kept between builds (HANDBOOK_CACHE, else ~/.cache/handbook)."""
+    return Path(os.environ.get("HANDBOOK_CACHE") or Path.home() / ".cache" / "handbook")
+
+
+def decap_dir() -> Path:
+    return cache_dir() / f"decap-cms-{DECAP_VERSION}"
+
+
+def decap_server() -> Path:
+    """The local backend's entry script (installed by `python -m generator.cms --server`)."""
+    return cache_dir() / f"decap-server-{DECAP_SERVER_VERSION}" / "node_modules" / "decap-server" / "dist" / "index.js"
+
+
+def install_decap() -> Path:
+    """Download the pinned decap-cms package from the npm registry, check it, keep its script files."""
+    target = decap_dir()
+    if (target / "decap-cms.js").is_file():
+        return target
+    with tempfile.TemporaryDirectory(prefix="handbook-npm-") as temp:
+        subprocess.run(["npm", "pack", f"decap-cms@{DECAP_VERSION}", "--pack-destination", temp, "--silent"],
+                       check=True, cwd=temp, stdout=subprocess.DEVNULL)
+        [tarball] = Path(temp).glob("*.tgz")
+        digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+        if digest != DECAP_INTEGRITY:
+            raise RuntimeError(f"decap-cms {DECAP_VERSION}: integrity {digest} is not the pinned {DECAP_INTEGRITY}")
+        staging = Path(temp) / "dist"
+        staging.mkdir()
+        with tarfile.open(tarball) as archive:
+            for member in archive.getmembers():
+                name = member.name.removeprefix("package/dist/")
+                # The bundle and the chunks it loads on demand; not the other build (cms.js) nor source maps.
+                if member.isfile() and "/" not in name and (name.endswith("decap-cms.js") or
+                                                            name == "decap-cms.js.LICENSE.txt"):
+                    (staging / name).write_bytes(archive.extractfile(member).read())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.move(staging, target)
+    return target
+
+
+def install_decap_server() -> Path:
+    """Install the local backend with npm (for the browser test and local editing)."""
+    if not decap_server().is_file():
+        prefix = decap_server().parents[3]
+        subprocess.run(["npm", "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--silent",
+                        f"decap-server@{DECAP_SERVER_VERSION}"], check=True, stdout=subprocess.DEVNULL)
+    if not decap_server().is_file():
+        raise RuntimeError(f"npm installed decap-server {DECAP_SERVER_VERSION} but {decap_server()} is missing")
+    return decap_server()
+
+
+# --- Writing /admin/ -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Backend:
+    repo: str | None = None          # owner/name on GitHub
+    branch: str = "main"
+    auth_url: str | None = None      # the OAuth proxy's address (Decap's base_url)
+    local_url: str | None = None     # the local backend's API (decap-server), local mode only
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.repo or self.local_url)
+
+
+def github_repo(repo_url: str | None) -> str | None:
+    match = _GITHUB_REPO.match(repo_url or "")
+    return match.group(1) if match else None
+
+
+def site_config(backend: Backend) -> dict:
+    """The generated configuration with the backend of this site."""
+    config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+    github = {"name": "github", "repo": backend.repo or "local/handbook", "branch": backend.branch,
+              # Editors without write access work in a fork; their pull requests come from it.
+              "open_authoring": True,
+              "squash_merges": True, "commit_messages": {
+                  "create": "Thêm {{collection}} “{{slug}}”", "update": "Sửa {{collection}} “{{slug}}”",
+                  "delete": "Xóa {{collection}} “{{slug}}”", "uploadMedia": "Tải lên “{{path}}”",
+                  "deleteMedia": "Xóa “{{path}}”"}}
+    if backend.auth_url:
+        github["base_url"] = backend.auth_url
+    front = {"backend": github}
+    if backend.local_url:
+        front["local_backend"] = {"url": backend.local_url}
+    return {**front, **config}
+
+
+def admin_policy(backend: Backend) -> str:
+    """The editor page's policy: the CMS's own files, and only the API it talks to.
+
+    - scripts: the CMS's files on this site; 'unsafe-eval' because the CMS compiles its
+      configuration checks (ajv) with `new Function`. No inline script, no other host.
+    - styles inline: the CMS's components write their styles at run time (emotion).
+    - connect: this site (config.yml), api.github.com with the GitHub backend, the local
+      backend only when the site was built in local mode.
+    """
+    connect = ["'self'"]
+    images = ["'self'", "data:", "blob:"]
+    if backend.repo:
+        connect.append(GITHUB_API)
+        images.append("https://avatars.githubusercontent.com")   # the signed-in editor's picture
+    if backend.local_url:
+        connect.append(_origin(backend.local_url))
+    return "; ".join([
+        "default-src 'none'",
+        "script-src 'self' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src " + " ".join(images),
+        "font-src 'self' data:",
+        "connect-src " + " ".join(connect),
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'none'",
+    ])
+
+
+def _origin(url: str) -> str:
+    match = re.match(r"^(https?://[^/]+)", url)
+    if not match:
+        raise ValueError(f"local backend address must start with http:// or https://: {url}")
+    return match.group(1)
+
+
+def admin_page(policy: str, body: str, title: str) -> str:
+    return ("<!doctype html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{escape(policy, quote=False)}\">\n"
+            "<meta name=\"robots\" content=\"noindex\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
+    """Write site/admin/; return a Vietnamese note when the editor cannot be turned on, else ""."""
+    admin = site_dir / "admin"
+    shutil.rmtree(admin, ignore_errors=True)
+    admin.mkdir(parents=True)
+    title = f"Biên tập — {site_name}"
+    dist = decap_dir()
+    note = ""
+    if not backend.configured:
+        note = ("trình biên tập bằng biểu mẫu chưa được bật: khai báo repo_url (GitHub) trong mkdocs.yml "
+                "hoặc cms_repo cho plugin handbook (xem Biên tập bằng biểu mẫu)")
+    elif not (dist / "decap-cms.js").is_file():
+        note = (f"chưa có Decap CMS {DECAP_VERSION} trong {dist}: chạy `python -m generator.cms` "
+                "(cần npm) rồi dựng lại trang")
+    if note:
+        body = ("<main><h1>Biên tập bằng biểu mẫu</h1><p>" + escape(note[0].upper() + note[1:]) + ".</p>"
+                "<p><a href=\"../bien-tap/bieu-mau/\">Biên tập bằng biểu mẫu: cách bật</a></p></main>")
+        (admin / "index.html").write_text(admin_page("default-src 'none'; base-uri 'none'; form-action 'none'",
+                                                      body, title), encoding="utf-8")
+        return note
+    scripts = sorted(p.name for p in dist.iterdir() if p.name.endswith(".js"))
+    for name in [*scripts, "decap-cms.js.LICENSE.txt"]:
+        shutil.copyfile(dist / name, admin / name)
+    for name in ("editor.js", "preview.css"):
+        shutil.copyfile(ASSETS / name, admin / name)
+    (admin / "config.yml").write_text(
+        "# Sinh từ generator/schema.py (generator/cms_config.py); sửa lược đồ rồi dựng lại, đừng sửa tệp này.\n"
+        + yaml.safe_dump(site_config(backend), allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+    body = ('<script src="decap-cms.js"></script>\n<script src="editor.js"></script>')
+    (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
+    return ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.cms",
+                                     description="Tải Decap CMS từ npm vào thư mục đệm (cần cho /admin/).")
+    parser.add_argument("--server", action="store_true", help="cài cả decap-server (biên tập thử trên máy)")
+    args = parser.parse_args(argv)
+    print(f"Decap CMS {DECAP_VERSION}: {install_decap()}", file=sys.stderr)
+    if args.server:
+        print(f"decap-server {DECAP_SERVER_VERSION}: {install_decap_server()}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The form editor's configuration (Decap CMS), generated from the one schema.
+
+Editors who know their practices and directives but not YAML edit records
+through forms at /admin/ (see cms.py); every change becomes a pull request
+that the validation workflow checks. The forms are read off schema.py like the
+JSON Schemas: one collection per record kind, fields in the order the
+hand-written files use, enumerations as selects, references as searchable
+relation widgets, partial dates as patterned text. The result is committed
+(generator/cms/config.yml); a test fails when it drifts from the schema.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from . import dates
+from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, CourseItem, Figure, Kind, Relation,
+                     describe_fields)
+
+CMS_DIR = Path(__file__).parent / "cms"
+CONFIG_FILE = CMS_DIR / "config.yml"
+
+#: Short Vietnamese labels above each field; the schema's description becomes the hint below it.
+#: A field is looked up as "kind.field" first, then "field".
+LABELS = {
+    "id": "Mã định danh",
+    "sources": "Nguồn",
+    "topics": "Chủ đề",
+    "number": "Số, ký hiệu",
+    "doc_type": "Loại văn bản",
+    "short_name": "Tên gọi thường dùng",
+    "directive.title": "Trích yếu",
+    "issuer": "Cơ quan ban hành",
+    "issued": "Ngày ban hành",
+    "term": "Khóa",
+    "level": "Cấp",
+    "province": "Tỉnh, thành",
+    "status": "Hiệu lực",
+    "summary": "Tóm tắt",
+    "relations": "Quan hệ với văn bản khác",
+    "relation.type": "Loại quan hệ",
+    "relation.target": "Văn bản đích",
+    "relation.note": "Ghi chú",
+    "name": "Tên",
+    "category": "Nhóm mô hình",
+    "description": "Mô tả",
+    "topic.description": "Giới thiệu",
+    "legal_basis": "Căn cứ",
+    "advantages": "Ưu điểm, kết quả",
+    "limitations": "Hạn chế",
+    "causes": "Nguyên nhân",
+    "solutions": "Giải pháp",
+    "practice.title": "Tên cách làm",
+    "places": "Địa bàn",
+    "other_provinces": "Các tỉnh, thành khác",
+    "actor": "Chủ thể thực hiện (cơ quan)",
+    "actor_text": "Chủ thể thực hiện (ghi bằng lời)",
+    "start": "Bắt đầu",
+    "end": "Kết thúc",
+    "period": "Thời gian (ghi bằng lời)",
+    "figures": "Số liệu",
+    "figure.label": "Nội dung số liệu",
+    "figure.value": "Giá trị",
+    "figure.unit": "Đơn vị",
+    "figure.as_of": "Thời điểm",
+    "models": "Mô hình áp dụng",
+    "directives": "Văn bản thực hiện",
+    "results": "Kết quả",
+    "kind": "Loại đơn vị",
+    "merged_into": "Nay thuộc",
+    "merged_on": "Ngày sáp nhập, chuyển đổi",
+    "change": "Loại thay đổi",
+    "change_basis": "Căn cứ sáp nhập, chuyển đổi",
+    "abbr": "Chữ viết tắt",
+    "organ.abbr": "Tên viết tắt",
+    "parent": "Trực thuộc",
+    "source.title": "Tiêu đề",
+    "publisher": "Nơi đăng",
+    "published": "Ngày đăng",
+    "author": "Tác giả",
+    "url": "Địa chỉ trên mạng",
+    "seed": "Tệp gốc (seeds)",
+    "expansion": "Nghĩa đầy đủ",
+    "course.title": "Tên khóa học",
+    "audience": "Đối tượng",
+    "duration": "Thời lượng",
+    "objectives": "Mục tiêu",
+    "items": "Danh sách đọc",
+    "courseitem.directive": "Văn bản",
+    "courseitem.model": "Mô hình",
+    "courseitem.practice": "Cách làm",
+    "courseitem.province": "Tỉnh, thành",
+    "courseitem.organ": "Cơ quan",
+    "courseitem.source": "Nguồn",
+    "courseitem.topic": "Chủ đề",
+    "courseitem.page": "Trang viết tay",
+    "courseitem.title": "Tên trang viết tay",
+    "courseitem.questions": "Câu hỏi thảo luận",
+}
+
+#: What a relation widget searches and shows for records of each kind (their name, as readers know it).
+NAME_FIELDS = {
+    "directive": ["number", "short_name", "title"],
+    "model": ["name"],
+    "practice": ["title"],
+    "province": ["name"],
+    "organ": ["name", "abbr"],
+    "source": ["title", "publisher"],
+    "topic": ["name"],
+    "glossary": ["abbr", "expansion"],
+    "course": ["title"],
+}
+
+_NESTED = {Relation: "relation", Figure: "figure", CourseItem: "courseitem"}
+
+
+def label(owner: str, field: str) -> str:
+    return LABELS.get(f"{owner}.{field}") or LABELS[field]
+
+
+def identifier_field(kind: Kind) -> str:
+    """The field that names a record: Decap requires one; file names come from the id."""
+    return next(name for name in ("name", "title", "abbr") if name in kind.model.model_fields)
+
+
+def _ref_widget(target: str, many: bool) -> dict:
+    names = NAME_FIELDS[target]
+    return {"widget": "relation", "collection": KINDS[target].folder, "value_field": "id",
+            "search_fields": [*names, "id"], "display_fields": [*names, "({{id}})"],
+            **({"multiple": True} if many else {})}
+
+
+def _list_of(inner: type) -> type | None:
+    """The item type of a `list[...]` annotation, else None."""
+    return typing.get_args(inner)[0] if typing.get_origin(inner) is list else None
+
+
+def _widget(owner: str, name: str, info) -> dict:
+    """Decap widget settings for one pydantic field."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    annotation = info.annotation
+    optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    if optional:
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    item = _list_of(annotation)
+    if "x-ref" in extra:
+        return _ref_widget(extra["x-ref"], many=item is not None)
+    if item in _NESTED:
+        fields = _fields(item, _NESTED[item])
+        return {"widget": "list", "collapsed": False, "summary": "{{fields.%s}}" % fields[0]["name"],
+                "fields": fields}
+    if item is str:
+        return {"widget": "list", "collapsed": False,
+                "field": {"label": label(owner, name), "name": "item", "widget": "string"}}
+    if annotation is dates.PartialDate:
+        return {"widget": "string", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
+    if typing.get_origin(annotation) is typing.Literal:
+        return {"widget": "select", "options": _options(owner, name, typing.get_args(annotation))}
+    if extra.get("x-markdown"):
+        return {"widget": "text"}      # kept as typed: Decap's Markdown widget rewrites what it is given
+    widget = {"widget": "string"}
+    pattern = next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None)
+    if pattern:
+        widget["pattern"] = [pattern, "có ký tự không được phép ở trường này (xem gợi ý)"]
+    return widget
+
+
+def _options(owner: str, name: str, values: tuple) -> list:
+    if owner == "relation" and name == "type":
+        return [{"label": f"{RELATION_TYPES[v].label} ({v})", "value": v} for v in values]
+    return list(values)
+
+
+def _fields(model: type[BaseModel], owner: str) -> list[dict]:
+    # Records in the order of the hand-written files (sources and topics last), nested values as declared.
+    names = list(model.model_fields) if model in _NESTED else [doc.name for doc in describe_fields(model)]
+    fields = []
+    for name in names:
+        info = model.model_fields[name]
+        widget = _widget(owner, name, info)
+        required = info.is_required() or bool(any(getattr(m, "min_length", None) for m in info.metadata))
+        entry = {"label": label(owner, name), "name": name, **widget, "required": required,
+                 "hint": info.description or ""}
+        if name == "id":
+            entry["pattern"] = [ID_PATTERN, "chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ an-giang-to-dang"]
+        if required and entry["widget"] in ("list", "relation"):
+            entry["min"] = 1
+        fields.append(entry)
+    return fields
+
+
+def collection(kind: Kind) -> dict:
+    return {
+        "name": kind.folder,
+        "label": kind.title,
+        "label_singular": kind.label,
+        "folder": f"data/{kind.folder}",
+        "extension": "yaml",
+        "format": "yaml",
+        "create": True,
+        "slug": "{{fields.id}}",               # file name = id, as the validator requires
+        "identifier_field": identifier_field(kind),
+        "summary": " ".join("{{%s}}" % name for name in NAME_FIELDS[kind.name]) + " ({{fields.id}})",
+        "sortable_fields": [identifier_field(kind)],
+        "fields": _fields(kind.model, kind.name),
+    }
+
+
+def cms_config() -> dict:
+    """Everything but the backend, which the site's owner configures (see cms.py)."""
+    return {
+        "locale": "vi",
+        "publish_mode": "editorial_workflow",
+        # Required by Decap; records have no pictures, so nothing is ever written there.
+        "media_folder": "content/hinh-anh",
+        "public_folder": "/hinh-anh",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": [collection(kind) for kind in KINDS.values()],
+    }
+
+
+def config_text(config: dict | None = None) -> str:
+    header = ("# Generated from generator/schema.py by `handbook schemas`; do not edit by hand.\n"
+              "# The backend section is added when the site is built (see generator/cms.py).\n")
+    return header + yaml.safe_dump(config or cms_config(), allow_unicode=True, sort_keys=False, width=120)
+
+
+def write_cms_config(path: Path = CONFIG_FILE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(config_text(), encoding="utf-8")
+    return path
