@@ -254,15 +254,16 @@ def render(handbook: Handbook) -> dict[str, str]:
     for entry in sorted(handbook.entries.values(), key=entry_order):
         if entry.kind.name == "glossary":
             continue
-        outgoing = {g.field: g for g in handbook.outgoing.get(entry.id, [])}
+        # A list, not a dict by field: every relation type is its own group of the field "relations".
+        outgoing = handbook.outgoing.get(entry.id, [])
+        entries_of = {g.field: g.entries for g in outgoing if g.field in ("topics", "sources")}
         template = env.get_template(f"{entry.kind.name}.md.j2")
         pages[page_path(entry)] = template.render(
             entry=entry, r=entry.record,
             incoming=[g for g in handbook.incoming.get(entry.id, [])
                       if g.label not in _IN_BODY_LABELS.get(entry.kind.name, ())],
-            related=[g for f, g in outgoing.items() if f in _LISTED_FIELDS],
-            topics=outgoing["topics"].entries if "topics" in outgoing else (),
-            sources=outgoing["sources"].entries if "sources" in outgoing else ())
+            related=[g for g in outgoing if g.field in _LISTED_FIELDS],
+            topics=entries_of.get("topics", ()), sources=entries_of.get("sources", ()))
     for kind in KINDS.values():
         template = env.get_template(f"index/{kind.name}.md.j2")
         pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))

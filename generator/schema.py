@@ -172,6 +172,8 @@ class Directive(Cited):
             name = f"{kind} số {self.number}"
         elif self.short_name:
             name = self.short_name
+        elif self.title and self.title.lower().startswith(self.doc_type):
+            name = self.title       # "Chỉ thị mới về …", not "Chỉ thị Chỉ thị mới về …"
         else:
             name = f"{kind} {self.title or ''}".strip()
         if self.issued:

@@ -120,6 +120,7 @@ def mini_site(tmp_path: Path, extra_config: str = "") -> Path:
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8") + extra_config
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(PROJECT / "content", root / "content")
+    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")    # mkdocs.yml names it
     assert main(["-C", str(root), "build", "--strict"]) == 0
     return root / "site"
 
@@ -257,6 +258,7 @@ def test_a_configured_editor_without_its_package_fails_a_strict_build(tmp_path, 
     (root / "mkdocs.yml").write_text((PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
                                      + "repo_url: https://github.com/so-tay/kho\n", encoding="utf-8")
     shutil.copytree(PROJECT / "content", root / "content")
+    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")    # mkdocs.yml names it
     assert main(["-C", str(root), "build", "--strict"]) == 1
     assert main(["-C", str(root), "build"]) == 0
     page = (root / "site" / "admin" / "index.html").read_text(encoding="utf-8")

@@ -72,6 +72,7 @@ def editor(tmp_path, monkeypatch):
     root = scratch_project(tmp_path / "project")
     shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT / "content", root / "content")
+    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")    # mkdocs.yml names it
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Sổ tay")

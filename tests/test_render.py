@@ -191,3 +191,13 @@ def test_glossary_tooltips_cannot_carry_markup(tmp_path):
     # and should an expansion with markup characters reach the renderer, none of them survives
     html = to_html("BTCTW ban hành." + abbreviation_definitions("BTCTW", {"BTCTW": 'Ban "Tổ&lt;img>', "<a": "x"}))
     assert 'title="Ban Tổ lt;img"' in html and "<a" not in html.replace("<abbr", "")
+
+
+def test_a_directive_shows_every_relation_type_it_declares(tmp_path):
+    root = scratch_project(tmp_path, {"data/directives/ke-hoach-64-kh-tu-2013.yaml": (
+        "id: ke-hoach-64-kh-tu-2013\ndoc_type: kế hoạch\nsources: [bai-mau]\nrelations:\n"
+        "  - {type: can-cu, target: huong-dan-38-hd-btctw-2010}\n"
+        "  - {type: thuc-hien, target: huong-dan-38-hd-btctw-2010}\n")})
+    page = run(root / "data").pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
+    links = page.split("## Liên kết", 1)[1]
+    assert "**Căn cứ:**" in links and "**Thực hiện:**" in links

@@ -96,7 +96,8 @@
           list.hidden = !visible;
         }
       });
-      count.textContent = "Đang hiện " + shown + "/" + cards.length + " văn bản";
+      count.textContent = shown ? "Đang hiện " + shown + "/" + cards.length + " văn bản"
+        : "Không có văn bản nào khớp mọi bộ lọc đã chọn; bấm “Bỏ lọc” hoặc bớt một điều kiện.";
     }
 
     form.addEventListener("change", apply);
@@ -105,6 +106,9 @@
     var first = article.querySelector("h2");
     article.insertBefore(form, first);
     apply();
+    // Back to this page: the browser puts the choices back after this script ran; show what they say.
+    window.addEventListener("pageshow", apply);
+    window.addEventListener("load", apply);
   }
 
   if (document.readyState === "loading") {

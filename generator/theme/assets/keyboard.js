@@ -54,3 +54,12 @@ document$.subscribe(function () {
     sidebar.querySelectorAll(".md-sidebar__scrollwrap").forEach(function (wrap) { wrap.scrollLeft = 0; });
   });
 })();
+
+// A tooltip shown on focus or hover can be dismissed with Escape without moving either
+// (WCAG 1.4.13 Content on Hover or Focus).
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(".md-tooltip2--active").forEach(function (tip) {
+    tip.classList.remove("md-tooltip2--active");
+  });
+});
