@@ -28,6 +28,8 @@ class OutputError(Exception):
 
 def check_folder(root: Path, target: Path, option: str) -> Path:
     """The resolved output folder, if the command may replace it."""
+    if target.is_symlink():
+        raise OutputError(f"{target} là liên kết tượng trưng (symlink); {option} cần một thư mục thật")
     target, root = target.resolve(), root.resolve()
     _outside_sources(root, target, option)
     if target.is_symlink() or (target.exists() and not target.is_dir()):
@@ -46,13 +48,15 @@ def check_zip(root: Path, target: Path) -> Path:
 def check_file(root: Path, target: Path, suffix: str, ours, command: str) -> Path:
     """The resolved path of a one-file output, if the command may write it: a new file, or one
     that `ours(path)` recognises as written by this command."""
+    if target.is_symlink():
+        raise OutputError(f"{target} là liên kết tượng trưng (symlink); không ghi qua liên kết")
     target, root = target.resolve(), root.resolve()
     _outside_sources(root, target, "-o")
     if target.suffix.lower() != suffix:
         raise OutputError(f"tệp kết quả phải có đuôi {suffix} (đang là {target.name})")
     if target.is_dir():
         raise OutputError(f"{target} là một thư mục; hãy cho tên tệp {suffix}")
-    if target.is_symlink() or (target.exists() and not ours(target)):
+    if target.exists() and not ours(target):
         raise OutputError(f"đã có tệp {target} không do `{command}` tạo ra, nên không bị ghi đè; "
                           "chọn tên khác cho -o")
     return target

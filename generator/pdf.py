@@ -127,9 +127,11 @@ PDF_MARKER = "so-tay-xay-dung-dang-handbook-print"
 
 def checked_output(out: Path, root: Path) -> Path:
     """The resolved output path, if a PDF may be written there (see outputs.py)."""
-    def ours(path: Path) -> bool:
+    def ours(path: Path) -> bool:       # the marker comment `mark_pdf` leaves at the end of the file
         with open(path, "rb") as handle:
-            return handle.read(5) == b"%PDF-" and PDF_MARKER.encode() in path.read_bytes()
+            head = handle.read(5)
+            handle.seek(max(0, path.stat().st_size - 200))
+            return head == b"%PDF-" and PDF_MARKER.encode() in handle.read()
     try:
         return check_file(root, out, ".pdf", ours, "handbook print")
     except OutputError as error:
@@ -256,7 +258,8 @@ def _page_html(text: str, path: str, anchor: str, links: _Links) -> str:
     links.page, links.anchor = path, anchor
     converter = markdown_lib.Markdown(extensions=[*EXTENSIONS, _PackExtension(links)],
                                       extension_configs=EXTENSION_CONFIGS, output_format="html")
-    return converter.convert(_FRONT_MATTER.sub("", _EDITOR_FOOTER.sub("\n", text), count=1))
+    # Front matter first: the footer pattern would otherwise take its closing line too.
+    return converter.convert(_EDITOR_FOOTER.sub("\n", _FRONT_MATTER.sub("", text, count=1)))
 
 
 class _PackExtension(Extension):
@@ -384,7 +387,8 @@ def write_pdf(html: str, out: Path, allowed: list[Path]) -> int:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html, base_url=allowed[-1].as_uri() + "/",
                                url_fetcher=_local_fetcher(allowed)).render()
-    data = document.write_pdf(pdf_identifier=True)
+    # A comment after the end: readers ignore it, and it lets a later run replace this file.
+    data = document.write_pdf(pdf_identifier=True) + b"%" + PDF_MARKER.encode() + b"\n"
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:

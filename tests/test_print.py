@@ -446,3 +446,12 @@ def test_editor_text_never_becomes_markup(title, audience, objective, question):
     text = "".join(shown.text)
     for value in (title, audience, objective, question):
         assert unicodedata.normalize("NFC", value) in text
+
+
+def test_a_second_print_replaces_the_first_and_readings_start_with_their_text(tmp_path):
+    root = copy_project(tmp_path / "project")
+    out = tmp_path / "khoa.pdf"
+    assert print_pdf(root, "--course", COURSE, "-o", str(out))[0] == 0
+    assert print_pdf(root, "--course", COURSE, "-o", str(out))[0] == 0      # its own file: replaced
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert 'title: "' not in text and "description:" not in text           # no front matter printed
