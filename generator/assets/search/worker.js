@@ -433,7 +433,8 @@
 
   function search(query) {
     var words = parse(query);
-    if (!words.length) return Promise.resolve({ items: [] });
+    // Only signs ("(", "*", an emoji): no word to look for, but still an answer, not a blank panel.
+    if (!words.length) return Promise.resolve({ items: query.trim() ? [[nothingFound(query, [])]] : [], suggest: [] });
     return load(neededShards(words)).then(function () {
       var alternative = expanded(words);
       var extra = alternative ? load(neededShards(alternative)) : Promise.resolve();
