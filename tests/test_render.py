@@ -13,7 +13,6 @@ import pytest
 from generator.pipeline import run
 from generator.schema import KINDS
 from generator.render import abbreviation_definitions, markdown, plain
-from generator.schema import KINDS
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
