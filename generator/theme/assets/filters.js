@@ -19,10 +19,18 @@
     ["hieuLuc", "Hiệu lực"]
   ];
 
+  var NONE = "-";     // the choice "not stated" (no facet value is "-")
+
   function values(span, key) {
     var value = span.dataset[key] || "";
     if (!value) return [];
     return key === "chuDe" ? value.split("|") : [value];
+  }
+
+  function matches(span, select) {
+    if (!select.value) return true;
+    var found = values(span, select.name);
+    return select.value === NONE ? !found.length : found.indexOf(select.value) !== -1;
   }
 
   function setUp() {
@@ -64,6 +72,12 @@
         option.textContent = v;
         select.appendChild(option);
       });
+      if (missing) {         // documents that do not state it can be chosen too
+        var none = document.createElement("option");
+        none.value = NONE;
+        none.textContent = key === "nam" ? "Chưa rõ năm" : "Không ghi";
+        select.appendChild(none);
+      }
       label.appendChild(select);
       form.appendChild(label);
       selects.push(select);
@@ -82,7 +96,7 @@
       var shown = 0;
       cards.forEach(function (card) {
         var match = selects.every(function (select) {
-          return !select.value || values(card.span, select.name).indexOf(select.value) !== -1;
+          return matches(card.span, select);
         });
         card.item.hidden = !match;
         if (match) shown += 1;
@@ -94,6 +108,9 @@
           var visible = Array.prototype.some.call(list.children, function (li) { return !li.hidden; });
           heading.hidden = !visible;
           list.hidden = !visible;
+          // …and its entry in the page's table of contents, which would lead nowhere.
+          var entry = heading.id && document.querySelector('.md-sidebar--secondary a[href="#' + heading.id + '"]');
+          if (entry && entry.parentElement) entry.parentElement.hidden = !visible;
         }
       });
       count.textContent = shown ? "Đang hiện " + shown + "/" + cards.length + " văn bản"
