@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from .outputs import OutputError
+from .parse_cache import ParseCache
 from .pipeline import Result, run
 from .problems import Problem
 from .schema import KINDS
@@ -105,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
-    result = run(root / "data", render_pages=render)    # validate alone needs no pages
+    # validate alone needs no pages; it is run often, so it keeps parsed files in .cache/handbook/
+    result = run(root / "data", render_pages=render, cache=ParseCache.of_project(root) if not render else None)
     if style == "json":
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
         print()

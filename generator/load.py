@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 import yaml
 
 from .problems import ERROR, WARNING, Problem
-from .schema import KIND_BY_FOLDER, Kind
+from .schema import KIND_BY_FOLDER, KINDS, Kind
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 16          # records nest three levels deep at most (course → items → questions)
@@ -100,11 +101,14 @@ def paused_gc():
 
 
 @paused_gc()
-def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list[Problem]]:
-    """Read every record file under `data_dir`, in a stable order."""
+def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Document], list[Problem]]:
+    """Read every record file under `data_dir`, in a stable order.
+
+    With a `cache` (parse_cache.ParseCache), files whose size and modification
+    time it knows are not read again; when many files must be parsed, both
+    cores parse them (see _parse_all).
+    """
     root = root or data_dir.parent
-    documents: list[Document] = []
-    problems: list[Problem] = []
     prefix = data_dir.relative_to(root).as_posix() if data_dir != root else ""
     if not data_dir.is_dir():
         return [], [Problem(prefix or str(data_dir), 1, 1, "data.missing",
@@ -116,49 +120,96 @@ def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list
     for folder, subfolders, names in os.walk(data_dir):
         for name in names + [s for s in subfolders if os.path.islink(os.path.join(folder, s))]:
             found.append(os.path.relpath(os.path.join(folder, name), data_dir).split(os.sep))
+    slots: list[tuple[list[Document], list[Problem]] | None] = []     # in file order
+    to_parse: list[tuple[int, str, str, str, int, int]] = []
     for parts in sorted(found):         # the order of Path objects: part by part
-        path = data_dir.joinpath(*parts)
+        path = os.path.join(data_dir, *parts)
         shown = "/".join([prefix, *parts] if prefix not in ("", ".") else parts)
         kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) == 2 else None
         name = parts[-1]
         if name.startswith(".") or name.endswith(".md"):
             continue
-        refusal = _refuse_special(path)
+        status = _lstat(path)
+        refusal = None if isinstance(status, os.stat_result) else status
         if refusal:
-            problems.append(Problem(shown, 1, 1, *refusal))
+            slots.append(([], [Problem(shown, 1, 1, *refusal)]))
             continue
         if kind is None or not name.endswith(".yaml"):
             folders = ", ".join(f"data/{k}/" for k in KIND_BY_FOLDER)
-            problems.append(Problem(shown, 1, 1, "file.location", "tệp này không thuộc loại bản ghi nào nên bị bỏ qua",
-                                    f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
-                                    WARNING))
+            slots.append(([], [Problem(shown, 1, 1, "file.location", "tệp này không thuộc loại bản ghi nào nên bị bỏ qua",
+                                       f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
+                                       WARNING)]))
             continue
-        try:
-            raw = _read(path)
-        except OSError as error:
-            problems.append(Problem(shown, 1, 1, "file.unreadable", f"không đọc được tệp ({error.strerror or error})",
-                                    "kiểm tra quyền đọc của tệp (chmod a+r) rồi chạy lại"))
-            documents.append(Document(shown, kind, {"id": name[:-5]}, broken=True))
+        known = cache.get(shown, status.st_size, status.st_mtime_ns) if cache is not None else None
+        if known is not None:
+            slots.append(([known[0]], known[1]))
             continue
-        document, found = load_file(raw, shown, kind)
-        problems += found
-        documents.append(document or Document(shown, kind, {"id": name[:-5]}, broken=True))
+        to_parse.append((len(slots), path, shown, kind.name, status.st_size, status.st_mtime_ns))
+        slots.append(None)
+    for (slot, _, shown, _, size, mtime_ns), (document, problems) in zip(to_parse, _parse_all(to_parse)):
+        if cache is not None and document is not None and not any(p.code == "file.unreadable" for p in problems):
+            cache.put(shown, size, mtime_ns, document, problems)
+        slots[slot] = ([document] if document is not None else [], problems)
+    documents = [d for slot in slots for d in slot[0]]
+    problems = [p for slot in slots for p in slot[1]]
     return documents, problems
 
 
-def _refuse_special(path: Path) -> tuple[str, str, str] | None:
-    """Why `path` cannot be a record file, if it cannot: a link, a device, a pipe…"""
+#: Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:
+    """Parse the files in `items`, on every core when there are many of them."""
+    workers = min(os.cpu_count() or 1, 4)
+    # Forking a process that runs threads (a live server) could copy a lock someone holds.
+    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        return [_parse_one(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
     try:
-        mode = os.lstat(path).st_mode
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [parsed for chunk in pool.map(_parse_chunk, chunks) for parsed in chunk]
+    except (OSError, RuntimeError, ImportError):      # no processes allowed here: one core it is
+        return [_parse_one(item) for item in items]
+
+
+def _parse_chunk(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:
+    with paused_gc():
+        return [_parse_one(item) for item in items]
+
+
+def _parse_one(item: tuple) -> tuple[Document | None, list[Problem]]:
+    """One file: its document (a broken stand-in when unusable) and the loader's problems."""
+    _, path, shown, kind_name, _, _ = item
+    kind = KINDS[kind_name]
+    stem = shown.rpartition("/")[2][:-5]
+    try:
+        raw = _read(Path(path))
+    except OSError as error:
+        return (Document(shown, kind, {"id": stem}, broken=True),
+                [Problem(shown, 1, 1, "file.unreadable", f"không đọc được tệp ({error.strerror or error})",
+                         "kiểm tra quyền đọc của tệp (chmod a+r) rồi chạy lại")])
+    document, problems = load_file(raw, shown, kind)
+    return document or Document(shown, kind, {"id": stem}, broken=True), problems
+
+
+def _lstat(path: str) -> os.stat_result | tuple[str, str, str]:
+    """The file's status, or why it cannot be a record file (a link, a device, a pipe…)."""
+    try:
+        status = os.lstat(path)
     except OSError as error:
         return "file.unreadable", f"không đọc được tệp ({error.strerror or error})", "kiểm tra quyền của tệp"
-    if stat.S_ISLNK(mode):
+    if stat.S_ISLNK(status.st_mode):
         return ("file.symlink", "đây là liên kết tượng trưng (symlink); dữ liệu không đọc tệp qua liên kết",
                 "thay liên kết bằng chính tệp (sao chép nội dung vào đây), hoặc xóa nó")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(status.st_mode):
         return ("file.special", "đây không phải một tệp thông thường (thư mục, thiết bị hoặc ống dẫn)",
                 "xóa nó khỏi data/; mỗi bản ghi là một tệp .yaml")
-    return None
+    return status
 
 
 def _read(path: Path) -> bytes:

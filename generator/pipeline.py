@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .link import Handbook, link
 from .load import load
+from .parse_cache import ParseCache
 from .problems import Problem, has_errors
 from .render import page_path, render
 from .validate import validate
@@ -35,12 +36,21 @@ class Result:
         return {page_path(e): e.path for e in entries if page_path(e) in self.pages}
 
 
-def run(data_dir: Path, *, render_pages: bool = True) -> Result:
-    """Read and check the data; if it is valid, link and render it."""
-    documents, problems = load(data_dir)
+def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None = None) -> Result:
+    """Read and check the data; if it is valid, link and render it.
+
+    Without pages (`handbook validate`) nothing is linked either: linking
+    cannot fail, so the records are returned as they are. With a `cache`,
+    files parsed by an earlier run and unchanged since are not read again.
+    """
+    documents, problems = load(data_dir, cache=cache)
+    if cache is not None:
+        cache.save()
     entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
     if has_errors(problems):
         return Result(problems)
+    if not render_pages:
+        return Result(problems, Handbook(entries))
     handbook = link(entries)
-    return Result(problems, handbook, render(handbook) if render_pages else {})
+    return Result(problems, handbook, render(handbook))
