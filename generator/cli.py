@@ -197,7 +197,11 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     _mkdocs_logging(logging.INFO)
-    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    # Dirty builds: the handbook plugin tells MkDocs which pages an edit changed (see plugin.py),
+    # and keeps the search index whole; MkDocs' warning about dirty builds does not apply.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: "'dirty' build" not in str(record.msg))
+    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
     return 0
 
 

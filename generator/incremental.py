@@ -65,3 +65,52 @@ def rerender(previous: Rendered, handbook: Handbook) -> tuple[Rendered, set[str]
     pages.update(fresh)
     kept_reads = {path: r for path, r in previous.reads.items() if path in wanted and path not in reads}
     return Rendered(handbook, dict(sorted(pages.items())), {**kept_reads, **reads}), set(fresh)
+
+
+class SearchPieces:
+    """The search index of a live preview, kept page by page between rebuilds.
+
+    A rebuild that skips a page also skips its search entries, so the index
+    Material writes then holds the rebuilt pages only. Every page's entries
+    are kept here (as Material wrote them, and enriched as JSON text), and the
+    whole index is put together again in page order: the same bytes a clean
+    build writes. A kept page is enriched again when its keywords or the
+    glossary changed.
+    """
+
+    def __init__(self) -> None:
+        self.raw: dict[str, list[dict]] = {}             # page URL → Material's entries
+        self.done: dict[str, tuple[tuple, str]] = {}     # page URL → (what enrichment used, JSON)
+
+    def assemble(self, index: dict, rebuilt: set[str], urls: list[str], extra: dict[str, list[str]],
+                 glossary: dict[str, str]) -> str:
+        """The whole index as JSON: `index` holds the entries of the `rebuilt` pages, `urls` lists all."""
+        from . import search
+
+        fresh: dict[str, list[dict]] = {url: [] for url in rebuilt}
+        for doc in index["docs"]:
+            fresh.setdefault(doc["location"].partition("#")[0], []).append(doc)
+        self.raw.update(fresh)
+        wanted = set(urls)
+        for gone in self.raw.keys() - wanted:
+            del self.raw[gone]
+            self.done.pop(gone, None)
+        glossary_key = tuple(sorted(glossary.items()))
+        pieces = []
+        for url in urls:
+            key = (glossary_key, tuple(extra.get(url, ())), url in extra)
+            known = self.done.get(url)
+            if url in fresh or known is None or known[0] != key:
+                docs = search.enrich({"docs": [dict(d) for d in self.raw.get(url, [])]}, extra, glossary)["docs"]
+                known = self.done[url] = (key, ",".join(_json(d) for d in docs))
+            if known[1]:
+                pieces.append(known[1])
+        head = _json({**index, "docs": "\0"})
+        return head.replace(_json("\0"), "[" + ",".join(pieces) + "]")
+
+
+def _json(value) -> str:
+    import json
+
+    # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

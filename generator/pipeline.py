@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .incremental import Rendered, render_all, rerender
 from .link import Handbook, link
 from .load import load
 from .parse_cache import ParseCache
@@ -54,3 +55,20 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
         return Result(problems, Handbook(entries))
     handbook = link(entries)
     return Result(problems, handbook, render(handbook))
+
+
+def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache) -> tuple[Result, Rendered | None]:
+    """`run` for a live preview: unchanged files are not read again, unchanged pages not rendered again.
+
+    `previous` is what the last valid run rendered; the pages equal a full render's
+    (incremental.py). Returns the result and what to pass as `previous` next time.
+    """
+    documents, problems = load(data_dir, cache=cache)
+    cache.save()
+    entries, found = validate(documents, data_dir.parent / "content")
+    problems = sorted(problems + found)
+    if has_errors(problems):
+        return Result(problems), previous
+    handbook = link(entries)
+    rendered = rerender(previous, handbook)[0] if previous is not None else render_all(handbook)
+    return Result(problems, handbook, rendered.pages), rendered

@@ -6,6 +6,13 @@ rendered pages as virtual files, so generated pages never land in content/.
 Every page's HTML passes the sanitiser and gets a Content-Security-Policy
 (sanitize.py). Under `serve`, data errors become the page the editor sees
 instead of a failed rebuild (which would leave the browser waiting).
+
+Under `serve` the plugin lives across rebuilds and keeps what it did last:
+parsed files (parse_cache.py), rendered pages and what each read
+(incremental.py), the Markdown each generated page's HTML was built from, and
+the search index page by page. `handbook serve` asks MkDocs for dirty builds,
+so a generated page whose Markdown did not change keeps its HTML, and only
+the pages an edit changed go through Markdown and the theme again.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import search
-from .pipeline import Result, run
+from .incremental import Rendered, SearchPieces
+from .parse_cache import ParseCache
+from .pipeline import Result, run, run_again
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, with_csp
 from .serve_errors import error_page
@@ -47,13 +56,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty              # MkDocs skips pages whose File says it is not modified
+        self.cache: ParseCache | None = None
+        self.rendered: Rendered | None = None
+        self.built: dict[str, str] = {}         # generated page → the Markdown its HTML in site_dir shows
+        self.outputs: dict[str, str] = {}       # generated page → its HTML file, to remove it once gone
+        self.fingerprint: tuple | None = None   # configuration and hand-written pages the HTML was built with
+        self.search_pieces = SearchPieces()
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         self.data_dir = root / self.config.data_dir
         self.root = root
         self.docs_from_root = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
-        if self.result is None or self.command == "serve":     # serve: read the data again on every save
+        if self.command == "serve":     # read again what changed on every save
+            if self.cache is None:
+                self.cache = ParseCache.of_project(root)
+            self.result, self.rendered = run_again(self.data_dir, self.rendered, self.cache)
+        elif self.result is None:
             self.result = run(self.data_dir)
         for problem in self.result.problems:
             if not problem.is_error:
@@ -70,10 +90,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        self.files = files
+        if self.command == "serve":
+            self._keep_or_forget(files, config)
         if not self.result.ok:      # serve only: keep every URL answering, with the error
             for path in self.last_pages:
                 if files.get_file_from_path(path) is None:
                     files.append(File.generated(config, path, content="# Dữ liệu có lỗi\n"))
+            self.built = {}         # every page now shows the error
             self.locations = {}
             return files
         edit_paths = self.result.edit_paths()
@@ -81,12 +105,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{self.docs_from_root}/{path} trùng đường dẫn với một trang sinh tự động; "
                                   "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
-            file = File.generated(config, path, content=text)
+            unchanged = self.command == "serve" and self.built.get(path) == text
+            file = (_Built if unchanged else File).generated(config, path, content=text)
             if path in edit_paths:     # the edit button opens the YAML record
                 file.edit_uri = posixpath.relpath(edit_paths[path], self.docs_from_root)
             files.append(file)
         self.locations = {path: files.get_file_from_path(path).url for path in self.result.pages}
         return files
+
+    def _keep_or_forget(self, files: Files, config) -> None:
+        """Serve: hand-written pages are always built again (the home page counts the records);
+        a change of configuration or of the set of hand-written pages builds everything again."""
+        pages = [f for f in files if f.is_documentation_page()]
+        for file in pages:
+            file.is_modified = _modified
+        with open(config.config_file_path, "rb") as handle:
+            fingerprint = (handle.read(), tuple(f.src_uri for f in pages))
+        if fingerprint != self.fingerprint:
+            self.fingerprint, self.built = fingerprint, {}
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if not self.result.ok:
@@ -115,14 +151,59 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
+        self._write_search_index(config)
+        if self.command == "serve":
+            self._forget_removed_pages(config)
+
+    def _write_search_index(self, config) -> None:
+        """Add our fields to the index the search plugin wrote (see search.py)."""
         path = Path(config.site_dir) / "search" / "search_index.json"
         if not path.is_file() or not self.result.ok:
             return
         index = json.loads(path.read_text(encoding="utf-8"))
-        search.enrich(index, search.keywords(self.result.handbook, self.locations), self.glossary)
-        # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        extra = search.keywords(self.result.handbook, self.locations)
+        if self.command == "serve":     # pages kept from the last rebuild are missing from this index
+            pages = self.files.documentation_pages()
+            rebuilt = {_location(f) for f in pages if not (self.dirty and isinstance(f, _Built))}
+            text = self.search_pieces.assemble(index, rebuilt, [_location(f) for f in pages], extra, self.glossary)
+        else:
+            search.enrich(index, extra, self.glossary)
+            # UTF-8 rather than \uXXXX escapes: Vietnamese text takes about half the bytes.
+            text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        path.write_text(text, encoding="utf-8")
+
+    def _forget_removed_pages(self, config) -> None:
+        """Serve: remember what each page's HTML shows; delete the HTML of pages that are gone."""
+        if not self.result.ok:
+            return
+        outputs = {path: self.files.get_file_from_path(path).abs_dest_path for path in self.result.pages}
+        written = set(outputs.values())
+        for path, output in self.outputs.items():
+            if path not in outputs and output not in written:
+                Path(output).unlink(missing_ok=True)
+                try:
+                    Path(output).parent.rmdir()     # the page's folder, if nothing else is in it
+                except OSError:
+                    pass
+        self.outputs = outputs
+        self.built = dict(self.result.pages)
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))
         return server
+
+
+class _Built(File):
+    """A generated page whose HTML from the last serve rebuild is still right: a dirty build skips it."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+def _modified() -> bool:
+    return True
+
+
+def _location(file: File) -> str:
+    """A page's URL as the search index writes it (Page.url: the home page is "")."""
+    return "" if file.url in (".", "./") else file.url

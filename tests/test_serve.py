@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -80,3 +81,92 @@ def test_a_data_error_is_shown_in_the_browser_and_cleared_on_the_next_save(serve
     record.write_text(good, encoding="utf-8")
     wait_for(base + PAGE, lambda status, body: status == 200 and "Dữ liệu có lỗi" not in body
              and "Sinh hoạt chi bộ" in body)
+
+
+# --- Partial rebuilds: what the editor sees equals a clean build ------------------------------
+
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">.*?</article>', re.DOTALL)
+TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+
+
+def shown(html: str) -> str:
+    """What a page shows: its title and its article (serve adds a reload script and a base URL)."""
+    return "\n".join(TITLE.findall(html) + ARTICLE.findall(html))
+
+
+def clean_build(root: Path, out: Path) -> Path:
+    from generator.build import build_site
+    from generator.pipeline import run
+
+    result = run(root / "data")
+    assert result.ok
+    build_site(root / "mkdocs.yml", out, result=result)
+    return out
+
+
+def assert_served_as_built(root: Path, base: str, out: Path) -> None:
+    site = clean_build(root, out)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 200
+    for page in pages:
+        url = "/" + page.relative_to(site).as_posix().removesuffix("index.html")
+        status, body = get(base + url)
+        assert status == 200, url
+        assert shown(body) == shown(page.read_text(encoding="utf-8")), url
+    status, index = get(base + "/search/search_index.json")
+    assert status == 200 and index == (site / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def unreferenced_practices(root: Path) -> list[Path]:
+    texts = {p: p.read_text(encoding="utf-8") for p in (root / "data").rglob("*.yaml")}
+    practices = sorted(p for p in texts if p.parent.name == "practices")
+    return [p for p in practices
+            if not any(p.stem in text for other, text in texts.items() if other != p)
+            and "directives:" in texts[p]]
+
+
+def settle(base: str, page: str, marker: str) -> None:
+    """Wait until the rebuild that shows `marker` on `page` has finished (the search index comes last)."""
+    wait_for(base + page, lambda status, body: marker in body)
+    wait_for(base + "/search/search_index.json", lambda status, body: marker in body)
+
+
+def test_served_pages_equal_a_clean_build_after_edits_renames_and_deletes(server, tmp_path):
+    root, base = server
+    edited, renamed, deleted = unreferenced_practices(root)[:3]
+    wait_for(base + f"/cach-lam/{edited.stem}/", lambda status, body: status == 200)
+
+    # An edit: a practice's title (shown on its directives', topics' and province's pages, in the
+    # index, the province index and search) and an organ's name (in the link of each local directive
+    # it issued, on every page linking such a directive).
+    organ = next(p for p in sorted((root / "data/organs").glob("*.yaml"))
+                 if any(f"issuer: {p.stem}" in d.read_text(encoding="utf-8")
+                        and "level: trung ương" not in d.read_text(encoding="utf-8")
+                        for d in (root / "data/directives").glob("*.yaml")))
+    replace_line(edited, "title", "Cách làm đã sửa tên")
+    replace_line(organ, "name", "Cơ quan đã đổi tên")
+    settle(base, f"/cach-lam/{edited.stem}/", "Cách làm đã sửa tên")
+    settle(base, f"/co-quan/{organ.stem}/", "Cơ quan đã đổi tên")
+    assert_served_as_built(root, base, tmp_path / "after-edit")
+
+    # A rename: the file and its id; the old page disappears.
+    new = renamed.with_name(f"{renamed.stem}-moi.yaml")
+    text = renamed.read_text(encoding="utf-8").replace(f"id: {renamed.stem}", f"id: {new.stem}", 1)
+    new.write_text(text.replace("\ntitle:", "\ntitle: Đổi tên", 1), encoding="utf-8")
+    renamed.unlink()
+    settle(base, f"/cach-lam/{new.stem}/", "Đổi tên")
+    assert get(base + f"/cach-lam/{renamed.stem}/")[0] == 404
+    assert_served_as_built(root, base, tmp_path / "after-rename")
+
+    # A deletion: gone from every page, the index and search.
+    title = re.search(r"(?m)^title: (.*)$", deleted.read_text(encoding="utf-8")).group(1)
+    deleted.unlink()
+    wait_for(base + f"/cach-lam/{deleted.stem}/", lambda status, body: status == 404)
+    wait_for(base + "/search/search_index.json", lambda status, body: f"/{deleted.stem}/" not in body)
+    assert_served_as_built(root, base, tmp_path / "after-delete")
+    assert title not in get(base + "/cach-lam/")[1]
+
+
+def replace_line(path: Path, field: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {value}", text, count=1), encoding="utf-8")
