@@ -118,7 +118,7 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
             print(_format(problem, root), file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
-    records = len(result.handbook.entries) if result.handbook else 0
+    records = result.records
     if errors or (strict and warnings):
         print(f"Có {errors} lỗi, {warnings} cảnh báo. Sửa theo gợi ý sau dấu — rồi chạy lại.", file=sys.stderr)
         return None

@@ -131,6 +131,8 @@ def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Doc
             continue
         status = _lstat(path)
         refusal = None if isinstance(status, os.stat_result) else status
+        if cache is not None and (refusal or kind is None or not name.endswith(".yaml")):
+            cache.others.append((shown, refusal[0] if refusal else status.st_mode))
         if refusal:
             slots.append(([], [Problem(shown, 1, 1, *refusal)]))
             continue
@@ -172,9 +174,12 @@ def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [parsed for chunk in pool.map(_parse_chunk, chunks) for parsed in chunk]
+            parsed = [one for chunk in pool.map(_parse_chunk, chunks) for one in chunk]
     except (OSError, RuntimeError, ImportError):      # no processes allowed here: one core it is
         return [_parse_one(item) for item in items]
+    for document, _ in parsed:
+        document.kind = KINDS[document.kind.name]      # kinds are compared by identity
+    return parsed
 
 
 def _parse_chunk(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:

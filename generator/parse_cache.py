@@ -3,12 +3,14 @@
 `handbook validate` and `handbook serve` read tens of thousands of YAML files
 of which an editor changed one. A file's parsed Document (plain values,
 positions, the loader's problems) is kept under `.cache/handbook/` keyed by
-its path, size and modification time, and by the loader's own version.
+its path, size and modification time, and by the code's own version; and so
+is the outcome of the last validation, reused when no input changed at all.
 
-The cache is plain JSON, read back value by value and checked for shape: a
-cache file is something an editor could put in a pull request, so nothing in
-it is ever executed or trusted beyond "this parse may be reused". A corrupt,
-foreign or symlinked cache is ignored. A file modified in the last couple of
+The cache holds plain values only (marshal: text, numbers, lists, tuples,
+dicts), and is read only if it carries a MAC made with a key kept outside
+the project (`~/.cache/handbook/cache-key`, created on first use): a cache
+file put in a pull request is ignored, never unmarshalled. What is read
+back is still checked for shape. A file modified in the last couple of
 seconds is not stored: its time stamp could stay the same through a second
 quick save (the "racy" case known from git's index).
 """
@@ -16,8 +18,10 @@ quick save (the "racy" case known from git's index).
 from __future__ import annotations
 
 import hashlib
-import json
+import hmac
+import marshal
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -31,14 +35,36 @@ from .problems import CODES, ERROR, WARNING, Problem
 from .schema import KINDS
 
 FOLDER = Path(".cache") / "handbook"
-NAME = "parsed.json"
+NAME = "parsed.bin"
 RACY_NS = 2_000_000_000
+_MAC_BYTES = 32
 
 
 def loader_version() -> str:
-    """Changes whenever the loader could parse a file differently."""
-    source = (Path(__file__).with_name("load.py")).read_bytes()
-    return hashlib.sha256(source + sys.version.encode() + yaml.__version__.encode()).hexdigest()[:16]
+    """Changes whenever the code could read or judge a file differently."""
+    digest = hashlib.sha256(sys.version.encode() + yaml.__version__.encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _key() -> bytes | None:
+    """This user's secret for the cache MAC, outside any project; None if it cannot be kept."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "handbook" / "cache-key"
+    try:
+        if path.is_file() and not path.is_symlink():
+            key = path.read_bytes()
+            if len(key) == 32:
+                return key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(key)
+        return key
+    except OSError:
+        return None
 
 
 class ParseCache:
@@ -49,10 +75,13 @@ class ParseCache:
         self.version = loader_version()
         self.entries: dict[str, tuple[int, int, Document, list[Problem]]] = {}
         self.seen: set[str] = set()
+        self.others: list[tuple[str, Any]] = []       # files that are not records, and why: inputs too
         self.misses = 0
         self.stored = 0         # entries added or replaced since the last save
-        if file is not None:
-            self.entries = _read(file, self.version)
+        self.outcome: tuple[str, Any] | None = None     # (inputs' fingerprint, what validation found)
+        self.key = _key() if file is not None else None
+        if file is not None and self.key is not None:
+            self.entries, self.outcome = _read(file, self.version, self.key)
 
     @classmethod
     def of_project(cls, root: Path) -> ParseCache:
@@ -73,47 +102,75 @@ class ParseCache:
         self.entries[shown] = (size, mtime_ns, document, problems)
         self.stored += 1
 
+    def fingerprint(self, content_dir: Path) -> str:
+        """Every input of validation: each record file's place, size and time, and the hand-written pages."""
+        digest = hashlib.sha256(self.version.encode())
+        for shown in sorted(self.seen):
+            entry = self.entries.get(shown)
+            digest.update(f"{shown}\0{entry[:2] if entry else None}\0".encode())
+        digest.update(repr(sorted(self.others)).encode())
+        for folder, _, names in sorted(os.walk(content_dir)):
+            digest.update(f"{folder}\0{sorted(names)}\0".encode())
+        return digest.hexdigest()
+
+    def remember(self, fingerprint: str, problems: list[Problem], records: int) -> None:
+        self.outcome = (fingerprint, ([_problem_out(p) for p in problems], records))
+        self.stored += 1
+
+    def recall(self, fingerprint: str) -> tuple[list[Problem], int] | None:
+        """What validation found last time, if nothing it read has changed since."""
+        if self.misses or self.outcome is None or self.outcome[0] != fingerprint:
+            return None
+        problems, records = self.outcome[1]
+        return [_problem_in(p) for p in problems], records
+
     def save(self, *, force: bool = False) -> None:
         """Write the cache if it changed enough to pay for the write (an entry left unsaved just misses)."""
         for gone in self.entries.keys() - self.seen:
             del self.entries[gone]
-        if self.file is None or not (force or self.stored > len(self.entries) // 50):
+        if self.file is None or self.key is None or not (force or self.stored > len(self.entries) // 50):
             return
         try:
-            _write(self.file, self.version, self.entries)
+            _write(self.file, self.version, self.key, self.entries, self.outcome)
             self.stored = 0
         except OSError:
             pass        # a cache is an optimisation: a read-only project still works
 
 
-def _read(file: Path, version: str) -> dict:
+def _read(file: Path, version: str, key: bytes) -> tuple[dict, tuple | None]:
     try:
         if file.is_symlink() or file.parent.is_symlink() or not file.is_file():
-            return {}
-        raw = json.loads(file.read_bytes())
-        if not isinstance(raw, dict) or raw.get("version") != version or not isinstance(raw.get("files"), dict):
-            return {}
-        entries = {}
-        for shown, value in raw["files"].items():
-            entries[shown] = _decode(shown, value)
-        return entries
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-        return {}
+            return {}, None
+        blob = file.read_bytes()
+        mac, body = blob[:_MAC_BYTES], blob[_MAC_BYTES:]
+        if not hmac.compare_digest(mac, hmac.new(key, body, "sha256").digest()):
+            return {}, None         # not written by this user's handbook: never unmarshalled
+        stored_version, files, outcome = marshal.loads(body)
+        if stored_version != version or not isinstance(files, dict):
+            return {}, None
+        entries = {shown: _decode(shown, value) for shown, value in files.items()}
+        if outcome is not None:
+            fingerprint, (problems, records) = outcome
+            if not (isinstance(fingerprint, str) and _int(records)):
+                raise ValueError("outcome")
+            [_problem_in(p) for p in problems]
+        return entries, outcome
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError, RecursionError):
+        return {}, None
 
 
-def _write(file: Path, version: str, entries: dict) -> None:
+def _write(file: Path, version: str, key: bytes, entries: dict, outcome: tuple | None) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
     if file.parent.is_symlink() or file.is_symlink():
         return
     gitignore = file.parent.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")     # never committed by accident
-    payload = {"version": version,
-               "files": {shown: _encode(*entry) for shown, entry in sorted(entries.items())}}
+    body = marshal.dumps((version, {shown: _encode(*entry) for shown, entry in sorted(entries.items())}, outcome))
     handle, temporary = tempfile.mkstemp(prefix=".parsed-", dir=file.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(payload, out, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(handle, "wb") as out:
+            out.write(hmac.new(key, body, "sha256").digest() + body)
         os.replace(temporary, file)
     except BaseException:
         os.unlink(temporary)
@@ -122,57 +179,34 @@ def _write(file: Path, version: str, entries: dict) -> None:
 
 # --- Plain values both ways -------------------------------------------------------------
 
-def _encode(size: int, mtime_ns: int, document: Document, problems: list[Problem]) -> list:
-    return [size, mtime_ns, document.kind.name, document.data,
-            [[list(loc), *pos] for loc, pos in document.positions.items()],
-            [[list(loc), *pos] for loc, pos in document.key_positions.items()],
-            document.broken, [list(loc) for loc in document.refused],
-            [[p.line, p.col, p.code, p.message, p.hint, p.severity] for p in problems]]
+def _encode(size: int, mtime_ns: int, document: Document, problems: list[Problem]) -> tuple:
+    return (size, mtime_ns, document.kind.name, document.data, document.positions, document.key_positions,
+            document.broken, document.refused, tuple(_problem_out(p) for p in problems))
 
 
-def _decode(shown: str, value: list) -> tuple[int, int, Document, list[Problem]]:
+def _problem_out(p: Problem) -> tuple:
+    return p.path, p.line, p.col, p.code, p.message, p.hint, p.severity
+
+
+def _problem_in(value: tuple) -> Problem:
+    path, line, col, code, message, hint, severity = value
+    if not (isinstance(path, str) and _int(line) and _int(col) and code in CODES and severity in (ERROR, WARNING)
+            and isinstance(message, str) and isinstance(hint, str)):
+        raise ValueError("problem")
+    return Problem(path, line, col, code, message, hint, severity)
+
+
+def _decode(shown: str, value: tuple) -> tuple[int, int, Document, list[Problem]]:
     size, mtime_ns, kind, data, positions, key_positions, broken, refused, problems = value
     if not (_int(size) and _int(mtime_ns) and kind in KINDS and isinstance(data, dict)
-            and _plain(data) and isinstance(broken, bool)):
+            and isinstance(positions, dict) and isinstance(key_positions, dict) and isinstance(broken, bool)
+            and isinstance(refused, tuple)):
         raise ValueError(shown)
-    document = Document(shown, KINDS[kind], data, _positions(positions), _positions(key_positions),
-                        broken=broken, refused=tuple(_loc(loc) for loc in refused))
-    found = []
-    for line, col, code, message, hint, severity in problems:
-        if not (_int(line) and _int(col) and code in CODES and severity in (ERROR, WARNING)
-                and isinstance(message, str) and isinstance(hint, str)):
-            raise ValueError(shown)
-        found.append(Problem(shown, line, col, code, message, hint, severity))
-    return size, mtime_ns, document, found
-
-
-def _positions(items: list) -> dict[tuple, tuple[int, int]]:
-    found = {}
-    for loc, line, col in items:
-        if not (_int(line) and _int(col)):
-            raise ValueError("position")
-        found[_loc(loc)] = (line, col)
-    return found
-
-
-def _loc(loc: list) -> tuple:
-    if not isinstance(loc, list) or not all(isinstance(p, str) or _int(p) for p in loc):
-        raise ValueError("location")
-    return tuple(loc)
+    found = [_problem_in(p) for p in problems]
+    if any(p.path != shown for p in found):
+        raise ValueError(shown)
+    return size, mtime_ns, Document(shown, KINDS[kind], data, positions, key_positions, broken, refused), found
 
 
 def _int(value: Any) -> bool:
     return type(value) is int and value >= 0
-
-
-def _plain(value: Any, depth: int = 0) -> bool:
-    """Only what the loader itself produces: text, None, lists and string-keyed groups, not too deep."""
-    if value is None or isinstance(value, str):
-        return True
-    if depth > 20:
-        return False
-    if isinstance(value, list):
-        return all(_plain(v, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
-    return False

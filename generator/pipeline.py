@@ -26,6 +26,11 @@ class Result:
     problems: list[Problem]
     handbook: Handbook | None = None
     pages: dict[str, str] = field(default_factory=dict)   # docs path → Markdown
+    known_records: int = 0      # when validation was recalled from the cache rather than run
+
+    @property
+    def records(self) -> int:
+        return len(self.handbook.entries) if self.handbook else self.known_records
 
     @property
     def ok(self) -> bool:
@@ -45,10 +50,16 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     files parsed by an earlier run and unchanged since are not read again.
     """
     documents, problems = load(data_dir, cache=cache)
-    if cache is not None:
-        cache.save()
+    fingerprint = cache.fingerprint(data_dir.parent / "content") if cache is not None and not render_pages else None
+    known = cache.recall(fingerprint) if fingerprint else None
+    if known is not None:       # nothing validation reads has changed since the last run
+        return Result(known[0], known_records=known[1])
     entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
+    if cache is not None:
+        if fingerprint:
+            cache.remember(fingerprint, problems, len(entries))
+        cache.save()
     if has_errors(problems):
         return Result(problems)
     if not render_pages:

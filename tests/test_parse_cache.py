@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import hmac
+import marshal
 import os
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.load import load
+from generator import parse_cache
 from generator.parse_cache import FOLDER, NAME, ParseCache
 from generator.pipeline import run
 
@@ -77,45 +79,64 @@ def _plant(root: Path, content: bytes) -> None:
     (folder / NAME).write_bytes(content)
 
 
+def _signed(body: bytes) -> bytes:
+    """A cache file as this user's handbook would write it: what a corrupt but genuine cache looks like."""
+    return hmac.new(parse_cache._key(), body, "sha256").digest() + body
+
+
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                                        max_size=4), max_leaves=20)
 
 
 @settings(max_examples=60, deadline=None)
-@given(json_values)
-def test_a_planted_cache_changes_nothing(tmp_path_factory, planted):
+@given(json_values, st.binary(max_size=64))
+def test_a_planted_or_corrupt_cache_changes_nothing(tmp_path_factory, planted, noise):
     root = scratch_project(tmp_path_factory.mktemp("p"), BROKEN)
     aged(root)
     expected = outcome(root, None)
     version = ParseCache(None).version
-    for payload in (planted, {"version": version, "files": planted},
-                    {"version": version, "files": {"data/topics/hong.yaml": planted}}):
-        _plant(root, json.dumps(payload).encode())
+    genuine = [marshal.dumps(v) for v in (planted, (version, planted, None), (version, {"data/topics/hong.yaml":
+                                                                                      planted}, planted))]
+    for content in [noise, *genuine, *map(_signed, genuine), _signed(noise)]:
+        _plant(root, content)
         assert outcome(root, ParseCache.of_project(root)) == expected
 
 
-def test_a_cache_that_lies_about_a_file_is_not_believed_when_the_file_changed(tmp_path):
+def test_a_cache_edited_by_someone_else_is_not_read(tmp_path):
     root = scratch_project(tmp_path, BROKEN)
     aged(root)
     cache = ParseCache.of_project(root)
-    outcome(root, cache)
+    expected = outcome(root, cache)
     cache.save(force=True)
-    raw = json.loads((root / FOLDER / NAME).read_text(encoding="utf-8"))
-    entry = raw["files"]["data/topics/sinh-hoat-chi-bo.yaml"]
-    entry[3]["name"] = "<script>giả mạo</script>"
-    entry[1] += 1                                   # a time stamp the file does not have
-    _plant(root, json.dumps(raw).encode())
-    assert outcome(root, ParseCache.of_project(root)) == outcome(root, None)
-    for garbage in (b"\x00\xff not json", b"[]", b'{"version": 1}', b""):
-        _plant(root, garbage)
-        assert outcome(root, ParseCache.of_project(root)) == outcome(root, None)
+    path = root / FOLDER / NAME
+    blob = path.read_bytes()
+    forged = blob.replace("Sinh hoạt chi bộ".encode(), "<script>xấu</script>".encode()[:len("Sinh hoạt chi bộ".encode())])
+    assert forged != blob
+    path.write_bytes(forged)
+    assert ParseCache.of_project(root).entries == {}
+    assert outcome(root, ParseCache.of_project(root)) == expected
+
+
+def test_validation_is_recalled_only_while_nothing_changed(tmp_path):
+    root = scratch_project(tmp_path, BROKEN)
+    aged(root)
+    first = ParseCache.of_project(root)
+    expected = outcome(root, first)
+    first.save(force=True)
+    second = ParseCache.of_project(root)
+    assert outcome(root, second) == expected
+    assert second.recall(second.fingerprint(root / "content")) is not None
+    (root / "data/topics/khong-phai-ban-ghi.txt").write_text("x", encoding="utf-8")   # not a record: still input
+    third = ParseCache.of_project(root)
+    found = outcome(root, third)
+    assert any("khong-phai-ban-ghi.txt" in line for line in found[0])
 
 
 def test_a_symlinked_cache_is_ignored(tmp_path):
     root = scratch_project(tmp_path / "p")
     aged(root)
-    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere = tmp_path / "elsewhere.bin"
     elsewhere.write_text("{}", encoding="utf-8")
     (root / FOLDER).mkdir(parents=True)
     (root / FOLDER / NAME).symlink_to(elsewhere)
@@ -124,3 +145,17 @@ def test_a_symlinked_cache_is_ignored(tmp_path):
     cache.save(force=True)
     assert elsewhere.read_text(encoding="utf-8") == "{}"
     assert cache.entries and ParseCache.of_project(root).entries == {}
+
+
+def test_parsing_on_several_cores_gives_the_same_documents(tmp_path, monkeypatch):
+    import generator.load as load_module
+
+    root = scratch_project(tmp_path, BROKEN)
+    alone = outcome(root, None)
+    documents, problems = load(root / "data")
+    monkeypatch.setattr(load_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load_module.os, "cpu_count", lambda: 2)
+    parallel, found = load(root / "data")
+    assert [(d.path, d.kind, d.data, d.positions) for d in parallel] == \
+        [(d.path, d.kind, d.data, d.positions) for d in documents]
+    assert found == problems and outcome(root, None) == alone
