@@ -131,8 +131,6 @@ def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Doc
             continue
         status = _lstat(path)
         refusal = None if isinstance(status, os.stat_result) else status
-        if cache is not None and (refusal or kind is None or not name.endswith(".yaml")):
-            cache.others.append((shown, refusal[0] if refusal else status.st_mode))
         if refusal:
             slots.append(([], [Problem(shown, 1, 1, *refusal)]))
             continue

@@ -22,6 +22,7 @@ import hmac
 import marshal
 import os
 import secrets
+import stat
 import sys
 import tempfile
 import time
@@ -36,6 +37,7 @@ from .schema import KINDS
 
 FOLDER = Path(".cache") / "handbook"
 NAME = "parsed.bin"
+OUTCOME = "outcome.bin"
 RACY_NS = 2_000_000_000
 _MAC_BYTES = 32
 
@@ -68,24 +70,36 @@ def _key() -> bytes | None:
 
 
 class ParseCache:
-    """path → (size, mtime_ns, Document, problems); `get` and `put` as the loader reads files."""
+    """path → (size, mtime_ns, Document, problems); `get` and `put` as the loader reads files.
+
+    The parsed files are read from disk on the first `get`, so that a run
+    that recalls its outcome (nothing changed) never reads them.
+    """
 
     def __init__(self, file: Path | None = None) -> None:
         self.file = file
         self.version = loader_version()
-        self.entries: dict[str, tuple[int, int, Document, list[Problem]]] = {}
+        self._entries: dict[str, tuple[int, int, Document, list[Problem]]] | None = None if file else {}
         self.seen: set[str] = set()
-        self.others: list[tuple[str, Any]] = []       # files that are not records, and why: inputs too
         self.misses = 0
         self.stored = 0         # entries added or replaced since the last save
-        self.outcome: tuple[str, Any] | None = None     # (inputs' fingerprint, what validation found)
         self.key = _key() if file is not None else None
-        if file is not None and self.key is not None:
-            self.entries, self.outcome = _read(file, self.version, self.key)
 
     @classmethod
     def of_project(cls, root: Path) -> ParseCache:
         return cls(root / FOLDER / NAME)
+
+    @property
+    def entries(self) -> dict[str, tuple[int, int, Document, list[Problem]]]:
+        if self._entries is None:
+            found = _read(self.file, self.version, self.key) if self.key else None
+            self._entries = {}
+            try:
+                if isinstance(found, dict):
+                    self._entries = {shown: _decode(shown, value) for shown, value in found.items()}
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                pass
+        return self._entries
 
     def get(self, shown: str, size: int, mtime_ns: int) -> tuple[Document, list[Problem]] | None:
         self.seen.add(shown)
@@ -102,79 +116,91 @@ class ParseCache:
         self.entries[shown] = (size, mtime_ns, document, problems)
         self.stored += 1
 
-    def fingerprint(self, content_dir: Path) -> str:
-        """Every input of validation: each record file's place, size and time, and the hand-written pages."""
-        digest = hashlib.sha256(self.version.encode())
-        for shown in sorted(self.seen):
-            entry = self.entries.get(shown)
-            digest.update(f"{shown}\0{entry[:2] if entry else None}\0".encode())
-        digest.update(repr(sorted(self.others)).encode())
-        for folder, _, names in sorted(os.walk(content_dir)):
-            digest.update(f"{folder}\0{sorted(names)}\0".encode())
-        return digest.hexdigest()
-
-    def remember(self, fingerprint: str, problems: list[Problem], records: int) -> None:
-        self.outcome = (fingerprint, ([_problem_out(p) for p in problems], records))
-        self.stored += 1
-
-    def recall(self, fingerprint: str) -> tuple[list[Problem], int] | None:
-        """What validation found last time, if nothing it read has changed since."""
-        if self.misses or self.outcome is None or self.outcome[0] != fingerprint:
-            return None
-        problems, records = self.outcome[1]
-        return [_problem_in(p) for p in problems], records
-
     def save(self, *, force: bool = False) -> None:
         """Write the cache if it changed enough to pay for the write (an entry left unsaved just misses)."""
+        if self._entries is None:
+            return
         for gone in self.entries.keys() - self.seen:
             del self.entries[gone]
         if self.file is None or self.key is None or not (force or self.stored > len(self.entries) // 50):
             return
-        try:
-            _write(self.file, self.version, self.key, self.entries, self.outcome)
+        body = {shown: _encode(*entry) for shown, entry in sorted(self.entries.items())}
+        if _write(self.file, self.version, self.key, body):
             self.stored = 0
-        except OSError:
-            pass        # a cache is an optimisation: a read-only project still works
+
+    # -- the outcome of a whole validation, reused while no input changes
+
+    def recall(self, fingerprint: str | None) -> tuple[list[Problem], int] | None:
+        """What validation found last time, if `fingerprint` (see `inputs`) is the same."""
+        found = _read(self.file.with_name(OUTCOME), self.version, self.key) if fingerprint and self.key else None
+        try:
+            stored, problems, records = found
+            if stored != fingerprint or not _int(records):
+                return None
+            return [_problem_in(p) for p in problems], records
+        except (ValueError, TypeError):
+            return None
+
+    def remember(self, fingerprint: str | None, problems: list[Problem], records: int) -> None:
+        if fingerprint and self.key and self.file:
+            _write(self.file.with_name(OUTCOME), self.version, self.key,
+                   (fingerprint, tuple(_problem_out(p) for p in problems), records))
 
 
-def _read(file: Path, version: str, key: bytes) -> tuple[dict, tuple | None]:
+def inputs(data_dir: Path, content_dir: Path) -> str | None:
+    """A fingerprint of everything validation reads: every file under data/ (name, size, time,
+    type) and the names under content/. None while a file was saved in the last moments."""
+    digest = hashlib.sha256(loader_version().encode())
+    now = time.time_ns()
+    for folder, subfolders, names in os.walk(data_dir):
+        subfolders.sort()
+        digest.update(f"{folder}\0".encode())
+        for name in sorted(names + subfolders):
+            status = os.lstat(os.path.join(folder, name))
+            if now - status.st_mtime_ns < RACY_NS and stat.S_ISREG(status.st_mode):
+                return None
+            digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_mode}\0".encode())
+    for folder, subfolders, names in os.walk(content_dir):
+        subfolders.sort()
+        digest.update(f"{folder}\0{sorted(names)}\0".encode())
+    return digest.hexdigest()
+
+
+def _read(file: Path, version: str, key: bytes) -> Any:
+    """The value stored in `file` if this user's handbook wrote it for this version; else None."""
     try:
         if file.is_symlink() or file.parent.is_symlink() or not file.is_file():
-            return {}, None
+            return None
         blob = file.read_bytes()
         mac, body = blob[:_MAC_BYTES], blob[_MAC_BYTES:]
         if not hmac.compare_digest(mac, hmac.new(key, body, "sha256").digest()):
-            return {}, None         # not written by this user's handbook: never unmarshalled
-        stored_version, files, outcome = marshal.loads(body)
-        if stored_version != version or not isinstance(files, dict):
-            return {}, None
-        entries = {shown: _decode(shown, value) for shown, value in files.items()}
-        if outcome is not None:
-            fingerprint, (problems, records) = outcome
-            if not (isinstance(fingerprint, str) and _int(records)):
-                raise ValueError("outcome")
-            [_problem_in(p) for p in problems]
-        return entries, outcome
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError, RecursionError):
-        return {}, None
+            return None         # not written by this user's handbook: never unmarshalled
+        stored_version, value = marshal.loads(body)
+        return value if stored_version == version else None
+    except (OSError, ValueError, TypeError, EOFError, RecursionError):
+        return None
 
 
-def _write(file: Path, version: str, key: bytes, entries: dict, outcome: tuple | None) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    if file.parent.is_symlink() or file.is_symlink():
-        return
-    gitignore = file.parent.parent / ".gitignore"
-    if not gitignore.exists():
-        gitignore.write_text("*\n", encoding="utf-8")     # never committed by accident
-    body = marshal.dumps((version, {shown: _encode(*entry) for shown, entry in sorted(entries.items())}, outcome))
-    handle, temporary = tempfile.mkstemp(prefix=".parsed-", dir=file.parent)
+def _write(file: Path, version: str, key: bytes, value: Any) -> bool:
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(hmac.new(key, body, "sha256").digest() + body)
-        os.replace(temporary, file)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        file.parent.mkdir(parents=True, exist_ok=True)
+        if file.parent.is_symlink() or file.is_symlink():
+            return False
+        gitignore = file.parent.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n", encoding="utf-8")     # never committed by accident
+        body = marshal.dumps((version, value))
+        handle, temporary = tempfile.mkstemp(prefix=".part-", dir=file.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(hmac.new(key, body, "sha256").digest() + body)
+            os.replace(temporary, file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        return True
+    except OSError:
+        return False        # a cache is an optimisation: a read-only project still works
 
 
 # --- Plain values both ways -------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from .incremental import Rendered, render_all, rerender
 from .link import Handbook, link
 from .load import load
-from .parse_cache import ParseCache
+from .parse_cache import ParseCache, inputs
 from .problems import Problem, has_errors
 from .render import page_path, render
 from .validate import validate
@@ -49,11 +49,11 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     cannot fail, so the records are returned as they are. With a `cache`,
     files parsed by an earlier run and unchanged since are not read again.
     """
-    documents, problems = load(data_dir, cache=cache)
-    fingerprint = cache.fingerprint(data_dir.parent / "content") if cache is not None and not render_pages else None
+    fingerprint = inputs(data_dir, data_dir.parent / "content") if cache and not render_pages else None
     known = cache.recall(fingerprint) if fingerprint else None
     if known is not None:       # nothing validation reads has changed since the last run
         return Result(known[0], known_records=known[1])
+    documents, problems = load(data_dir, cache=cache)
     entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
     if cache is not None:

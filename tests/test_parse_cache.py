@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.load import load
 from generator import parse_cache
-from generator.parse_cache import FOLDER, NAME, ParseCache
+from generator.parse_cache import FOLDER, NAME, OUTCOME, ParseCache, inputs
 from generator.pipeline import run
 
 from scratch import scratch_project
@@ -73,10 +73,10 @@ def test_the_command_writes_its_cache_out_of_git(tmp_path, capsys):
     assert capsys.readouterr().err.count("Dữ liệu hợp lệ") == 2
 
 
-def _plant(root: Path, content: bytes) -> None:
+def _plant(root: Path, content: bytes, name: str = NAME) -> None:
     folder = root / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / NAME).write_bytes(content)
+    (folder / name).write_bytes(content)
 
 
 def _signed(body: bytes) -> bytes:
@@ -89,18 +89,19 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(m
                                                                                        max_size=4), max_leaves=20)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(json_values, st.binary(max_size=64))
 def test_a_planted_or_corrupt_cache_changes_nothing(tmp_path_factory, planted, noise):
     root = scratch_project(tmp_path_factory.mktemp("p"), BROKEN)
     aged(root)
     expected = outcome(root, None)
     version = ParseCache(None).version
-    genuine = [marshal.dumps(v) for v in (planted, (version, planted, None), (version, {"data/topics/hong.yaml":
-                                                                                      planted}, planted))]
+    genuine = [marshal.dumps(v) for v in (planted, (version, planted), (version, {"data/topics/hong.yaml": planted}),
+                                          (version, ("x", planted, 3)), (version, (planted, (), 9)))]
     for content in [noise, *genuine, *map(_signed, genuine), _signed(noise)]:
-        _plant(root, content)
-        assert outcome(root, ParseCache.of_project(root)) == expected
+        for name in (NAME, OUTCOME):
+            _plant(root, content, name)
+            assert outcome(root, ParseCache.of_project(root)) == expected
 
 
 def test_a_cache_edited_by_someone_else_is_not_read(tmp_path):
@@ -126,7 +127,8 @@ def test_validation_is_recalled_only_while_nothing_changed(tmp_path):
     first.save(force=True)
     second = ParseCache.of_project(root)
     assert outcome(root, second) == expected
-    assert second.recall(second.fingerprint(root / "content")) is not None
+    assert second.recall(inputs(root / "data", root / "content")) is not None
+    assert second.misses == 0 and second._entries is None        # recalled: no file parsed, none read
     (root / "data/topics/khong-phai-ban-ghi.txt").write_text("x", encoding="utf-8")   # not a record: still input
     third = ParseCache.of_project(root)
     found = outcome(root, third)
