@@ -117,9 +117,11 @@ def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Doc
     # os.walk and plain strings: pathlib costs more than parsing at tens of thousands of files.
     # Symbolic links are never followed: a record must be a file of the repository itself.
     found = []
+    top = os.path.join(data_dir, "")
     for folder, subfolders, names in os.walk(data_dir):
+        inside = folder[len(top):].split(os.sep) if folder != str(data_dir) else []
         for name in names + [s for s in subfolders if os.path.islink(os.path.join(folder, s))]:
-            found.append(os.path.relpath(os.path.join(folder, name), data_dir).split(os.sep))
+            found.append([*inside, name])
     slots: list[tuple[list[Document], list[Problem]] | None] = []     # in file order
     to_parse: list[tuple[int, str, str, str, int, int]] = []
     for parts in sorted(found):         # the order of Path objects: part by part

@@ -68,15 +68,17 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     return Result(problems, handbook, render(handbook))
 
 
-def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache) -> tuple[Result, Rendered | None]:
+def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache,
+              memo: dict | None = None) -> tuple[Result, Rendered | None]:
     """`run` for a live preview: unchanged files are not read again, unchanged pages not rendered again.
 
     `previous` is what the last valid run rendered; the pages equal a full render's
-    (incremental.py). Returns the result and what to pass as `previous` next time.
+    (incremental.py); `memo` keeps what each document gave validation (validate.py).
+    Returns the result and what to pass as `previous` next time.
     """
     documents, problems = load(data_dir, cache=cache)
     cache.save()
-    entries, found = validate(documents, data_dir.parent / "content")
+    entries, found = validate(documents, data_dir.parent / "content", memo)
     problems = sorted(problems + found)
     if has_errors(problems):
         return Result(problems), previous

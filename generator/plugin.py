@@ -59,10 +59,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.dirty = dirty              # MkDocs skips pages whose File says it is not modified
         self.cache: ParseCache | None = None
         self.rendered: Rendered | None = None
+        self.validated: dict = {}               # what each unchanged document gave validation
         self.built: dict[str, str] = {}         # generated page → the Markdown its HTML in site_dir shows
         self.outputs: dict[str, str] = {}       # generated page → its HTML file, to remove it once gone
         self.fingerprint: tuple | None = None   # configuration and hand-written pages the HTML was built with
         self.search_pieces = SearchPieces()
+        self.file_objects: dict[str, File] = {}  # generated page → its File, reused while unchanged
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
@@ -72,7 +74,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.command == "serve":     # read again what changed on every save
             if self.cache is None:
                 self.cache = ParseCache.of_project(root)
-            self.result, self.rendered = run_again(self.data_dir, self.rendered, self.cache)
+            self.result, self.rendered = run_again(self.data_dir, self.rendered, self.cache, self.validated)
         elif self.result is None:
             self.result = run(self.data_dir)
         for problem in self.result.problems:
@@ -101,17 +103,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.locations = {}
             return files
         edit_paths = self.result.edit_paths()
+        self.locations = {}
         for path, text in self.result.pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{self.docs_from_root}/{path} trùng đường dẫn với một trang sinh tự động; "
                                   "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
-            unchanged = self.command == "serve" and self.built.get(path) == text
-            file = (_Built if unchanged else File).generated(config, path, content=text)
-            if path in edit_paths:     # the edit button opens the YAML record
+            if self.command == "serve":
+                file = self._serve_file(config, path, text)
+            else:
+                file = File.generated(config, path, content=text)
+            if path in edit_paths and file.edit_uri is None:     # the edit button opens the YAML record
                 file.edit_uri = posixpath.relpath(edit_paths[path], self.docs_from_root)
             files.append(file)
-        self.locations = {path: files.get_file_from_path(path).url for path in self.result.pages}
+            self.locations[path] = file.url
         return files
+
+    def _serve_file(self, config, path: str, text: str) -> File:
+        """Serve: the page's File, kept from the last rebuild (with its HTML) if its Markdown is the same."""
+        known = self.file_objects.get(path)
+        if known is not None and self.built.get(path) == text:
+            known.kept, known.page = True, None
+            return known
+        file = self.file_objects[path] = _Generated.generated(config, path, content=text)
+        return file
 
     def _keep_or_forget(self, files: Files, config) -> None:
         """Serve: hand-written pages are always built again (the home page counts the records);
@@ -122,7 +136,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         with open(config.config_file_path, "rb") as handle:
             fingerprint = (handle.read(), tuple(f.src_uri for f in pages))
         if fingerprint != self.fingerprint:
-            self.fingerprint, self.built = fingerprint, {}
+            self.fingerprint, self.built, self.file_objects = fingerprint, {}, {}
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         if not self.result.ok:
@@ -164,7 +178,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         extra = search.keywords(self.result.handbook, self.locations)
         if self.command == "serve":     # pages kept from the last rebuild are missing from this index
             pages = self.files.documentation_pages()
-            rebuilt = {_location(f) for f in pages if not (self.dirty and isinstance(f, _Built))}
+            rebuilt = {_location(f) for f in pages if not (self.dirty and getattr(f, "kept", False))}
             text = self.search_pieces.assemble(index, rebuilt, [_location(f) for f in pages], extra, self.glossary)
         else:
             search.enrich(index, extra, self.glossary)
@@ -187,17 +201,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     pass
         self.outputs = outputs
         self.built = dict(self.result.pages)
+        self.file_objects = {path: file for path, file in self.file_objects.items() if path in outputs}
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))
         return server
 
 
-class _Built(File):
-    """A generated page whose HTML from the last serve rebuild is still right: a dirty build skips it."""
+class _Generated(File):
+    """A generated page under serve; `kept` when its HTML from the last rebuild is still right,
+    which a dirty build then leaves alone."""
+
+    kept = False
 
     def is_modified(self) -> bool:
-        return False
+        return not self.kept
 
 
 def _modified() -> bool:

@@ -184,24 +184,36 @@ class _TrackedEntries:
 
 
 def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             autoescape=False)
-    hb = _Tracked(handbook)
-    env.filters.update(text=plain, md=markdown, title=front_matter_title,
-                       practice_count=lambda entry_id: len(hb.citing(entry_id, "practice")))
+    """The templates, loaded and compiled once per process, bound to `handbook` for this render.
 
-    def link(target: Entry | str | None) -> str:
-        if target is None:
-            return ""
-        entry = hb.entries[target] if isinstance(target, str) else target
-        hb.reads.records.add(entry.id)
-        if entry.kind.name == "directive" and entry.record.issuer:
-            hb.reads.records.add(entry.record.issuer)      # link_text may name the issuer
-        return f"[{plain(link_text(handbook, entry))}](../{page_path(entry)})"
+    Compiling them takes longer than rendering the few pages an edit changes.
+    """
+    global _ENV
+    if _ENV is None:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                 autoescape=False, auto_reload=False)
+        hb = _Tracked(handbook)
+        env.filters.update(text=plain, md=markdown, title=front_matter_title,
+                           practice_count=lambda entry_id: len(hb.citing(entry_id, "practice")))
 
-    env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES)
+        def link(target: Entry | str | None) -> str:
+            if target is None:
+                return ""
+            entry = hb.entries[target] if isinstance(target, str) else target
+            hb.reads.records.add(entry.id)
+            if entry.kind.name == "directive" and entry.record.issuer:
+                hb.reads.records.add(entry.record.issuer)      # link_text may name the issuer
+            return f"[{plain(link_text(hb._handbook, entry))}](../{page_path(entry)})"
+
+        env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES)
+        _ENV = env, hb
+    env, hb = _ENV
+    hb._handbook, hb.reads = handbook, Reads()
     return env, hb
+
+
+_ENV: tuple[jinja2.Environment, _Tracked] | None = None
 
 
 def render(handbook: Handbook) -> dict[str, str]:

@@ -102,3 +102,13 @@ def test_an_edit_of_one_practice_renders_few_pages():
     indexes = {f"{k.section}/index.md" for k in KINDS.values()}
     assert f"cach-lam/{documents[index].data['id']}.md" in rendered
     assert len(rendered - indexes) < len(previous.pages) / 4
+
+
+def test_validation_with_a_memo_finds_what_a_fresh_one_finds():
+    documents = list(real_documents())
+    memo: dict = {}
+    validate(documents, PROJECT / "content", memo)
+    broken = apply(documents, ("relink", 3, 7))
+    broken[5] = replace(broken[5], data={**broken[5].data, "id": "Sai Mã"})
+    for case in (documents, broken, apply(documents, ("delete", 11, 0)), documents):
+        assert validate(list(case), PROJECT / "content", memo) == validate(list(case), PROJECT / "content")
