@@ -9,6 +9,7 @@ keep every position for the messages of later stages.
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import stat
 import threading
@@ -164,8 +165,9 @@ PARALLEL_FROM = 2000
 def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:
     """Parse the files in `items`, on every core when there are many of them."""
     workers = min(os.cpu_count() or 1, 4)
-    # Forking a process that runs threads (a live server) could copy a lock someone holds.
-    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+    # Forking a process that runs threads (a live server) could copy a lock someone holds. And the
+    # other cores must be free: on a busy machine, sending the documents back costs more than it saves.
+    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or _busy(workers):
         return [_parse_one(item) for item in items]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -174,17 +176,29 @@ def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parsed = [one for chunk in pool.map(_parse_chunk, chunks) for one in chunk]
+            blobs = list(pool.map(_parse_chunk, chunks))
     except (OSError, RuntimeError, ImportError):      # no processes allowed here: one core it is
         return [_parse_one(item) for item in items]
-    for document, _ in parsed:
-        document.kind = KINDS[document.kind.name]      # kinds are compared by identity
+    parsed = []
+    for blob in blobs:      # our own workers' plain values: marshal is the cheapest way back
+        for path, kind, data, positions, key_positions, broken, refused, problems in marshal.loads(blob):
+            parsed.append((Document(path, KINDS[kind], data, positions, key_positions, broken, refused),
+                           [Problem(*p) for p in problems]))
     return parsed
 
 
-def _parse_chunk(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:
+def _busy(workers: int) -> bool:
+    try:
+        return os.getloadavg()[0] > workers - 1
+    except OSError:
+        return False
+
+
+def _parse_chunk(items: list[tuple]) -> bytes:
     with paused_gc():
-        return [_parse_one(item) for item in items]
+        return marshal.dumps([(d.path, d.kind.name, d.data, d.positions, d.key_positions, d.broken, d.refused,
+                               [(p.path, p.line, p.col, p.code, p.message, p.hint, p.severity) for p in found])
+                              for d, found in map(_parse_one, items)])
 
 
 def _parse_one(item: tuple) -> tuple[Document | None, list[Problem]]:

@@ -157,6 +157,7 @@ def test_parsing_on_several_cores_gives_the_same_documents(tmp_path, monkeypatch
     documents, problems = load(root / "data")
     monkeypatch.setattr(load_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(load_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(load_module, "_busy", lambda workers: False)
     parallel, found = load(root / "data")
     assert [(d.path, d.kind, d.data, d.positions) for d in parallel] == \
         [(d.path, d.kind, d.data, d.positions) for d in documents]
