@@ -149,6 +149,11 @@ def test_served_pages_equal_a_clean_build_after_edits_renames_and_deletes(server
     settle(base, f"/co-quan/{organ.stem}/", "Cơ quan đã đổi tên")
     assert_served_as_built(root, base, tmp_path / "after-edit")
 
+    # A glossary entry: its tooltip on every page that uses the abbreviation, its words in search.
+    replace_line(root / "data/glossary/bch.yaml", "expansion", "Ban Chấp hành đã sửa")
+    settle(base, "/thuat-ngu/", "Ban Chấp hành đã sửa")
+    assert_served_as_built(root, base, tmp_path / "after-glossary")
+
     # A rename: the file and its id; the old page disappears.
     new = renamed.with_name(f"{renamed.stem}-moi.yaml")
     text = renamed.read_text(encoding="utf-8").replace(f"id: {renamed.stem}", f"id: {new.stem}", 1)
