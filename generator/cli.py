@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .outputs import OutputError
+from .parse_cache import ParseCache
 from .pipeline import Result, run
 from .problems import Problem
 from .serve_errors import quoted_line
@@ -150,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
-    result = run(root / "data", render_pages=render)    # validate alone needs no pages
+    # validate alone needs no pages; it is run often, so it keeps parsed files in .cache/handbook/
+    result = run(root / "data", render_pages=render, cache=ParseCache.of_project(root) if not render else None)
     if style == "json":
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -161,7 +163,7 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
             print(_format(problem, root), file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
-    records = len(result.handbook.entries) if result.handbook else 0
+    records = result.records
     if errors or (strict and warnings):
         print(f"Có {errors} lỗi, {warnings} cảnh báo. Sửa theo gợi ý sau dấu — rồi chạy lại.", file=sys.stderr)
         return None
@@ -258,7 +260,11 @@ def _serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     _mkdocs_logging(logging.INFO)
-    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    # Dirty builds: the handbook plugin tells MkDocs which pages an edit changed (see plugin.py),
+    # and keeps the search index whole; MkDocs' warning about dirty builds does not apply.
+    logging.getLogger("mkdocs.commands.build").addFilter(
+        lambda record: "'dirty' build" not in str(record.msg))
+    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
     return 0
 
 

@@ -9,9 +9,11 @@ keep every position for the messages of later stages.
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import re
 import stat
+import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,12 +23,27 @@ from typing import Any
 import yaml
 
 from .problems import ERROR, WARNING, Problem
-from .schema import KIND_BY_FOLDER, Kind
+from .schema import KIND_BY_FOLDER, KINDS, Kind
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 16          # records nest three levels deep at most (course → items → questions)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML = "tag:yaml.org,2002:"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's loader, resolving only what the builder asks of a plain scalar: is it empty (null)?
+
+    Every other implicit type (int, bool, timestamp…) would be kept as text anyway
+    (_Builder.scalar), and trying each type's pattern on each of 20k files' values
+    took a tenth of the loading time.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            return _YAML + "null" if implicit[0] and value in _NULLS else _YAML + "str"
+        return _YAML + ("seq" if kind is yaml.SequenceNode else "map")
+
 # Tags YAML gives plain values by itself. Any other tag was written by hand (`!custom`,
 # `!!python/name:…`, `!!set`) and is refused: records hold text, lists and groups only.
 _IMPLICIT_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp", "merge", "value")}
@@ -101,11 +118,14 @@ def paused_gc():
 
 
 @paused_gc()
-def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list[Problem]]:
-    """Read every record file under `data_dir`, in a stable order."""
+def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Document], list[Problem]]:
+    """Read every record file under `data_dir`, in a stable order.
+
+    With a `cache` (parse_cache.ParseCache), files whose size and modification
+    time it knows are not read again; when many files must be parsed, both
+    cores parse them (see _parse_all).
+    """
     root = root or data_dir.parent
-    documents: list[Document] = []
-    problems: list[Problem] = []
     prefix = data_dir.relative_to(root).as_posix() if data_dir != root else ""
     if not data_dir.is_dir():
         return [], [Problem(prefix or str(data_dir), 1, 1, "data.missing",
@@ -114,58 +134,124 @@ def load(data_dir: Path, root: Path | None = None) -> tuple[list[Document], list
     # os.walk and plain strings: pathlib costs more than parsing at tens of thousands of files.
     # Symbolic links are never followed: a record must be a file of the repository itself.
     found = []
+    top = os.path.join(data_dir, "")
     for folder, subfolders, names in os.walk(data_dir):
+        inside = folder[len(top):].split(os.sep) if folder != str(data_dir) else []
         for name in names + [s for s in subfolders if os.path.islink(os.path.join(folder, s))]:
-            found.append(os.path.relpath(os.path.join(folder, name), data_dir).split(os.sep))
+            found.append([*inside, name])
+    slots: list[tuple[list[Document], list[Problem]] | None] = []     # in file order
+    to_parse: list[tuple[int, str, str, str, int, int]] = []
     for parts in sorted(found):         # the order of Path objects: part by part
-        path = data_dir.joinpath(*parts)
+        path = os.path.join(data_dir, *parts)
         shown = "/".join([prefix, *parts] if prefix not in ("", ".") else parts)
         kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) == 2 else None
         name = parts[-1]
         if name.endswith(".md"):
             continue
         if any(part.startswith(".") for part in parts):   # nothing in data/ is invisible to editors
-            problems.append(Problem(shown, 1, 1, "file.hidden", "tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/",
-                                    "xóa tệp, hoặc đổi tên nếu đó là một bản ghi"))
+            slots.append(([], [Problem(shown, 1, 1, "file.hidden", "tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/",
+                                       "xóa tệp, hoặc đổi tên nếu đó là một bản ghi")]))
             continue
-        refusal = _refuse_special(path)
+        status = _lstat(path)
+        refusal = None if isinstance(status, os.stat_result) else status
         if refusal:
-            problems.append(Problem(shown, 1, 1, *refusal))
-            if len(parts) == 1 and parts[0] in KIND_BY_FOLDER:      # a kind's whole folder: its ids are unknown
-                documents.append(Document(shown, KIND_BY_FOLDER[parts[0]], {}, broken=True))
+            # a kind's whole folder refused: its ids are unknown (references to it are not checked)
+            whole = [Document(shown, KIND_BY_FOLDER[parts[0]], {}, broken=True)] \
+                if len(parts) == 1 and parts[0] in KIND_BY_FOLDER else []
+            slots.append((whole, [Problem(shown, 1, 1, *refusal)]))
             continue
         if kind is None or not name.endswith(".yaml"):
             folders = ", ".join(f"data/{k}/" for k in KIND_BY_FOLDER)
-            problems.append(Problem(shown, 1, 1, "file.location", "tệp này không thuộc loại bản ghi nào nên bị bỏ qua",
-                                    f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
-                                    WARNING))
+            slots.append(([], [Problem(shown, 1, 1, "file.location", "tệp này không thuộc loại bản ghi nào nên bị bỏ qua",
+                                       f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
+                                       WARNING)]))
             continue
-        try:
-            raw = _read(path)
-        except OSError as error:
-            problems.append(Problem(shown, 1, 1, "file.unreadable", f"không đọc được tệp ({error.strerror or error})",
-                                    "kiểm tra quyền đọc của tệp (chmod a+r) rồi chạy lại"))
-            documents.append(Document(shown, kind, {"id": name[:-5]}, broken=True))
+        known = cache.get(shown, status.st_size, status.st_mtime_ns) if cache is not None else None
+        if known is not None:
+            slots.append(([known[0]], known[1]))
             continue
-        document, found = load_file(raw, shown, kind)
-        problems += found
-        documents.append(document or Document(shown, kind, {"id": name[:-5]}, broken=True))
+        to_parse.append((len(slots), path, shown, kind.name, status.st_size, status.st_mtime_ns))
+        slots.append(None)
+    for (slot, _, shown, _, size, mtime_ns), (document, problems) in zip(to_parse, _parse_all(to_parse)):
+        if cache is not None and document is not None and not any(p.code == "file.unreadable" for p in problems):
+            cache.put(shown, size, mtime_ns, document, problems)
+        slots[slot] = ([document] if document is not None else [], problems)
+    documents = [d for slot in slots for d in slot[0]]
+    problems = [p for slot in slots for p in slot[1]]
     return documents, problems
 
 
-def _refuse_special(path: Path) -> tuple[str, str, str] | None:
-    """Why `path` cannot be a record file, if it cannot: a link, a device, a pipe…"""
+#: Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:
+    """Parse the files in `items`, on every core when there are many of them."""
+    workers = min(os.cpu_count() or 1, 4)
+    # Forking a process that runs threads (a live server) could copy a lock someone holds. And the
+    # other cores must be free: on a busy machine, sending the documents back costs more than it saves.
+    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or _busy(workers):
+        return [_parse_one(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
     try:
-        mode = os.lstat(path).st_mode
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            blobs = list(pool.map(_parse_chunk, chunks))
+    except (OSError, RuntimeError, ImportError):      # no processes allowed here: one core it is
+        return [_parse_one(item) for item in items]
+    parsed = []
+    for blob in blobs:      # our own workers' plain values: marshal is the cheapest way back
+        for path, kind, data, positions, key_positions, broken, refused, problems in marshal.loads(blob):
+            parsed.append((Document(path, KINDS[kind], data, positions, key_positions, broken, refused),
+                           [Problem(*p) for p in problems]))
+    return parsed
+
+
+def _busy(workers: int) -> bool:
+    try:
+        return os.getloadavg()[0] > workers - 1
+    except OSError:
+        return False
+
+
+def _parse_chunk(items: list[tuple]) -> bytes:
+    with paused_gc():
+        return marshal.dumps([(d.path, d.kind.name, d.data, d.positions, d.key_positions, d.broken, d.refused,
+                               [(p.path, p.line, p.col, p.code, p.message, p.hint, p.severity) for p in found])
+                              for d, found in map(_parse_one, items)])
+
+
+def _parse_one(item: tuple) -> tuple[Document | None, list[Problem]]:
+    """One file: its document (a broken stand-in when unusable) and the loader's problems."""
+    _, path, shown, kind_name, _, _ = item
+    kind = KINDS[kind_name]
+    stem = shown.rpartition("/")[2][:-5]
+    try:
+        raw = _read(Path(path))
+    except OSError as error:
+        return (Document(shown, kind, {"id": stem}, broken=True),
+                [Problem(shown, 1, 1, "file.unreadable", f"không đọc được tệp ({error.strerror or error})",
+                         "kiểm tra quyền đọc của tệp (chmod a+r) rồi chạy lại")])
+    document, problems = load_file(raw, shown, kind)
+    return document or Document(shown, kind, {"id": stem}, broken=True), problems
+
+
+def _lstat(path: str) -> os.stat_result | tuple[str, str, str]:
+    """The file's status, or why it cannot be a record file (a link, a device, a pipe…)."""
+    try:
+        status = os.lstat(path)
     except OSError as error:
         return "file.unreadable", f"không đọc được tệp ({error.strerror or error})", "kiểm tra quyền của tệp"
-    if stat.S_ISLNK(mode):
+    if stat.S_ISLNK(status.st_mode):
         return ("file.symlink", "đây là liên kết tượng trưng (symlink); dữ liệu không đọc tệp qua liên kết",
                 "thay liên kết bằng chính tệp (sao chép nội dung vào đây), hoặc xóa nó")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(status.st_mode):
         return ("file.special", "đây không phải một tệp thông thường (thư mục, thiết bị hoặc ống dẫn)",
                 "xóa nó khỏi data/; mỗi bản ghi là một tệp .yaml")
-    return None
+    return status
 
 
 def _read(path: Path) -> bytes:

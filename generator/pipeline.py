@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .incremental import Rendered, render_all, rerender
 from .link import Handbook, link
 from .load import load
+from .parse_cache import ParseCache, inputs
 from .problems import Problem, has_errors
 from .render import page_path, render
 from .validate import validate
@@ -24,6 +26,11 @@ class Result:
     problems: list[Problem]
     handbook: Handbook | None = None
     pages: dict[str, str] = field(default_factory=dict)   # docs path → Markdown
+    known_records: int = 0      # when validation was recalled from the cache rather than run
+
+    @property
+    def records(self) -> int:
+        return len(self.handbook.entries) if self.handbook else self.known_records
 
     @property
     def ok(self) -> bool:
@@ -35,12 +42,46 @@ class Result:
         return {page_path(e): e.path for e in entries if page_path(e) in self.pages}
 
 
-def run(data_dir: Path, *, render_pages: bool = True) -> Result:
-    """Read and check the data; if it is valid, link and render it."""
-    documents, problems = load(data_dir)
+def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None = None) -> Result:
+    """Read and check the data; if it is valid, link and render it.
+
+    Without pages (`handbook validate`) nothing is linked either: linking
+    cannot fail, so the records are returned as they are. With a `cache`,
+    files parsed by an earlier run and unchanged since are not read again.
+    """
+    fingerprint = inputs(data_dir, data_dir.parent / "content") if cache and not render_pages else None
+    known = cache.recall(fingerprint) if fingerprint else None
+    if known is not None:       # nothing validation reads has changed since the last run
+        return Result(known[0], known_records=known[1])
+    documents, problems = load(data_dir, cache=cache)
     entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
+    if cache is not None:
+        if fingerprint:
+            cache.remember(fingerprint, problems, len(entries))
+        cache.save()
     if has_errors(problems):
         return Result(problems)
+    if not render_pages:
+        return Result(problems, Handbook(entries))
     handbook = link(entries)
-    return Result(problems, handbook, render(handbook) if render_pages else {})
+    return Result(problems, handbook, render(handbook))
+
+
+def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache,
+              memo: dict | None = None) -> tuple[Result, Rendered | None]:
+    """`run` for a live preview: unchanged files are not read again, unchanged pages not rendered again.
+
+    `previous` is what the last valid run rendered; the pages equal a full render's
+    (incremental.py); `memo` keeps what each document gave validation (validate.py).
+    Returns the result and what to pass as `previous` next time.
+    """
+    documents, problems = load(data_dir, cache=cache)
+    cache.save()
+    entries, found = validate(documents, data_dir.parent / "content", memo)
+    problems = sorted(problems + found)
+    if has_errors(problems):
+        return Result(problems), previous
+    handbook = link(entries)
+    rendered = rerender(previous, handbook)[0] if previous is not None else render_all(handbook)
+    return Result(problems, handbook, rendered.pages), rendered

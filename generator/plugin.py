@@ -6,10 +6,18 @@ rendered pages as virtual files, so generated pages never land in content/.
 Every page's HTML passes the sanitiser and gets a Content-Security-Policy
 (sanitize.py). Under `serve`, data errors become the page the editor sees
 instead of a failed rebuild (which would leave the browser waiting).
+
+Under `serve` the plugin lives across rebuilds and keeps what it did last:
+parsed files (parse_cache.py), rendered pages and what each read
+(incremental.py), the Markdown each generated page's HTML was built from, and
+the search index page by page. `handbook serve` asks MkDocs for dirty builds,
+so a generated page whose Markdown did not change keeps its HTML, and only
+the pages an edit changed go through Markdown and the theme again.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -24,7 +32,9 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import cms, record_pages, search
-from .pipeline import Result, run
+from .incremental import Rendered, SearchPieces
+from .parse_cache import ParseCache
+from .pipeline import Result, run, run_again
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, refusal, safe_meta, safe_title, with_csp
 from .serve_errors import error_page
@@ -62,13 +72,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty              # MkDocs skips pages whose File says it is not modified
+        self.cache: ParseCache | None = None
+        self.rendered: Rendered | None = None
+        self.validated: dict = {}               # what each unchanged document gave validation
+        self.built: dict[str, str] = {}         # generated page → the Markdown its HTML in site_dir shows
+        self.outputs: dict[str, str] = {}       # generated page → its HTML file, to remove it once gone
+        self.fingerprint: tuple | None = None   # configuration and hand-written pages the HTML was built with
+        self.search_pieces = SearchPieces()
+        self.file_objects: dict[str, File] = {}  # generated page → its File, reused while unchanged
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         self.data_dir = root / self.config.data_dir
         self.root = root
         self.docs_from_root = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
-        if self.result is None or self.command == "serve":     # serve: read the data again on every save
+        if self.command == "serve":     # read again what changed on every save
+            if self.cache is None:
+                self.cache = ParseCache.of_project(root)
+            self.result, self.rendered = run_again(self.data_dir, self.rendered, self.cache, self.validated)
+        elif self.result is None:
             self.result = run(self.data_dir)
         for problem in self.result.problems:
             if not problem.is_error:
@@ -90,23 +113,51 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         refused = [message for file in files if (message := refusal(file, Path(config.docs_dir)))]
         if refused:
             raise PluginError("content/ có tệp không được phép:\n" + "\n".join(refused))
+        self.files = files
+        if self.command == "serve":
+            self._keep_or_forget(files, config)
         if not self.result.ok:      # serve only: keep every URL answering, with the error
             for path in self.last_pages:
                 if files.get_file_from_path(path) is None:
                     files.append(File.generated(config, path, content="# Dữ liệu có lỗi\n"))
+            self.built = {}         # every page now shows the error
             self.locations = {}
             return files
         edit_paths = self.result.edit_paths()
+        self.locations = {}
         for path, text in self.result.pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"{self.docs_from_root}/{path} trùng đường dẫn với một trang sinh tự động; "
                                   "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
-            file = File.generated(config, path, content=text)
-            if path in edit_paths:     # the edit button opens the YAML record
+            if self.command == "serve":
+                file = self._serve_file(config, path, text)
+            else:
+                file = File.generated(config, path, content=text)
+            if path in edit_paths and file.edit_uri is None:     # the edit button opens the YAML record
                 file.edit_uri = posixpath.relpath(edit_paths[path], self.docs_from_root)
             files.append(file)
-        self.locations = {path: files.get_file_from_path(path).url for path in self.result.pages}
+            self.locations[path] = file.url
         return files
+
+    def _serve_file(self, config, path: str, text: str) -> File:
+        """Serve: the page's File, kept from the last rebuild (with its HTML) if its Markdown is the same."""
+        known = self.file_objects.get(path)
+        if known is not None and self.built.get(path) == text:
+            known.kept, known.page = True, None
+            return known
+        file = self.file_objects[path] = _Generated.generated(config, path, content=text)
+        return file
+
+    def _keep_or_forget(self, files: Files, config) -> None:
+        """Serve: hand-written pages are always built again (the home page counts the records);
+        a change of configuration or of the set of hand-written pages builds everything again."""
+        pages = [f for f in files if f.is_documentation_page()]
+        for file in pages:
+            file.is_modified = _modified
+        with open(config.config_file_path, "rb") as handle:
+            fingerprint = (handle.read(), tuple(f.src_uri for f in pages))
+        if fingerprint != self.fingerprint:
+            self.fingerprint, self.built, self.file_objects = fingerprint, {}, {}
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         page.meta = safe_meta(page.meta)
@@ -156,13 +207,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
         self._write_admin(config)
+        self._write_search_index(config)
+        if self.command == "serve":
+            self._forget_removed_pages(config)
+
+    def _write_search_index(self, config) -> None:
+        """The handbook's own search index, from the entries the search plugin wrote (search.py)."""
         site = Path(config.site_dir)
         path = site / "search" / "search_index.json"
         if self.worker is None or not path.is_file() or not self.result.ok:
             return
         index = json.loads(path.read_text(encoding="utf-8"))
+        docs = index["docs"]
+        if self.command == "serve":     # pages kept from the last rebuild are missing from this index
+            pages = self.files.documentation_pages()
+            rebuilt = {_location(f) for f in pages if not (self.dirty and getattr(f, "kept", False))}
+            docs = self.search_pieces.docs(index, rebuilt, [_location(f) for f in pages])
         infos = search.page_infos(self.result.handbook, self.locations)
-        for name, text in search.build(index["docs"], infos, self.glossary).items():
+        for name, text in search.build(docs, infos, self.glossary).items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
             (site / name).write_text(text, encoding="utf-8")
         worker = site / search.WORKER_DIR / search.worker_name(self.worker)
@@ -184,6 +246,78 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if note and backend.configured:
             log.warning(note)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.command == "serve":     # pages written before the failure may show anything: build all next time
+            self.built, self.file_objects = {}, {}
+
+    def _forget_removed_pages(self, config) -> None:
+        """Serve: remember what each page's HTML shows; delete the HTML of pages that are gone."""
+        if not self.result.ok:
+            return
+        outputs = {path: self.files.get_file_from_path(path).abs_dest_path for path in self.result.pages}
+        written = set(outputs.values())
+        for path, output in self.outputs.items():
+            if path not in outputs and output not in written:
+                Path(output).unlink(missing_ok=True)
+                try:
+                    Path(output).parent.rmdir()     # the page's folder, if nothing else is in it
+                except OSError:
+                    pass
+        self.outputs = outputs
+        self.built = dict(self.result.pages)
+        self.file_objects = {path: file for path, file in self.file_objects.items() if path in outputs}
+        # What is kept from rebuild to rebuild (tens of thousands of objects at national scale) need
+        # not be traversed by every later garbage collection: that was a fifth of a rebuild at 20k.
+        gc.freeze()
+
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))
+        _notified_not_polled(server)
         return server
+
+
+class _Generated(File):
+    """A generated page under serve; `kept` when its HTML from the last rebuild is still right,
+    which a dirty build then leaves alone."""
+
+    kept = False
+
+    def is_modified(self) -> bool:
+        return not self.kept
+
+
+def _modified() -> bool:
+    return True
+
+
+def _location(file: File) -> str:
+    """A page's URL as the search index writes it (Page.url: the home page is "")."""
+    return "" if file.url in (".", "./") else file.url
+
+
+def _notified_not_polled(server) -> None:
+    """Let the system tell the live server about saved files instead of polling them.
+
+    MkDocs' watcher lists and stats every watched file twice a second, in the
+    server's own process: at 20k records that scan held the interpreter for
+    a good part of each rebuild. Where the system has file notifications
+    (inotify), the watched paths move to watchdog's native observer. It runs
+    before the server starts its observer; MkDocs keeps the paths in
+    `_watched_paths`, and `watch` schedules them again on the new observer.
+    """
+    try:
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+    except ImportError:
+        return
+    watched = getattr(server, "_watched_paths", None)
+    refs = getattr(server, "_watch_refs", None)
+    if Observer is PollingObserver or not isinstance(watched, dict) or not isinstance(refs, dict) \
+            or server.observer.is_alive():
+        return
+    paths = list(watched)
+    server.observer = Observer()
+    watched.clear()
+    refs.clear()
+    for path in paths:
+        server.watch(path)

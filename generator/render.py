@@ -217,66 +217,151 @@ def link_text(handbook: Handbook, entry: Entry) -> str:
     return name
 
 
-def _environment(handbook: Handbook) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             autoescape=False)
-    env.filters.update(text=plain, md=markdown, title=front_matter_title, attr=attribute,
-                       description=lambda entry: front_matter_description(summary_text(entry)),
-                       kind_label=kind_label, meta=front_matter_description,
-                       practice_count=lambda entry_id: len(handbook.citing(entry_id, "practice")))
+class Reads:
+    """What rendering one page looked at: records (their content) and whose links (their groups).
 
-    def link(target: Entry | str | None) -> str:
-        if target is None:
-            return ""
-        entry = handbook.entries[target] if isinstance(target, str) else target
-        if entry.kind.name == "glossary":      # no page of its own: its row in the glossary
-            return f"[{plain(entry.record.display_name())}](../{entry.kind.section}/index.md)"
-        return f"[{plain(link_text(handbook, entry))}](../{page_path(entry)})"
+    Templates reach other records only through `hb` and `link`, both of which
+    note what they hand out here. A page needs rendering again only when one of
+    these changed (see incremental.py); this is how `handbook serve` renders
+    a handful of pages per edit instead of all of them.
+    """
 
-    def related_by(entry_id: str, relation: str) -> list[Entry]:
-        """Directives that point at `entry_id` with a relation of this type (e.g. those replacing it)."""
-        label = RELATION_TYPES[relation].backlabel
-        return [e for g in handbook.incoming.get(entry_id, []) if g.field == "relations" and g.label == label
-                for e in g.entries]
+    def __init__(self) -> None:
+        self.records: set[str] = set()
+        self.links: set[str] = set()
 
-    env.filters["facets"] = lambda entry: " ".join(
-        f'data-{key}="{attribute(value)}"' for key, value in directive_facets(handbook, entry).items())
-    env.globals.update(link=link, hb=handbook, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by)
-    return env
+    def saw(self, entries) -> None:
+        self.records.update(e.id for e in entries)
+
+
+class _Tracked:
+    """The handbook as templates see it (`hb`): every lookup is noted in `reads`."""
+
+    def __init__(self, handbook: Handbook) -> None:
+        self._handbook = handbook
+        self.reads = Reads()
+        self.entries = _TrackedEntries(self)
+
+    def citing(self, entry_id: str, kind: str) -> list[Entry]:
+        self.reads.links.add(entry_id)
+        found = self._handbook.citing(entry_id, kind)
+        self.reads.saw(found)
+        return found
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        found = self._handbook.of_kind(kind)
+        self.reads.saw(found)
+        return found
+
+
+class _TrackedEntries:
+    def __init__(self, tracked: _Tracked) -> None:
+        self._tracked = tracked
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        self._tracked.reads.records.add(entry_id)
+        return self._tracked._handbook.entries[entry_id]
+
+
+def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
+    """The templates, loaded and compiled once per process, bound to `handbook` for this render.
+
+    Compiling them takes longer than rendering the few pages an edit changes.
+    """
+    global _ENV
+    if _ENV is None:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                                 trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                 autoescape=False, auto_reload=False)
+        hb = _Tracked(handbook)
+        env.filters.update(text=plain, md=markdown, title=front_matter_title, attr=attribute,
+                           description=lambda entry: front_matter_description(summary_text(entry)),
+                           kind_label=kind_label, meta=front_matter_description,
+                           practice_count=lambda entry_id: len(hb.citing(entry_id, "practice")))
+
+        def link(target: Entry | str | None) -> str:
+            if target is None:
+                return ""
+            entry = hb.entries[target] if isinstance(target, str) else target
+            hb.reads.records.add(entry.id)
+            if entry.kind.name == "glossary":      # no page of its own: its row in the glossary
+                return f"[{plain(entry.record.display_name())}](../{entry.kind.section}/index.md)"
+            if entry.kind.name == "directive" and entry.record.issuer:
+                hb.reads.records.add(entry.record.issuer)      # link_text may name the issuer
+            return f"[{plain(link_text(hb._handbook, entry))}](../{page_path(entry)})"
+
+        def related_by(entry_id: str, relation: str) -> list[Entry]:
+            """Directives that point at `entry_id` with a relation of this type (e.g. those replacing it)."""
+            label = RELATION_TYPES[relation].backlabel
+            hb.reads.links.add(entry_id)
+            found = [e for g in hb._handbook.incoming.get(entry_id, []) if g.field == "relations" and g.label == label
+                     for e in g.entries]
+            hb.reads.saw(found)
+            return found
+
+        def facets(entry: Entry) -> str:    # index pages only, which are always rendered again
+            return " ".join(f'data-{key}="{attribute(value)}"'
+                            for key, value in directive_facets(hb._handbook, entry).items())
+
+        env.filters["facets"] = facets
+        env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by)
+        _ENV = env, hb
+    env, hb = _ENV
+    hb._handbook, hb.reads = handbook, Reads()
+    return env, hb
+
+
+_ENV: tuple[jinja2.Environment, _Tracked] | None = None
 
 
 def render(handbook: Handbook) -> dict[str, str]:
     """Every generated page of the handbook, by path relative to the docs folder."""
-    env = _environment(handbook)
+    return render_pages(handbook)[0]
+
+
+def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict[str, str], dict[str, Reads]]:
+    """The pages of the records in `only` (all if None) and every index page, with what each read.
+
+    The editors' reference pages do not depend on the data: rendered only when `only` is None.
+    """
+    env, hb = _environment(handbook)
     glossary = handbook.glossary()
     pages: dict[str, str] = {}
+    reads: dict[str, Reads] = {}
     for entry in sorted(handbook.entries.values(), key=entry_order):
-        if entry.kind.name == "glossary":
+        if entry.kind.name == "glossary" or (only is not None and entry.id not in only):
             continue
         # A list, not a dict by field: every relation type is its own group of the field "relations".
         outgoing = handbook.outgoing.get(entry.id, [])
         entries_of = {g.field: g.entries for g in outgoing if g.field in ("topics", "sources")}
         template = env.get_template(f"{entry.kind.name}.md.j2")
+        hb.reads = page_reads = Reads()
+        page_reads.records.add(entry.id)
+        page_reads.links.add(entry.id)          # its own groups, both ways
+        incoming = handbook.incoming.get(entry.id, [])
+        for group in [*incoming, *outgoing]:
+            page_reads.saw(group.entries)
         pages[page_path(entry)] = template.render(
             entry=entry, r=entry.record,
-            incoming=[g for g in handbook.incoming.get(entry.id, [])
-                      if g.label not in _IN_BODY_LABELS.get(entry.kind.name, ())],
+            incoming=[g for g in incoming if g.label not in _IN_BODY_LABELS.get(entry.kind.name, ())],
             related=[g for g in outgoing if g.field in _LISTED_FIELDS],
             topics=entries_of.get("topics", ()), sources=entries_of.get("sources", ()))
+        reads[page_path(entry)] = page_reads
     for kind in KINDS.values():
         template = env.get_template(f"index/{kind.name}.md.j2")
         pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
-    # The editors' reference, read off the schema and the problem catalog.
-    pages["bien-tap/truong-du-lieu.md"] = env.get_template("editors/fields.md.j2").render(
-        kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()])
-    pages["bien-tap/ma-loi.md"] = env.get_template("editors/problems.md.j2").render(codes=CODES)
-    return {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}
+    if only is None:
+        # The editors' reference, read off the schema and the problem catalog.
+        pages["bien-tap/truong-du-lieu.md"] = env.get_template("editors/fields.md.j2").render(
+            kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()])
+        pages["bien-tap/ma-loi.md"] = env.get_template("editors/problems.md.j2").render(codes=CODES)
+    pages = {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}
+    return pages, reads
 
 
 def render_counts(handbook: Handbook) -> str:
     """What the handbook holds, by kind: shown on the home page."""
-    return _environment(handbook).get_template("counts.md.j2").render(
+    return _environment(handbook)[0].get_template("counts.md.j2").render(
         counts=[(kind, handbook.of_kind(kind.name)) for kind in KINDS.values()])
 
 
@@ -284,5 +369,5 @@ def render_index(handbook: Handbook, kind_name: str, entries: list[Entry]) -> st
     """One kind's index page listing only `entries` (a course bundle's trimmed index)."""
     kind = KINDS[kind_name]
     glossary = handbook.glossary()
-    text = _environment(handbook).get_template(f"index/{kind.name}.md.j2").render(kind=kind, entries=entries)
+    text = _environment(handbook)[0].get_template(f"index/{kind.name}.md.j2").render(kind=kind, entries=entries)
     return text + abbreviation_definitions(text, glossary)

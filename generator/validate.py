@@ -49,13 +49,23 @@ class Entry:
 
 
 @paused_gc()
-def validate(documents: list[Document], content_dir: Path | None = None) -> tuple[dict[str, Entry], list[Problem]]:
+def validate(documents: list[Document], content_dir: Path | None = None,
+             memo: dict | None = None) -> tuple[dict[str, Entry], list[Problem]]:
     """Check every document; return the valid records by id and all problems.
 
     One mistake gives one problem, on the file that has it: a record that
     cannot be read, has a bad id or sits in the wrong folder is still known
     by its file name (and real kind), so references to it are not reported too.
+
+    `memo` (kept by `handbook serve` between rebuilds) holds what each document
+    alone gave last time; a document the loader reused (the same object) is
+    not checked against its schema again. Checks across records always run.
     """
+    if memo is not None:
+        memo_in, memo_out = dict(memo), memo
+        memo_out.clear()
+    else:
+        memo_in, memo_out = {}, None
     problems: list[Problem] = []
     entries: dict[str, Entry] = {}
     declared: dict[str, Document] = {}      # every id written, valid record or not
@@ -68,24 +78,18 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
             if "id" in document.data:
                 declared.setdefault(stem, document)
             continue
-        text_warnings = _check_text(document)
         record_id = document.data.get("id")
         valid_id = isinstance(record_id, str) and re.match(ID_PATTERN, record_id)
         if valid_id:
             problems += _check_id(document, record_id, declared)
-        try:
-            record = document.kind.model.model_validate(document.data)
-        except ValidationError as error:
-            misfiled = _misfiled(document)
-            if misfiled:
-                problems.append(misfiled[1])
-                document = replace(document, kind=misfiled[0])
-            else:
-                found = _schema_problems(document, error)
-                places = {(p.line, p.col) for p in found}
-                text_warnings = [w for w in text_warnings if (w.line, w.col) not in places]    # one per value
-                problems += found
-        else:
+        known = memo_in.get(document.path)
+        if known is None or known[0] is not document:
+            known = (document, *_check_alone(document))
+        if memo_out is not None:
+            memo_out[document.path] = known
+        _, record, text_warnings, found, document = known
+        problems += found
+        if record is not None:
             if record.id not in declared:
                 entries[record.id] = Entry(document.kind, record, document.path)
         problems += text_warnings
@@ -103,6 +107,23 @@ def validate(documents: list[Document], content_dir: Path | None = None) -> tupl
     if content_dir is not None:
         problems += _check_course_pages(entries, by_path, content_dir)
     return dict(sorted(entries.items())), sorted(problems)
+
+
+def _check_alone(document: Document) -> tuple[Record | None, list[Problem], list[Problem], Document]:
+    """What a document gives by itself: its record (or None), text warnings, schema problems,
+    and the document as checked (with its real kind if it sits in another kind's folder)."""
+    text_warnings = _check_text(document)
+    try:
+        record = document.kind.model.model_validate(document.data)
+    except ValidationError as error:
+        misfiled = _misfiled(document)
+        if misfiled:
+            return None, text_warnings, [misfiled[1]], replace(document, kind=misfiled[0])
+        found = _schema_problems(document, error)
+        places = {(p.line, p.col) for p in found}
+        text_warnings = [w for w in text_warnings if (w.line, w.col) not in places]    # one per value
+        return None, text_warnings, found, document
+    return record, text_warnings, [], document
 
 
 def _stem(document: Document) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -79,3 +80,119 @@ def test_a_data_error_is_shown_in_the_browser_and_cleared_on_the_next_save(serve
     record.write_text(good, encoding="utf-8")
     wait_for(base + PAGE, lambda status, body: status == 200 and "Dữ liệu có lỗi" not in body
              and "Sinh hoạt chi bộ" in body)
+
+
+# --- Partial rebuilds: what the editor sees equals a clean build ------------------------------
+
+ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">.*?</article>', re.DOTALL)
+TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+
+
+def shown(html: str) -> str:
+    """What a page shows: its title and its article (serve adds a reload script and a base URL)."""
+    shown = "\n".join(TITLE.findall(html) + ARTICLE.findall(html))
+    # The printout's footer names the site's address (serve's own) and the build date
+    return re.sub(r'<p class="hb-print-info">.*?</p>', "", shown, flags=re.S)
+
+
+def clean_build(root: Path, out: Path) -> Path:
+    from generator.build import build_site
+    from generator.pipeline import run
+
+    result = run(root / "data")
+    assert result.ok
+    build_site(root / "mkdocs.yml", out, result=result)
+    return out
+
+
+def assert_served_as_built(root: Path, base: str, out: Path) -> None:
+    site = clean_build(root, out)
+    # 404.html names the site's address, which serve sets to its own
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    assert len(pages) > 200
+    for page in pages:
+        url = "/" + page.relative_to(site).as_posix().removesuffix("index.html")
+        status, body = get(base + url)
+        assert status == 200, url
+        assert shown(body) == shown(page.read_text(encoding="utf-8")), url
+    # The search index (search.py): every file the clean build wrote, served the same.
+    for path in sorted((site / "search").rglob("*")):
+        if path.is_file():
+            url = "/" + path.relative_to(site).as_posix()
+            status, body = get(base + url)
+            assert status == 200 and body == path.read_text(encoding="utf-8"), url
+
+
+def served_search_docs(base: str) -> str:
+    """Every page's title and teaser in the served search index."""
+    chunks = []
+    for number in range(1000):
+        status, body = get(f"{base}/search/hb/d-{number}.js")
+        if status != 200:
+            break
+        chunks.append(body)
+    return "\n".join(chunks)
+
+
+def unreferenced_practices(root: Path) -> list[Path]:
+    texts = {p: p.read_text(encoding="utf-8") for p in (root / "data").rglob("*.yaml")}
+    practices = sorted(p for p in texts if p.parent.name == "practices")
+    return [p for p in practices
+            if not any(p.stem in text for other, text in texts.items() if other != p)
+            and "directives:" in texts[p]]
+
+
+def settle(base: str, page: str, marker: str) -> None:
+    """Wait until the rebuild that shows `marker` on `page` has finished."""
+    # The server answers only once a rebuild is complete (search index included).
+    wait_for(base + page, lambda status, body: marker in body)
+
+
+def test_served_pages_equal_a_clean_build_after_edits_renames_and_deletes(server, tmp_path):
+    root, base = server
+    edited, renamed, deleted = unreferenced_practices(root)[:3]
+    wait_for(base + f"/cach-lam/{edited.stem}/", lambda status, body: status == 200)
+
+    # An edit: a practice's title (shown on its directives', topics' and province's pages, in the
+    # index, the province index and search) and an organ's name (in the link of each local directive
+    # it issued, on every page linking such a directive).
+    organ = next(p for p in sorted((root / "data/organs").glob("*.yaml"))
+                 if any(f"issuer: {p.stem}" in d.read_text(encoding="utf-8")
+                        and "level: trung ương" not in d.read_text(encoding="utf-8")
+                        for d in (root / "data/directives").glob("*.yaml")))
+    replace_line(edited, "title", "Cách làm đã sửa tên")
+    replace_line(organ, "name", "Cơ quan đã đổi tên")
+    settle(base, f"/cach-lam/{edited.stem}/", "Cách làm đã sửa tên")
+    settle(base, f"/co-quan/{organ.stem}/", "Cơ quan đã đổi tên")
+    assert_served_as_built(root, base, tmp_path / "after-edit")
+
+    # A glossary entry: its tooltip on every page that uses the abbreviation, its words in search.
+    replace_line(root / "data/glossary/bch.yaml", "expansion", "Ban Chấp hành đã sửa")
+    settle(base, "/thuat-ngu/", "Ban Chấp hành đã sửa")
+    assert_served_as_built(root, base, tmp_path / "after-glossary")
+
+    # A rename: the file and its id; the old page disappears.
+    new = renamed.with_name(f"{renamed.stem}-moi.yaml")
+    text = renamed.read_text(encoding="utf-8").replace(f"id: {renamed.stem}", f"id: {new.stem}", 1)
+    new.write_text(text.replace("\ntitle:", "\ntitle: Đổi tên", 1), encoding="utf-8")
+    renamed.unlink()
+    settle(base, f"/cach-lam/{new.stem}/", "Đổi tên")
+    # The removal may come in a rebuild of its own; a page is deleted after the search index is written.
+    wait_for(base + f"/cach-lam/{renamed.stem}/", lambda status, body: status == 404)
+    assert_served_as_built(root, base, tmp_path / "after-rename")
+
+    # A deletion: gone from every page, the index and search.
+    title = re.search(r"(?m)^title: (.*)$", deleted.read_text(encoding="utf-8")).group(1)
+    deleted.unlink()
+    wait_for(base + f"/cach-lam/{deleted.stem}/", lambda status, body: status == 404)
+    deadline = time.monotonic() + 90
+    while f"/{deleted.stem}/" in served_search_docs(base):
+        assert time.monotonic() < deadline, "the deleted page stayed in the search index"
+        time.sleep(0.5)
+    assert_served_as_built(root, base, tmp_path / "after-delete")
+    assert title not in get(base + "/cach-lam/")[1]
+
+
+def replace_line(path: Path, field: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {value}", text, count=1), encoding="utf-8")

@@ -1,0 +1,92 @@
+"""Render again only the pages an edit can change (`handbook serve`).
+
+A page is a function of its own record, of the records its rendering looked
+at and of the link groups it read (render.Reads notes both). After an edit
+the pages to render again are therefore those of the changed records, those
+that looked at a changed record, and those that read the links of a record a
+changed one points at (old or new target: its backlinks changed). Index
+pages list whole kinds and are always rendered again. A change of glossary
+(abbreviation tooltips on every page) renders everything. The result equals
+a full render: tests/test_incremental.py checks it on random edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .link import Handbook
+from .render import Reads, page_path, render_pages
+
+
+@dataclass
+class Rendered:
+    """The pages of one handbook and what each record page read."""
+
+    handbook: Handbook
+    pages: dict[str, str]
+    reads: dict[str, Reads] = field(default_factory=dict)
+
+
+def render_all(handbook: Handbook) -> Rendered:
+    pages, reads = render_pages(handbook)
+    return Rendered(handbook, pages, reads)
+
+
+def changed_ids(old: Handbook, new: Handbook) -> set[str]:
+    """Records added, removed or different (content, kind or file)."""
+    changed = {i for i, e in new.entries.items() if old.entries.get(i) != e}
+    return changed | (old.entries.keys() - new.entries.keys())
+
+
+def _targets(handbook: Handbook, ids: set[str]) -> set[str]:
+    """Every record the records in `ids` link to (both directions of a symmetric relation included)."""
+    found: set[str] = set()
+    for entry_id in ids:
+        for group in handbook.outgoing.get(entry_id, ()):
+            found.update(e.id for e in group.entries)
+    return found
+
+
+def rerender(previous: Rendered, handbook: Handbook) -> tuple[Rendered, set[str]]:
+    """The pages of `handbook`, reusing `previous` where nothing they read changed; and the paths rendered."""
+    old = previous.handbook
+    if old.glossary() != handbook.glossary():
+        done = render_all(handbook)
+        return done, set(done.pages)
+    changed = changed_ids(old, handbook)
+    moved_links = changed | _targets(old, changed) | _targets(handbook, changed)
+    stale = {path for path, reads in previous.reads.items()
+             if reads.records & changed or reads.links & moved_links}
+    redo = {e.id for e in handbook.entries.values() if e.id in changed or page_path(e) in stale}
+    fresh, reads = render_pages(handbook, only=redo)
+    wanted = {page_path(e) for e in handbook.entries.values() if e.kind.name != "glossary"}
+    pages = {path: text for path, text in previous.pages.items()
+             if path not in fresh and (path in wanted or path not in previous.reads)}
+    pages.update(fresh)
+    kept_reads = {path: r for path, r in previous.reads.items() if path in wanted and path not in reads}
+    return Rendered(handbook, dict(sorted(pages.items())), {**kept_reads, **reads}), set(fresh)
+
+
+class SearchPieces:
+    """The search plugin's entries of a live preview, kept page by page between rebuilds.
+
+    A rebuild that skips a page also skips its search entries, so the index
+    the search plugin writes then holds the rebuilt pages only. Every page's
+    entries are kept here and the whole list is put together again in page
+    order, as a clean build lists them; the handbook's own index (search.py)
+    is then written from it.
+    """
+
+    def __init__(self) -> None:
+        self.raw: dict[str, list[dict]] = {}             # page URL → the search plugin's entries
+
+    def docs(self, index: dict, rebuilt: set[str], urls: list[str]) -> list[dict]:
+        """Every page's entries: `index` holds those of the `rebuilt` pages, `urls` lists all pages."""
+        fresh: dict[str, list[dict]] = {url: [] for url in rebuilt}
+        for doc in index["docs"]:
+            fresh.setdefault(doc["location"].partition("#")[0], []).append(doc)
+        self.raw.update(fresh)
+        for gone in self.raw.keys() - set(urls):
+            del self.raw[gone]
+        return [doc for url in urls for doc in self.raw.get(url, [])]
+

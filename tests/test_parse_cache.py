@@ -1,0 +1,164 @@
+"""`handbook validate` reuses parsed files, and never trusts a cache it did not write."""
+
+from __future__ import annotations
+
+import hmac
+import marshal
+import os
+import time
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.load import load
+from generator import parse_cache
+from generator.parse_cache import FOLDER, NAME, OUTCOME, ParseCache, inputs
+from generator.pipeline import run
+
+from scratch import scratch_project
+
+BROKEN = {
+    "data/topics/hong.yaml": "id: hong\nname: [chưa đóng\n",
+    "data/practices/sai-truong.yaml": "id: sai-truong\ntitle: Cách làm\nprovince: tinh-a\nsummary: Tóm tắt.\n"
+                                      "sources: [bai-mau]\nnam: 2020\n",
+}
+
+
+def aged(root: Path, seconds: float = 60) -> None:
+    """Files saved a while ago: a file saved within the last moments is never cached."""
+    past = time.time() - seconds
+    for path in (root / "data").rglob("*.yaml"):
+        os.utime(path, (past, past))
+
+
+def outcome(root: Path, cache: ParseCache | None):
+    result = run(root / "data", render_pages=False, cache=cache)
+    return [p.format() for p in result.problems], sorted(result.handbook.entries) if result.handbook else None
+
+
+def test_a_second_run_reads_no_file_and_finds_the_same(tmp_path):
+    root = scratch_project(tmp_path, BROKEN)
+    aged(root)
+    fresh = outcome(root, None)
+    first = ParseCache.of_project(root)
+    assert outcome(root, first) == fresh
+    first.save(force=True)
+    again = ParseCache.of_project(root)
+    assert outcome(root, again) == fresh
+    assert again.misses == 0 and again.entries
+
+    # An edit of the same size is still seen: the time stamp changed.
+    path = root / "data/topics/sinh-hoat-chi-bo.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Sinh hoạt", "Sinh hoạT", 1), encoding="utf-8")
+    third = ParseCache.of_project(root)
+    documents, _ = load(root / "data", cache=third)
+    assert third.misses == 1
+    assert "Sinh hoạT" in str(next(d.data for d in documents if d.path.endswith("sinh-hoat-chi-bo.yaml")))
+
+    # A deleted record is gone, not served from the cache.
+    (root / "data/topics/hong.yaml").unlink()
+    assert "data/topics/hong.yaml" not in str(outcome(root, ParseCache.of_project(root)))
+
+
+def test_the_command_writes_its_cache_out_of_git(tmp_path, capsys):
+    root = scratch_project(tmp_path)
+    aged(root)
+    assert main(["-C", str(root), "validate"]) == 0
+    assert (root / FOLDER / NAME).is_file()
+    assert (root / ".cache" / ".gitignore").read_text() == "*\n"
+    assert main(["-C", str(root), "validate"]) == 0
+    assert capsys.readouterr().err.count("Dữ liệu hợp lệ") == 2
+
+
+def _plant(root: Path, content: bytes, name: str = NAME) -> None:
+    folder = root / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+
+
+def _signed(body: bytes) -> bytes:
+    """A cache file as this user's handbook would write it: what a corrupt but genuine cache looks like."""
+    return hmac.new(parse_cache._key(), body, "sha256").digest() + body
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                       max_size=4), max_leaves=20)
+
+
+@settings(max_examples=15, deadline=None)
+@given(json_values, st.binary(max_size=64))
+def test_a_planted_or_corrupt_cache_changes_nothing(tmp_path_factory, planted, noise):
+    root = scratch_project(tmp_path_factory.mktemp("p"), BROKEN)
+    aged(root)
+    expected = outcome(root, None)
+    version = ParseCache(None).version
+    genuine = [marshal.dumps(v) for v in (planted, (version, planted), (version, {"data/topics/hong.yaml": planted}),
+                                          (version, ("x", planted, 3)), (version, (planted, (), 9)))]
+    for content in [noise, *genuine, *map(_signed, genuine), _signed(noise)]:
+        for name in (NAME, OUTCOME):
+            _plant(root, content, name)
+            assert outcome(root, ParseCache.of_project(root)) == expected
+
+
+def test_a_cache_edited_by_someone_else_is_not_read(tmp_path):
+    root = scratch_project(tmp_path, BROKEN)
+    aged(root)
+    cache = ParseCache.of_project(root)
+    expected = outcome(root, cache)
+    cache.save(force=True)
+    path = root / FOLDER / NAME
+    blob = path.read_bytes()
+    forged = blob.replace("Sinh hoạt chi bộ".encode(), "<script>xấu</script>".encode()[:len("Sinh hoạt chi bộ".encode())])
+    assert forged != blob
+    path.write_bytes(forged)
+    assert ParseCache.of_project(root).entries == {}
+    assert outcome(root, ParseCache.of_project(root)) == expected
+
+
+def test_validation_is_recalled_only_while_nothing_changed(tmp_path):
+    root = scratch_project(tmp_path, BROKEN)
+    aged(root)
+    first = ParseCache.of_project(root)
+    expected = outcome(root, first)
+    first.save(force=True)
+    second = ParseCache.of_project(root)
+    assert outcome(root, second) == expected
+    assert second.recall(inputs(root / "data", root / "content")) is not None
+    assert second.misses == 0 and second._entries is None        # recalled: no file parsed, none read
+    (root / "data/topics/khong-phai-ban-ghi.txt").write_text("x", encoding="utf-8")   # not a record: still input
+    third = ParseCache.of_project(root)
+    found = outcome(root, third)
+    assert any("khong-phai-ban-ghi.txt" in line for line in found[0])
+
+
+def test_a_symlinked_cache_is_ignored(tmp_path):
+    root = scratch_project(tmp_path / "p")
+    aged(root)
+    elsewhere = tmp_path / "elsewhere.bin"
+    elsewhere.write_text("{}", encoding="utf-8")
+    (root / FOLDER).mkdir(parents=True)
+    (root / FOLDER / NAME).symlink_to(elsewhere)
+    cache = ParseCache.of_project(root)
+    outcome(root, cache)
+    cache.save(force=True)
+    assert elsewhere.read_text(encoding="utf-8") == "{}"
+    assert cache.entries and ParseCache.of_project(root).entries == {}
+
+
+def test_parsing_on_several_cores_gives_the_same_documents(tmp_path, monkeypatch):
+    import generator.load as load_module
+
+    root = scratch_project(tmp_path, BROKEN)
+    alone = outcome(root, None)
+    documents, problems = load(root / "data")
+    monkeypatch.setattr(load_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(load_module, "_busy", lambda workers: False)
+    parallel, found = load(root / "data")
+    assert [(d.path, d.kind, d.data, d.positions) for d in parallel] == \
+        [(d.path, d.kind, d.data, d.positions) for d in documents]
+    assert found == problems and outcome(root, None) == alone
