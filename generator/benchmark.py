@@ -51,6 +51,7 @@ from typing import Any
 import yaml
 
 from .dates import PartialDate
+from .load import yaml12_number
 from .schema import KINDS, ref_fields
 from .text import fold
 
@@ -130,7 +131,7 @@ class Profile:
 
 def measure(data_dir: Path) -> Profile:
     """Read the real data/ (through our own loader) and record its shape."""
-    from .load import load
+    from .load import yaml12_number, load
 
     documents, _ = load(data_dir)
     counts: Counter = Counter()
@@ -306,7 +307,20 @@ class Synthesizer:
         for kind in order:
             if kind in names:
                 self.records[kind] = [self._record(kind, i, names[kind][i]) for i in range(self.counts[kind])]
+        self._relations_in_time()
         return self.records
+
+    def _relations_in_time(self) -> None:
+        """A document cites, replaces… only one issued before it (validate.py checks the dates)."""
+        directives = self.records.get("directive", [])
+        issued = {r["id"]: PartialDate.parse(r["issued"]) for r in directives if r.get("issued")}
+        for record in directives:
+            mine = issued.get(record["id"])
+            if mine and record.get("relations"):
+                record["relations"] = [r for r in record["relations"]
+                                       if not (r["target"] in issued and mine.before(issued[r["target"]]))]
+                if not record["relations"]:
+                    del record["relations"]
 
     def _provinces(self, taken: set[str]) -> None:
         if "province" not in self.counts:
@@ -443,7 +457,11 @@ def write_project(root: Path, size: int, profile: Profile, seed: int = 7) -> dic
         shutil.copy2(PROJECT / hook, root / hook)
     synth = Synthesizer(profile, size, seed)
     records = synth.generate()
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    class dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+        """Quotes what a YAML 1.2 reader would take for a number ("08"), as editors are told to."""
+
+    dumper.add_representer(str, lambda d, value: d.represent_scalar(
+        "tag:yaml.org,2002:str", value, style='"' if yaml12_number(value) is not None else None))
     for kind, items in records.items():
         folder = root / "data" / KINDS[kind].folder
         folder.mkdir(parents=True, exist_ok=True)
