@@ -131,7 +131,7 @@ class Profile:
 
 def measure(data_dir: Path) -> Profile:
     """Read the real data/ (through our own loader) and record its shape."""
-    from .load import yaml12_number, load
+    from .load import load
 
     documents, _ = load(data_dir)
     counts: Counter = Counter()

@@ -8,15 +8,13 @@ only when the build succeeded.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from .outputs import check_folder, mark, remove_leftovers
+from .outputs import replace_folder
 from .pipeline import Result
 
 
@@ -53,19 +51,5 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, resul
 
     Only a folder this function made (or a new or empty one) is replaced: see outputs.py.
     """
-    site_dir = check_folder(config_file.parent, site_dir, "-d")
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(site_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-{os.getpid()}-", dir=site_dir.parent))
-    try:
-        run_mkdocs(config_file, config_file.parent, strict=strict, result=result, site_dir=staging)
-        mark(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-{os.getpid()}-", dir=site_dir.parent))
-    if site_dir.exists():
-        site_dir.replace(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    site_dir.chmod(0o755)     # mkdtemp made it private
+    replace_folder(config_file.parent, site_dir, "-d", lambda staging: run_mkdocs(
+        config_file, config_file.parent, strict=strict, result=result, site_dir=staging))

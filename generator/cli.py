@@ -269,28 +269,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    import shutil
-    import tempfile
+    from .outputs import check_folder, replace_folder
 
-    from .outputs import check_folder, mark
-
-    out = check_folder(args.root, args.out, "-o")
+    check_folder(args.root, args.out, "-o")       # before the work: a wrong -o is said at once
     result = _check(args.root, strict=False)
     if result is None:
         return 1
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
-    try:
+
+    def write(folder: Path) -> None:
         for path, text in result.pages.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        mark(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+
+    out = replace_folder(args.root, args.out, "-o", write)
     print(f"Đã ghi {len(result.pages)} trang vào {out}/", file=sys.stderr)
     return 0
 

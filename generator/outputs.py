@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -70,6 +71,31 @@ def regular_or_new(path: Path) -> Path:
     if path.exists() and not path.is_file():
         raise OutputError(f"{path} không phải một tệp thông thường")
     return path
+
+
+def replace_folder(root: Path, target: Path, option: str, fill) -> Path:
+    """Fill a fresh folder beside `target` with `fill(folder)`, then swap it in: all or nothing.
+
+    `target` must be one this program may replace (check_folder); on any failure it is left as
+    it was and the staging folder is removed.
+    """
+    target = check_folder(root, target, option)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
+    try:
+        fill(staging)
+        mark(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-", dir=target.parent))
+    if target.exists():
+        target.replace(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    target.chmod(0o755)     # mkdtemp made it private
+    return target
 
 
 def mark(folder: Path) -> None:
