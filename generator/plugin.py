@@ -189,18 +189,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if getattr(self, "lit", None) is not None:
             self.lit.active = False
             self.lit = None
-        if self.worker is not None:     # every page starts our search worker instead of Material's
-            output = _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker), output, count=1)
-        return self._secure(output)
+        return self._finish(output)
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
-        if template_name.endswith(".html") and self.worker is not None:
-            output_content = _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker),
-                                                  output_content, count=1)
-        return self._secure(output_content) if template_name.endswith(".html") else output_content
+        return self._finish(output_content) if template_name.endswith(".html") else output_content
 
-    def _secure(self, page: str) -> str:
+    def _finish(self, page: str) -> str:
+        """Every finished page (404 included): our search worker instead of Material's, then the policy."""
+        if self.worker is not None:
+            page = _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker), page, count=1)
         # serve adds its own inline live-reload script to every answer, after this point
         return page if self.command == "serve" else with_csp(page)
 
