@@ -7,6 +7,7 @@ Messages for editors are in Vietnamese; --help texts too, since editors run
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -14,6 +15,8 @@ import re
 import sys
 import time
 from pathlib import Path
+
+from mkdocs.exceptions import MkDocsException
 
 from .outputs import OutputError
 from .parse_cache import ParseCache
@@ -30,14 +33,31 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except OutputError as error:
         print(f"Không ghi kết quả: {error}", file=sys.stderr)
-    except OSError as error:     # a read-only or full disk, a folder that vanished: say which, no traceback
+    except OSError as error:     # a name too long, a file where a folder should be…: say which, no traceback
         where = f" ({error.filename})" if error.filename else ""
-        print(f"Lỗi đọc/ghi tệp{where}: {error.strerror or error}. Kiểm tra quyền ghi và chỗ trống trên đĩa; "
-              "kết quả cũ (nếu có) được giữ nguyên.", file=sys.stderr)
+        cause, hint = _OS_ERRORS.get(error.errno, (error.strerror or str(error), "kiểm tra đường dẫn và quyền ghi"))
+        print(f"Lỗi đọc/ghi tệp{where}: {cause} — {hint}; kết quả cũ (nếu có) được giữ nguyên.", file=sys.stderr)
+    except MkDocsException as error:     # mkdocs.yml itself (unknown plugin, YAML error…): MkDocs says it in English
+        print(f"mkdocs.yml có lỗi cấu hình, chưa dựng được gì: {error} — sửa mkdocs.yml theo thông báo trên "
+              "(bản trong kho là mẫu đúng) rồi chạy lại.", file=sys.stderr)
     except KeyboardInterrupt:
         print("Đã dừng; kết quả cũ (nếu có) được giữ nguyên.", file=sys.stderr)
         return 130
     return 1
+
+
+# What the operating system says, in Vietnamese, with what to do about it.
+_OS_ERRORS = {
+    errno.ENAMETOOLONG: ("tên tệp hoặc thư mục quá dài", "chọn tên ngắn hơn"),
+    errno.EEXIST: ("đã có một tệp ở chỗ cần tạo thư mục", "chọn đường dẫn khác, hoặc đổi tên tệp đó"),
+    errno.ENOTDIR: ("một phần của đường dẫn là tệp, không phải thư mục", "kiểm tra lại đường dẫn"),
+    errno.EISDIR: ("đây là một thư mục, không phải tệp", "kiểm tra lại đường dẫn"),
+    errno.ENOENT: ("không có tệp hoặc thư mục này", "kiểm tra lại đường dẫn (và -C: thư mục dự án có mkdocs.yml)"),
+    errno.EACCES: ("không có quyền đọc/ghi", "kiểm tra quyền của thư mục"),
+    errno.EPERM: ("không được phép đọc/ghi", "kiểm tra quyền của thư mục"),
+    errno.EROFS: ("ổ đĩa chỉ cho đọc", "chọn thư mục trên ổ ghi được"),
+    errno.ENOSPC: ("hết chỗ trống trên đĩa", "giải phóng chỗ trống rồi chạy lại"),
+}
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -337,21 +357,23 @@ def _schemas(args: argparse.Namespace) -> int:
     """Developers' command: the JSON Schemas of the project at -C, and its VS Code settings."""
     from .cms_config import write_cms_config
     from .editor_schema import vscode_settings, write_json_schemas
-    from .outputs import OutputError, regular_or_new
+    from .outputs import regular_or_new
 
     folder = args.root / "generator" / "schemas"
     if not folder.is_dir():
         raise OutputError(f"không có thư mục {folder}; chạy lệnh trong thư mục dự án (hoặc dùng -C)")
-    cms_config = regular_or_new(args.root / "generator" / "cms" / "config.yml")
-    for path in [*write_json_schemas(folder), write_cms_config(cms_config)]:
-        print(f"Đã ghi {path}", file=sys.stderr)
+    # The editor's settings first: nothing is written if they cannot be kept.
     settings = regular_or_new(args.root / ".vscode" / "settings.json")
-    settings.parent.mkdir(exist_ok=True)
     try:    # other settings of the editor's own are kept
         current = json.loads(settings.read_text(encoding="utf-8")) if settings.exists() else {}
     except (ValueError, UnicodeDecodeError):
-        raise OutputError(f"{settings} không phải JSON hợp lệ; sửa hoặc xóa tệp rồi chạy lại") from None
+        raise OutputError(f"{settings} không đọc được dạng JSON (có chú thích // hoặc dấu phẩy thừa?); thêm tay "
+                          "mục \"yaml.schemas\" theo README, hoặc xóa tệp rồi chạy lại") from None
     current = current if isinstance(current, dict) else {}
+    cms_config = regular_or_new(args.root / "generator" / "cms" / "config.yml")
+    for path in [*write_json_schemas(folder), write_cms_config(cms_config)]:
+        print(f"Đã ghi {path}", file=sys.stderr)
+    settings.parent.mkdir(exist_ok=True)
     settings.write_text(json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n",
                         encoding="utf-8")
     print(f"Đã ghi {settings}", file=sys.stderr)

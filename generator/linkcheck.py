@@ -27,8 +27,10 @@ def broken_links(site: Path) -> list[tuple[str, str]]:
     """(page, link) for every relative link in `site` whose target is missing."""
     broken = []
     for page in sorted(site.rglob("*.html")):
+        if page.is_symlink() or not page.is_file():     # only the pages the build wrote
+            continue
         parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
         folder = page.parent.relative_to(site).as_posix()
         for url in parser.urls:
             parts = urlsplit(url)

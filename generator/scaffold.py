@@ -44,11 +44,14 @@ def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str
 
 def write_new_record(data_dir: Path, kind_name: str, name: str, record_id: str | None = None) -> Path:
     kind = KINDS[kind_name]
+    if not data_dir.is_dir():       # never a data/ of its own somewhere that is no handbook
+        raise ValueError(f"không thấy thư mục dữ liệu {data_dir}; chạy lệnh trong thư mục dự án, hoặc chỉ ra nó bằng -C")
     if not name.strip():
         raise ValueError("tên không được để trống")
     record_id, text = new_record(kind, name.strip(), record_id)
     if not re.match(ID_PATTERN, record_id) or record_id in RESERVED_IDS:
-        raise ValueError(f"mã `{record_id}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang")
+        raise ValueError(f"mã `{record_id}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang "
+                         "(đặt mã bằng --id, ví dụ --id chi-bo-bon-tot)")
     path = data_dir / kind.folder / f"{record_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -283,3 +283,44 @@ def test_a_build_replaces_only_its_own_earlier_output(tmp_path, capsys):
     (tmp_path / ".ra-new-999999999-abc").mkdir()         # left by a run that was killed
     assert main(["-C", str(root), "build", "-d", str(tmp_path / "ra")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "ra"]
+
+
+# --- Every command fails with a Vietnamese message, never a traceback ----------------------------
+
+def test_new_writes_only_into_a_project(tmp_path, capsys):
+    assert main(["-C", str(tmp_path / "khong-co"), "new", "practice", "Thử"]) == 1
+    assert main(["-C", str(tmp_path), "new", "practice", "Thử"]) == 1
+    assert "không thấy thư mục dữ liệu" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, said", [
+    (["build", "-d", "x" * 300], "tên tệp hoặc thư mục quá dài"),
+    (["render", "-o", "README.md/con"], "đã có một tệp ở chỗ cần tạo thư mục"),
+])
+def test_operating_system_errors_are_said_in_vietnamese(tmp_path, capsys, args, said):
+    root = copy_project(tmp_path / "project")
+    (root / "README.md").write_text("đọc tôi", encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert main(args) == 1
+    finally:
+        os.chdir(cwd)
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+
+
+def test_a_broken_configuration_is_a_message_for_every_command(tmp_path, capsys):
+    root = copy_project(tmp_path / "project")
+    (root / "mkdocs.yml").write_text("nav: [\n", encoding="utf-8")
+    for command in (["build"], ["bundle"]):
+        assert main(["-C", str(root), *command]) == 1
+        assert "Traceback" not in capsys.readouterr().err
+
+
+def test_check_links_reads_any_bytes(tmp_path, capsys):
+    (tmp_path / "index.html").write_bytes(b'<a href="khong-co.html">\xae\xff</a>')
+    (tmp_path / "thu-muc.html").mkdir()
+    assert main(["check-links", str(tmp_path)]) == 1
+    assert "khong-co.html" in capsys.readouterr().err
