@@ -148,6 +148,8 @@ def test_search_results_meet_wcag_21_aa(axe_tab, width):
     tab.page.keyboard.press("/")
     type_query(tab.page, "sinh hoat chi bo")
     tab.page.locator(".md-search-result__item").first.wait_for()
+    # Results fade in: measured mid-transition, their grey is lighter than it ends up.
+    tab.page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
     found = violations(tab.page, "search results")
     assert found == [], "\n".join(found)
 
