@@ -76,6 +76,10 @@ def test_nothing_found_is_said_in_vietnamese_with_a_way_on(built, browser, where
     assert "Không tìm thấy trang nào khớp với “nghxax”" in item.inner_text()
     assert "gần giống" in item.inner_text()                  # the nearest words, from the index
     assert "thuat-ngu/" in item.locator("a").first.get_attribute("href")
+    # The way on is one item, yet the header must not count it as a page found.
+    meta = page.locator(".md-search-result__meta")
+    meta.filter(has_text="Không tìm thấy tài liệu liên quan").wait_for()
+    assert "1 tài liệu" not in meta.inner_text()
 
 
 def test_scripts_come_from_the_site_only(built, browser):
