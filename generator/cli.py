@@ -7,6 +7,7 @@ Messages for editors are in Vietnamese; --help texts too, since editors run
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import errno
 import json
 import logging
@@ -168,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SAME_SHOWN = 10
+
+
 def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
@@ -176,11 +180,21 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
     if style == "json":
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
         print()
+    # One mistake repeated (a pasted block of 5,000 unknown keys) must not bury the others:
+    # the same code in the same file is printed SAME_SHOWN times, then counted.
+    seen: Counter[tuple[str, str]] = Counter()
     for problem in result.problems:
+        seen[problem.path, problem.code] += 1
+        if seen[problem.path, problem.code] > SAME_SHOWN:
+            continue
         if style == "github":
             print(problem.github())
         if style != "json":
             print(_format(problem, root), file=sys.stderr)
+    for (path, code), count in seen.items():
+        if count > SAME_SHOWN and style != "json":
+            print(f"{path}: … và {count - SAME_SHOWN} vấn đề [{code}] khác trong tệp này "
+                  f"(chỉ in {SAME_SHOWN} vấn đề đầu; `--format json` in đủ).", file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
     records = result.records

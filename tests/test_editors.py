@@ -90,3 +90,17 @@ def test_link_checker_finds_a_broken_link(tmp_path):
     (tmp_path / "index.html").write_text('<a href="a/">ok</a><a href="b/">hỏng</a><img src="x.png">')
     (tmp_path / "a" / "index.html").write_text('<a href="../">lên</a><a href="https://example.org/">ngoài</a>')
     assert broken_links(tmp_path) == [("index.html", "b/"), ("index.html", "x.png")]
+
+
+def test_one_mistake_repeated_does_not_bury_the_others(tmp_path, capsys):
+    """A pasted block of unknown keys is counted after a few lines, and the other mistakes still show."""
+    keys = "".join(f"khoa_la_{n}: x\n" for n in range(40))
+    root = scratch_project(tmp_path, {**TYPO, "data/topics/sinh-hoat-chi-bo.yaml":
+                                      "id: sinh-hoat-chi-bo\nname: Sinh hoạt chi bộ\n" + keys})
+    assert main(["-C", str(root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("[field.unknown]") == 11      # ten printed, then one line counting the rest
+    assert "… và 30 vấn đề [field.unknown] khác" in err
+    assert "[ref.unknown]" in err
+    assert main(["-C", str(root), "validate", "--format", "json"]) == 1
+    assert sum(p["code"] == "field.unknown" for p in json.loads(capsys.readouterr().out)) == 40
