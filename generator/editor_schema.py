@@ -15,7 +15,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import dates
 from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind
-from .validate import CONTROL
+from .validate import COMBINING, CONTROL
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -39,7 +39,7 @@ def _control_class() -> str:
 _SPACES = "\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 # Text the validator keeps: no control character, and something left once spaces are stripped.
 # Written so that no character can be matched two ways (the editor's regex backtracks).
-TEXT_PATTERN = f"^[{_SPACES}]*[^{_control_class()}{_SPACES}][^{_control_class()}]*$"
+TEXT_PATTERN = f"^[{_SPACES}]*[^{_control_class()}{_SPACES}{COMBINING}][^{_control_class()}]*$"
 # Our loader keeps every unquoted value as text (`05`, `true`, `1.000`); the editor's YAML 1.2 reads
 # them as numbers and booleans. Where the validator takes such text, the editor must take the value.
 TEXT_TYPES = ["string", "number", "boolean"]

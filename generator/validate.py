@@ -30,6 +30,11 @@ UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
                      "\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
 
+# A text that starts with a combining mark (a tone or vowel mark with no letter before it) is
+# drawn on whatever precedes it on the page; a name made of such marks alone looks empty.
+COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+LONE_MARK = re.compile(f"(?:^|\x01)\\s*[{COMBINING}]")
+
 
 # Ids that would take the place of a generated page: "index" is each section's index page.
 RESERVED_IDS = {"index"}
@@ -311,7 +316,7 @@ def _check_text(document: Document) -> list[Problem]:
     # locations is only needed to place a problem. "\1" cannot be part of a match, so no match
     # can span two texts; and every match has a "<" or a ":", which `in` finds much faster.
     joined = "\1".join(_texts(document.data))
-    control = CONTROL.search(joined.replace("\1", " "))
+    control = CONTROL.search(joined.replace("\1", " ")) or LONE_MARK.search(joined)
     if not control and (("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined)):
         return []
     problems = []
@@ -329,6 +334,11 @@ def _check_text(document: Document) -> list[Problem]:
             problems.append(Problem(document.path, line, col, "text.control",
                                     f"văn bản chứa ký tự điều khiển không in được (mã U+{ord(found):04X})",
                                     "gõ lại đoạn này, hoặc dán dưới dạng chữ thuần (không định dạng)"))
+        elif isinstance(value, str) and LONE_MARK.match(value):
+            line, col = document.position(loc)
+            problems.append(Problem(document.path, line, col, "text.mark",
+                                    "văn bản bắt đầu bằng một dấu (dấu thanh, dấu mũ…) không gắn với chữ cái nào",
+                                    "gõ lại chữ cái mang dấu này, hoặc xóa dấu thừa ở đầu"))
         elif isinstance(value, str) and UNSAFE_TEXT.search(value):
             line, col = document.position(loc)
             problems.append(Problem(document.path, line, col, "text.html",
