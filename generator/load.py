@@ -260,6 +260,11 @@ def _read(path: Path) -> bytes:
         return handle.read(MAX_FILE_BYTES + 1)
 
 
+# Line breaks as YAML 1.2 and the editors' editors count them; YAML 1.1 (PyYAML) also breaks at these.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
 def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list[Problem]]:
     """Parse one file's bytes; return the document, or None if nothing usable was in it."""
     def fail(code: str, message: str, hint: str, line: int = 1, col: int = 1) -> tuple[None, list[Problem]]:
@@ -276,6 +281,13 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
         line = raw[:error.start].count(b"\n") + 1
         return fail("file.encoding", "tệp không được lưu bằng mã UTF-8",
                     "mở tệp trong trình soạn thảo và lưu lại với mã hóa UTF-8", line)
+    odd_break = _ODD_BREAK.search(text)
+    if odd_break:     # PyYAML breaks the line there, the editors' editors (YAML 1.2) do not
+        before = text[:odd_break.start()]
+        line = len(LINE_BREAK.findall(before)) + 1
+        return fail("text.control", f"văn bản chứa ký tự ngắt dòng lạ (mã U+{ord(odd_break.group()):04X}), "
+                    "thường do dán từ PDF, Word", "gõ lại đoạn này, hoặc dán dưới dạng chữ thuần (không định dạng)",
+                    line, odd_break.start() - max(before.rfind("\n"), before.rfind("\r")))
     for number, line in enumerate(text.splitlines() if "\t" in text else (), 1):   # most files have no tab
         indent = line[:len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:

@@ -7,7 +7,7 @@ import re
 import stat
 from pathlib import Path
 
-from .load import MAX_FILE_BYTES
+from .load import LINE_BREAK, MAX_FILE_BYTES
 from .problems import Problem
 from .render import plain
 
@@ -41,7 +41,7 @@ def quoted_line(path: Path, number: int) -> str | None:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return None
         with open(path, "rb") as handle:
-            lines = handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace").splitlines()
+            lines = LINE_BREAK.split(handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace"))
         return lines[number - 1]
     except (OSError, IndexError):
         return None
