@@ -294,6 +294,37 @@ def test_directive_index_lists_everything_without_script(browser, base_url):
         tab.page.context.close()
 
 
+def test_directive_filters_are_kept_in_the_address(browser, base_url):
+    """A filtered list can be bookmarked or sent: the address carries the choices, and opens with them."""
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    from playwright.sync_api import expect
+
+    tab = open_tab(browser, base_url, viewport={"width": 1280, "height": 900})
+    try:
+        tab.go("/van-ban/")
+        cards = tab.page.locator("article li:has(span.hb-facets)")
+        total = cards.count()
+        kinds = sorted({c.get_attribute("data-loai") for c in tab.page.locator("article span.hb-facets").all()})
+        chosen = kinds[-1]
+        tab.page.get_by_label("Loại văn bản").select_option(chosen)
+        assert parse_qs(urlsplit(tab.page.url).query) == {"loai": [chosen]}
+
+        tab.go("/van-ban/?loai=" + quote(chosen) + "&nam=khong-co-nam-nay")     # an unknown value is ignored
+        expect(tab.page.get_by_label("Loại văn bản")).to_have_value(chosen)
+        expect(tab.page.get_by_label("Năm ban hành")).to_have_value("")
+        shown = [c for c in cards.all() if c.is_visible()]
+        assert 0 < len(shown) < total
+        assert {c.locator("span.hb-facets").get_attribute("data-loai") for c in shown} == {chosen}
+
+        tab.page.get_by_role("button", name="Bỏ lọc").click()
+        expect(tab.page.locator("form.hb-filters output")).to_have_text(f"Đang hiện {total}/{total} văn bản")
+        assert "loai=" not in tab.page.url
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
+
+
 def test_record_page_says_where_it_belongs(browser, base_url):
     from playwright.sync_api import expect
 

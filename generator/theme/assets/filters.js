@@ -33,6 +33,33 @@
     return select.value === NONE ? !found.length : found.indexOf(select.value) !== -1;
   }
 
+  // The choices live in the address too (?loai=chỉ%20thị&nam=2010), so that a filtered list can be
+  // bookmarked or sent to a colleague. Parameter names are the data attributes' (dia-phuong).
+  function parameter(key) {
+    return key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+  }
+
+  function fromAddress(selects) {
+    var wanted = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      var value = wanted.get(parameter(select.name));
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+      if (value !== null && known) select.value = value;
+    });
+  }
+
+  function toAddress(selects) {
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      if (select.value) params.set(parameter(select.name), select.value);
+      else params.delete(parameter(select.name));
+    });
+    var query = params.toString();
+    try {      // some browsers refuse to change a file:// address: the filters still work
+      history.replaceState(history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    } catch (e) { /* keep the address as it was */ }
+  }
+
   function setUp() {
     var article = document.querySelector("article.md-content__inner");
     if (!article || article.querySelector(".hb-filters")) return;
@@ -93,6 +120,7 @@
     form.appendChild(count);
 
     function apply() {
+      toAddress(selects);
       var shown = 0;
       cards.forEach(function (card) {
         var match = selects.every(function (select) {
@@ -122,6 +150,7 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var first = article.querySelector("h2");
     article.insertBefore(form, first);
+    fromAddress(selects);
     apply();
     // Back to this page: the browser puts the choices back after this script ran; show what they say.
     window.addEventListener("pageshow", apply);
