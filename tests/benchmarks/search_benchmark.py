@@ -34,7 +34,7 @@ from pathlib import Path
 
 from generator.pipeline import run as pipeline
 
-from .benchmark import DEFAULT_SIZES, handbook, real_project
+from .benchmark import DEFAULT_SIZES, handbook, parse_sizes, real_project
 from .synthetic import PROJECT, measure, write_project
 
 CHROMIUM = "/usr/bin/chromium"
@@ -161,7 +161,7 @@ def report(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.search_benchmark", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES), help="e.g. 1k,5k,20k (the default)")
     parser.add_argument("--no-real", action="store_true", help="skip the real data")
     parser.add_argument("--online", action="store_true", help="also serve each bundle over HTTP (real data: always)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"label": f"real data ({records})", **run(real_project(work / "real"), records, online=True)})
             print(report(rows), file=sys.stderr)
         profile = measure(PROJECT / "data")
-        for size in (int(s) for s in args.sizes.split(",") if s):
+        for size in args.sizes:
             root = work / f"n{size}"
             write_project(root, size, profile)
             rows.append({"label": f"{size:,}", **run(root, size, args.online)})
