@@ -194,14 +194,20 @@ def search_breakdown(index: Path) -> dict:
     }
 
 
+def _written(root: Path, out: Path, *args: str) -> tuple[dict, str]:
+    """`handbook ARGS… -o OUT`: how long it took and the file's size, or the error it ended with;
+    and what it said."""
+    started = time.perf_counter()
+    done = handbook(root, *args, "-o", str(out))
+    took = time.perf_counter() - started
+    if done.returncode or not out.exists():
+        return {"error": done.stderr.strip().splitlines()[-1:] or [f"no {out.name} written"]}, done.stderr
+    return {"s": took, "b": out.stat().st_size}, done.stderr
+
+
 def bundle_figures(root: Path) -> dict:
     """The offline bundle's size and how long `handbook bundle` took."""
-    out = root / "bundle.zip"
-    started = time.perf_counter()
-    done = handbook(root, "bundle", "-o", str(out))
-    if done.returncode or not out.exists():
-        return {"error": done.stderr.strip().splitlines()[-1:] or ["no bundle written"]}
-    return {"bundle_b": out.stat().st_size, "bundle_s": time.perf_counter() - started}
+    return _written(root, root / "bundle.zip", "bundle")[0]
 
 
 def print_figures(root: Path, whole: bool) -> dict:
@@ -210,17 +216,13 @@ def print_figures(root: Path, whole: bool) -> dict:
     runs = {"course": ["--course", str(courses[0])] if courses else None, "whole": [] if whole else None}
     figures: dict[str, Any] = {}
     for name, args in runs.items():
-        if args is None:
-            continue
-        out = root / f"print-{name}.pdf"
-        started = time.perf_counter()
-        done = handbook(root, "print", *args, "-o", str(out))
-        took = time.perf_counter() - started
-        pages = re.search(r"(\d+) trang A4", done.stderr)
-        if done.returncode or not out.exists() or not pages:
-            figures[name] = {"error": done.stderr.strip().splitlines()[-1:] or ["no PDF written"]}
-        else:
-            figures[name] = {"s": took, "b": out.stat().st_size, "pages": int(pages.group(1))}
+        if args is not None:
+            figures[name], said = _written(root, root / f"print-{name}.pdf", "print", *args)
+            pages = re.search(r"(\d+) trang A4", said)
+            if pages:
+                figures[name]["pages"] = int(pages.group(1))
+            elif "error" not in figures[name]:
+                figures[name] = {"error": ["no page count in the messages"]}
     return figures
 
 
@@ -363,7 +365,7 @@ def report(results: list[dict], serve: dict | None) -> str:
     row("search index", lambda r: _mb(r["search_index_b"]))
     row("search index per record", lambda r: f"{r['search_index_b'] / r['records'] / 1000:.1f} KB")
     row("whole site", lambda r: _mb(r["site_b"]))
-    row("offline bundle", lambda r: _mb(r["bundle"]["bundle_b"]) if r.get("bundle", {}).get("bundle_b")
+    row("offline bundle", lambda r: _mb(r["bundle"]["b"]) if r.get("bundle", {}).get("b")
         else "failed" if r.get("bundle") else "skipped (--no-bundle)")
     row("course pack PDF", lambda r: _printed(r, "course"))
     row("whole handbook PDF", lambda r: _printed(r, "whole"))
@@ -419,9 +421,9 @@ def report(results: list[dict], serve: dict | None) -> str:
             lines.append(f"  serve edit → reloaded, {label}: {s['best_s']:.2f} s (no target at this size)")
     if not any(s for _, s, _ in serves):
         lines.append("  serve edit → reloaded: not measured (add --serve)")
-    built = [r for r in results if r.get("bundle", {}).get("bundle_b")]
+    built = [r for r in results if r.get("bundle", {}).get("b")]
     lines.append("  offline bundle ready to search ≤ 2 s: not measured here (a browser test of the bundle's own)"
-                 + (f"; `handbook bundle` took {built[-1]['bundle']['bundle_s']:.0f} s at {built[-1]['records']:,}"
+                 + (f"; `handbook bundle` took {built[-1]['bundle']['s']:.0f} s at {built[-1]['records']:,}"
                     if built else "; bundle skipped or failed"))
     lines.append("Peak memory is each step's process ru_maxrss (resident set, includes the interpreter).")
     return "\n".join(lines)

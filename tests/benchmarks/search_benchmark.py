@@ -88,7 +88,7 @@ def browse(url: str, typed: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)     # the probe and the waits are evaluated as strings
         page.goto(url)
         box = page.locator("input.md-search__input")
         box.click()
