@@ -160,7 +160,8 @@ def report(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.search_benchmark", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.search_benchmark",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES), help="e.g. 1k,5k,20k (the default)")
     parser.add_argument("--no-real", action="store_true", help="skip the real data")
     parser.add_argument("--online", action="store_true", help="also serve each bundle over HTTP (real data: always)")
@@ -171,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(work)
         if not args.no_real:
             records = pipeline(PROJECT / "data", render_pages=False).records
-            rows.append({"label": f"real data ({records})", **run(real_project(work / "real"), records, online=True)})
+            real = run(real_project(work / "real"), records, online=True)
+            rows.append({"label": f"real data ({records})", **real})
             print(report(rows), file=sys.stderr)
         profile = measure(PROJECT / "data")
         for size in args.sizes:
