@@ -9,8 +9,11 @@ and report what it returns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import perf_counter
 
 from .incremental import Rendered, render_all, rerender
 from .link import Handbook, link
@@ -42,19 +45,41 @@ class Result:
         return {page_path(e): e.path for e in entries if page_path(e) in self.pages}
 
 
-def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None = None) -> Result:
+#: Told each stage's name ("load", "validate", "link", "render") and seconds as it ends.
+OnStage = Callable[[str, float], None]
+
+
+def _stages(on_stage: OnStage | None):
+    """A `with` block per stage that reports its duration to `on_stage`; without one, nothing is timed."""
+    if on_stage is None:
+        return lambda name: nullcontext()
+
+    @contextmanager
+    def stage(name: str):
+        started = perf_counter()
+        yield
+        on_stage(name, perf_counter() - started)
+    return stage
+
+
+def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None = None,
+        on_stage: OnStage | None = None) -> Result:
     """Read and check the data; if it is valid, link and render it.
 
     Without pages (`handbook validate`) nothing is linked either: linking
     cannot fail, so the records are returned as they are. With a `cache`,
     files parsed by an earlier run and unchanged since are not read again.
+    `on_stage` hears how long each stage took (the benchmark times them so).
     """
     fingerprint = inputs(data_dir, data_dir.parent / "content") if cache and not render_pages else None
     known = cache.recall(fingerprint) if fingerprint else None
     if known is not None:       # nothing validation reads has changed since the last run
         return Result(known[0], known_records=known[1])
-    documents, problems = load(data_dir, cache=cache)
-    entries, found = validate(documents, data_dir.parent / "content")
+    stage = _stages(on_stage)
+    with stage("load"):
+        documents, problems = load(data_dir, cache=cache)
+    with stage("validate"):
+        entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
     if cache is not None:
         if fingerprint:
@@ -64,8 +89,11 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
         return Result(problems)
     if not render_pages:
         return Result(problems, Handbook(entries))
-    handbook = link(entries)
-    return Result(problems, handbook, render(handbook))
+    with stage("link"):
+        handbook = link(entries)
+    with stage("render"):
+        pages = render(handbook)
+    return Result(problems, handbook, pages)
 
 
 def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache,

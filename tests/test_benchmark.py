@@ -1,11 +1,17 @@
-"""The benchmark's synthetic handbook is valid data shaped like the real one (not a timed test)."""
+"""The benchmarks' own behaviour, cheaply (not timed tests): their synthetic handbook is valid data
+shaped like the real one, the pipeline tells them how long each stage took, and they stop the
+servers they start."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 import unicodedata
 from pathlib import Path
 
-from generator.benchmark import PROJECT, measure, plan, write_project
+from benchmarks.benchmark import stop, verdict
+from benchmarks.synthetic import PROJECT, measure, plan, write_project
 from generator.pipeline import run
 
 
@@ -17,15 +23,60 @@ def test_synthetic_records_follow_the_real_mix_and_validate(tmp_path: Path):
 
     written = write_project(tmp_path / "project", 300, profile)
     assert written == counts
-    result = run(tmp_path / "project" / "data")
+    stages: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    result = run(tmp_path / "project" / "data", on_stage=lambda name, seconds: stages.append((name, seconds)))
+    took = time.perf_counter() - started
     assert result.ok, [p.format() for p in result.problems if p.is_error][:5]
     assert not result.problems            # not even a warning
     assert len(result.handbook.entries) == 300
+    # The benchmark's figures come from the pipeline itself, one per stage, in order.
+    assert [name for name, _ in stages] == ["load", "validate", "link", "render"]
+    assert all(seconds >= 0 for _, seconds in stages) and sum(s for _, s in stages) <= took
 
     first = next((tmp_path / "project" / "data").rglob("*.yaml")).read_text(encoding="utf-8")
     pages = "".join(result.pages.values())
     assert unicodedata.is_normalized("NFC", pages)
     assert any(c in pages for c in "ạảấầẩẫậắằẳẵặđêếềểễệơớờởỡợưứừửữự"), "Vietnamese text has its diacritics"
     assert first.startswith("# ")         # files look like the editors' ones
-    for copied in ("mkdocs.yml", "content/index.md"):
-        assert (tmp_path / "project" / copied).is_file()
+    # Everything mkdocs.yml names is there: MkDocs refuses to start without its theme overrides.
+    for copied in ("mkdocs.yml", "content/index.md", "generator/theme"):
+        assert (tmp_path / "project" / copied).exists()
+
+
+def test_stopping_a_server_that_has_already_exited_is_not_an_error():
+    ended = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    while ended.poll() is None:           # reaped: its process group no longer exists
+        time.sleep(0.01)
+    stop(ended)                           # raised "No such process" and hid why the server had stopped
+    assert ended.returncode == 0
+
+
+def test_stopping_a_running_server_ends_it_and_its_children():
+    server = subprocess.Popen(["sh", "-c", "sleep 60 & echo $!; wait"], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    child = int(server.stdout.readline())
+    stop(server)
+    assert server.returncode == -15
+    assert _ends(child), "the server's child is ended with it"
+
+
+def _ends(pid: int, within: float = 10) -> bool:
+    """Whether the process is gone (or a zombie left to init) before `within` seconds."""
+    status = Path(f"/proc/{pid}/status")
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if "\nState:\tZ" in status.read_text():
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_figure_passes_at_its_target_and_misses_above_it():
+    assert verdict(2.0, 2.0, " s").startswith("PASS: 2.00 s")
+    assert verdict(2.01, 2.0, " s").startswith("MISS")
+    assert "extrapolated" in verdict(1.0, 2.0, " s", extrapolated=True)
+    assert verdict(None, 2.0) == "n/a"
