@@ -48,8 +48,8 @@ TEXT_TYPES = ["string", "number", "boolean"]
 class _EditorSchema(GenerateJsonSchema):
     """Pydantic's generator, without the English titles it makes up from field names.
 
-    The editor shows a field's title above its description; the Vietnamese
-    description alone is what editors should read.
+    The editor shows a field's title above its description: the Vietnamese label
+    the schema declares, or nothing.
     """
 
     def field_title_should_be_set(self, schema) -> bool:
