@@ -19,10 +19,13 @@ import unicodedata
 from pathlib import Path
 
 import jinja2
+from pydantic import BaseModel
 
 from .link import Handbook, entry_order
 from .problems import CODES
-from .schema import KINDS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, ref_fields, relations_field
+from .dates import PartialDate
+from .schema import (KINDS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_fields, ref_fields,
+                     relations_field)
 from .text import used_abbreviations
 from .validate import Entry
 
@@ -322,6 +325,34 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
                             for key, value in directive_facets(hb._handbook, entry).items())
 
         env.filters["facets"] = facets
+
+        def record_fields(entry: Entry) -> dict[str, list]:
+            """A record's own fields for the generic page, with their labels: single values in the
+            facts table, lists of sentences as bullets, Markdown as sections. References to many
+            records, sources and topics are listed by record.md.j2 itself."""
+            kind, record = entry.kind, entry.record
+            refs = {f.name: f for f in ref_fields(kind.model)}
+            texts = markdown_fields(kind.model)
+            skip = {"id", kind.name_field, kind.sources, kind.topics, relations_field(kind.model)}
+            found: dict[str, list] = {"facts": [], "lists": [], "texts": []}
+            for name, info in kind.model.model_fields.items():
+                value = getattr(record, name)
+                if name in skip or value is None or value == [] or (name in refs and refs[name].many):
+                    continue
+                if name in refs:
+                    found["facts"].append((info.title, link(value)))
+                elif name in texts:
+                    found["texts"].append((info.title, markdown(value)))
+                elif isinstance(value, PartialDate):
+                    found["facts"].append((info.title, value.vietnamese()))
+                elif isinstance(value, list):
+                    if all(isinstance(item, (str, int, float)) for item in value):
+                        found["lists"].append((info.title, value))
+                elif not isinstance(value, BaseModel):
+                    found["facts"].append((info.title, plain(value)))
+            return found
+
+        env.globals["record_fields"] = record_fields
         env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by,
                            marking_relations=MARKING_RELATIONS, label=field_label)
         _ENV = env, hb

@@ -60,8 +60,11 @@ class Record(BaseModel):
                                 "trùng với tên tệp (không có .yaml).")
 
     def display_name(self) -> str:
-        """The name readers see in headings and links."""
-        raise NotImplementedError
+        """The name readers see in headings and links: its kind's name field, unless the kind says more."""
+        return str(getattr(self, NAME_FIELD_OF[type(self)]))
+
+
+NAME_FIELD_OF: dict[type, str] = {}     # model → its kind's name field (filled as kinds are declared)
 
 
 class Cited(Record):
@@ -208,8 +211,6 @@ class Model(Cited):
     causes: list[str] = Field(title="Nguyên nhân", default_factory=list, description="Nguyên nhân của hạn chế.")
     solutions: list[str] = Field(title="Giải pháp", default_factory=list, description="Giải pháp, phương hướng tiếp theo.")
 
-    def display_name(self) -> str:
-        return self.name
 
 
 class Figure(BaseModel):
@@ -268,8 +269,6 @@ class Practice(Cited):
                                       {"province": info.data["province"]})
         return others
 
-    def display_name(self) -> str:
-        return self.title
 
 
 # --- Reference kinds ----------------------------------------------------------
@@ -307,8 +306,6 @@ class Province(Record):
         """Changed status or name only, not merged with another province."""
         return self.change == "chuyển đổi"
 
-    def display_name(self) -> str:
-        return self.name
 
 
 class Organ(Record):
@@ -357,8 +354,6 @@ class Topic(Record):
     name: str = Field(title="Tên", description='Tên chủ đề, ví dụ "Sinh hoạt chi bộ".')
     description: str | None = markdown("Giới thiệu", "Giới thiệu ngắn về chủ đề.")
 
-    def display_name(self) -> str:
-        return self.name
 
 
 class Glossary(Record):
@@ -380,8 +375,6 @@ class Glossary(Record):
             raise PydanticCustomError("abbr_lower", "chữ viết tắt \"{abbr}\" không có chữ hoa nào", {"abbr": value})
         return value
 
-    def display_name(self) -> str:
-        return self.abbr
 
 
 # --- Courses --------------------------------------------------------------------
@@ -439,8 +432,6 @@ class Course(Record):
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
                              description="Mã các nguồn mà khóa học dựa vào; trang của chúng có trong bản ngoại tuyến.")
 
-    def display_name(self) -> str:
-        return self.title
 
 
 # --- The table of kinds -------------------------------------------------------
@@ -490,6 +481,7 @@ class Kind:
         missing = [name for name in self.role_fields() if name not in self.model.model_fields]
         if missing:
             raise ValueError(f"kind {self.name!r}: roles name fields {self.model.__name__} does not have: {missing}")
+        NAME_FIELD_OF[self.model] = self.name_field
 
     def role_fields(self) -> list[str]:
         """Every field named by a role."""
