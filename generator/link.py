@@ -29,7 +29,6 @@ def _label_order() -> dict[str, int]:
     return {label: index for index, label in enumerate(dict.fromkeys(labels))}
 
 
-LABEL_ORDER = _label_order()
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,10 @@ def link(entries: dict[str, Entry]) -> Handbook:
                 incoming[target_id][(ref.backlabel, ref.name)].append(entry)
 
     order = {i: entry_order(e) for i, e in entries.items()}     # once per record, not once per mention
+    label_order = _label_order()        # read now: a kind may have been declared since import
 
     def groups(table: dict[tuple, list[Entry]]) -> list[Group]:
-        ordered = sorted(table.items(), key=lambda item: (LABEL_ORDER[item[0][0]], item[0][1]))
+        ordered = sorted(table.items(), key=lambda item: (label_order[item[0][0]], item[0][1]))
         return [Group(label, name, tuple(sorted({e.id: e for e in members}.values(), key=lambda e: order[e.id])))
                 for (label, name), members in ordered]
 
