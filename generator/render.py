@@ -234,10 +234,6 @@ def field_label(record_or_kind, name: str) -> str:
     return model.model_fields[name].title
 
 
-# The relations field of every kind that has one (a group's `field` names where the link came from).
-_RELATION_FIELDS = {name for kind in KINDS.values() if (name := relations_field(kind.model))}
-
-
 class Reads:
     """What rendering one page looked at: records (their content) and whose links (their groups).
 
@@ -315,7 +311,8 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
             """Directives that point at `entry_id` with a relation of this type (e.g. those replacing it)."""
             label = RELATION_TYPES[relation].backlabel
             hb.reads.links.add(entry_id)
-            found = [e for g in hb._handbook.incoming.get(entry_id, []) if g.field in _RELATION_FIELDS and g.label == label
+            fields = {relations_field(kind.model) for kind in KINDS.values()}     # where the link came from
+            found = [e for g in hb._handbook.incoming.get(entry_id, []) if g.field in fields and g.label == label
                      for e in g.entries]
             hb.reads.saw(found)
             return found

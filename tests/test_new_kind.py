@@ -130,3 +130,17 @@ def test_new_kind_gets_its_tab_in_the_built_site(event, tmp_path):
     home = (site / "index.html").read_text(encoding="utf-8")
     tab = home.split(LOOKUP_GROUP, 1)[1]
     assert 'href="su-kien/"' in tab and "Hội nghị, sự kiện" in tab
+
+
+def test_every_kind_has_one_tab_in_the_projects_navigation():
+    """mkdocs.yml names no kind: each kind's index comes in once, top-level tabs before the groups."""
+    from mkdocs.utils.yaml import yaml_load
+    nav = navigation.expand(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"])
+    text = repr(nav)
+    for kind in KINDS.values():
+        assert text.count(f"'{kind.section}/index.md'") == 1, kind.name
+        assert f"'{kind.section}/index.md'" not in (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    tabs = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    grouped = [kind.nav_label for kind in KINDS.values() if kind.nav_group]
+    top = [kind.nav_label for kind in sorted(KINDS.values(), key=lambda k: k.nav_order) if not kind.nav_group]
+    assert tabs[1:1 + len(top)] == top and LOOKUP_GROUP in tabs and not set(grouped) & set(tabs)
