@@ -481,16 +481,15 @@ class Kind:
         missing = [name for name in self.role_fields() if name not in self.model.model_fields]
         if missing:
             raise ValueError(f"kind {self.name!r}: roles name fields {self.model.__name__} does not have: {missing}")
+        unlabelled = [name for name, info in self.model.model_fields.items() if not info.title]
+        if unlabelled:      # pages, forms and the JSON Schema show the label: Field(title="…")
+            raise ValueError(f"kind {self.name!r}: fields without a Vietnamese label (title): {unlabelled}")
         NAME_FIELD_OF[self.model] = self.name_field
 
     def role_fields(self) -> list[str]:
         """Every field named by a role."""
         single = (self.name_field, self.sources, self.topics, self.date, self.successor, self.abbr, self.issuer)
         return [n for n in (*single, *self.name_fields, *self.places, *self.subject, *self.teaser, *self.summary) if n]
-
-    def label_of(self, field: str) -> str:
-        """The Vietnamese label of one of this kind's fields."""
-        return self.model.model_fields[field].title or field
 
     @property
     def nav_label(self) -> str:

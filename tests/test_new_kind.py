@@ -39,7 +39,8 @@ class Event(Record):
 
 def event_kind(**roles) -> Kind:
     declared = {"nav_group": LOOKUP_GROUP, "sources": "sources", "date": "date", "places": ("province",)}
-    return Kind("event", "events", "su-kien", "sự kiện", "Hội nghị, sự kiện", Event, **(declared | roles))
+    model = roles.pop("model", Event)
+    return Kind("event", "events", "su-kien", "sự kiện", "Hội nghị, sự kiện", model, **(declared | roles))
 
 
 EVENTS = {
@@ -63,11 +64,17 @@ def event():
 
 
 def test_a_role_naming_a_missing_field_fails_at_declaration():
-    """A renamed field cannot leave a role checking nothing."""
+    """A renamed field cannot leave a role checking nothing; a field without a label shows none."""
     with pytest.raises(ValueError, match="held_on"):
         event_kind(name_field="title", subject=("held_on",))
     with pytest.raises(ValueError, match="issued"):
         event_kind(date="issued")
+
+    class Unlabelled(Event):
+        venue: str | None = Field(None, description="Nơi tổ chức.")
+
+    with pytest.raises(ValueError, match="venue"):
+        event_kind(model=Unlabelled)
     assert "event" not in KINDS
 
 
