@@ -45,6 +45,7 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils.yaml import yaml_load
 
+from . import navigation
 from .build import run_mkdocs
 from .link import Group, Handbook
 from .outputs import ZIP_COMMENT, check_zip
@@ -268,7 +269,7 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
     if course is None:
         plan = plan_whole(result, content_dir)
     else:
-        plan = plan_course(result, content_dir, course_id(course), parent.get("nav") or [])
+        plan = plan_course(result, content_dir, course_id(course), navigation.expand(parent.get("nav")) or [])
     out = check_zip(root, out or root / f"{plan.name}.zip")
 
     progress(f"Đang dựng bản ngoại tuyến của {plan.title} …")

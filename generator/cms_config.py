@@ -25,111 +25,16 @@ from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, CourseItem, Figure, Kind
 CMS_DIR = Path(__file__).parent / "cms"
 CONFIG_FILE = CMS_DIR / "config.yml"
 
-#: Short Vietnamese labels above each field; the schema's description becomes the hint below it.
-#: A field is looked up as "kind.field" first, then "field".
-LABELS = {
-    "id": "Mã định danh",
-    "sources": "Nguồn",
-    "topics": "Chủ đề",
-    "number": "Số, ký hiệu",
-    "doc_type": "Loại văn bản",
-    "short_name": "Tên gọi thường dùng",
-    "directive.title": "Trích yếu",
-    "issuer": "Cơ quan ban hành",
-    "issued": "Ngày ban hành",
-    "term": "Khóa",
-    "level": "Cấp",
-    "province": "Tỉnh, thành",
-    "status": "Hiệu lực",
-    "summary": "Tóm tắt",
-    "relations": "Quan hệ với văn bản khác",
-    "relation.type": "Loại quan hệ",
-    "relation.target": "Văn bản đích",
-    "relation.note": "Ghi chú",
-    "name": "Tên",
-    "category": "Nhóm mô hình",
-    "description": "Mô tả",
-    "topic.description": "Giới thiệu",
-    "legal_basis": "Căn cứ",
-    "advantages": "Ưu điểm, kết quả",
-    "limitations": "Hạn chế",
-    "causes": "Nguyên nhân",
-    "solutions": "Giải pháp",
-    "practice.title": "Tên cách làm",
-    "places": "Địa bàn",
-    "other_provinces": "Các tỉnh, thành khác",
-    "actor": "Chủ thể thực hiện (cơ quan)",
-    "actor_text": "Chủ thể thực hiện (ghi bằng lời)",
-    "start": "Bắt đầu",
-    "end": "Kết thúc",
-    "period": "Thời gian (ghi bằng lời)",
-    "figures": "Số liệu",
-    "figure.label": "Nội dung số liệu",
-    "figure.value": "Giá trị",
-    "figure.unit": "Đơn vị",
-    "figure.as_of": "Thời điểm",
-    "models": "Mô hình áp dụng",
-    "directives": "Văn bản thực hiện",
-    "results": "Kết quả",
-    "kind": "Loại đơn vị",
-    "merged_into": "Nay thuộc",
-    "merged_on": "Ngày sáp nhập, chuyển đổi",
-    "change": "Loại thay đổi",
-    "change_basis": "Căn cứ sáp nhập, chuyển đổi",
-    "abbr": "Chữ viết tắt",
-    "organ.abbr": "Tên viết tắt",
-    "parent": "Trực thuộc",
-    "source.title": "Tiêu đề",
-    "publisher": "Nơi đăng",
-    "published": "Ngày đăng",
-    "author": "Tác giả",
-    "url": "Địa chỉ trên mạng",
-    "seed": "Tệp gốc (seeds)",
-    "expansion": "Nghĩa đầy đủ",
-    "course.title": "Tên khóa học",
-    "audience": "Đối tượng",
-    "duration": "Thời lượng",
-    "objectives": "Mục tiêu",
-    "items": "Danh sách đọc",
-    "courseitem.directive": "Văn bản",
-    "courseitem.model": "Mô hình",
-    "courseitem.practice": "Cách làm",
-    "courseitem.province": "Tỉnh, thành",
-    "courseitem.organ": "Cơ quan",
-    "courseitem.source": "Nguồn",
-    "courseitem.topic": "Chủ đề",
-    "courseitem.page": "Trang viết tay",
-    "courseitem.title": "Tên trang viết tay",
-    "courseitem.questions": "Câu hỏi thảo luận",
-}
-
-#: What a relation widget searches and shows for records of each kind (their name, as readers know it).
-NAME_FIELDS = {
-    "directive": ["number", "short_name", "title"],
-    "model": ["name"],
-    "practice": ["title"],
-    "province": ["name"],
-    "organ": ["name", "abbr"],
-    "source": ["title", "publisher"],
-    "topic": ["name"],
-    "glossary": ["abbr", "expansion"],
-    "course": ["title"],
-}
-
 _NESTED = {Relation: "relation", Figure: "figure", CourseItem: "courseitem"}
-
-
-def label(owner: str, field: str) -> str:
-    return LABELS.get(f"{owner}.{field}") or LABELS[field]
 
 
 def identifier_field(kind: Kind) -> str:
     """The field that names a record: Decap requires one; file names come from the id."""
-    return next(name for name in ("name", "title", "abbr") if name in kind.model.model_fields)
+    return kind.name_field
 
 
 def _ref_widget(target: str, many: bool) -> dict:
-    names = NAME_FIELDS[target]
+    names = list(KINDS[target].name_fields)
     return {"widget": "relation", "collection": KINDS[target].folder, "value_field": "id",
             "search_fields": [*names, "id"], "display_fields": [*names, "({{id}})"],
             **({"multiple": True} if many else {})}
@@ -156,7 +61,7 @@ def _widget(owner: str, name: str, info) -> dict:
                 "fields": fields}
     if item is str:
         return {"widget": "list", "collapsed": False,
-                "field": {"label": label(owner, name), "name": "item", "widget": "string"}}
+                "field": {"label": info.title, "name": "item", "widget": "string"}}
     if annotation is dates.PartialDate:
         return {"widget": "string", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
     if typing.get_origin(annotation) is typing.Literal:
@@ -184,7 +89,7 @@ def _fields(model: type[BaseModel], owner: str) -> list[dict]:
         info = model.model_fields[name]
         widget = _widget(owner, name, info)
         required = info.is_required() or bool(any(getattr(m, "min_length", None) for m in info.metadata))
-        entry = {"label": label(owner, name), "name": name, **widget, "required": required,
+        entry = {"label": info.title, "name": name, **widget, "required": required,
                  "hint": info.description or ""}
         if name == "id":
             entry["pattern"] = [ID_PATTERN, "chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ an-giang-to-dang"]
@@ -205,7 +110,7 @@ def collection(kind: Kind) -> dict:
         "create": True,
         "slug": "{{fields.id}}",               # file name = id, as the validator requires
         "identifier_field": identifier_field(kind),
-        "summary": " ".join("{{%s}}" % name for name in NAME_FIELDS[kind.name]) + " ({{fields.id}})",
+        "summary": " ".join("{{%s}}" % name for name in kind.name_fields) + " ({{fields.id}})",
         "sortable_fields": [identifier_field(kind)],
         "fields": _fields(kind.model, kind.name),
     }

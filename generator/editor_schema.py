@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import dates
-from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind
+from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind, Province
 from .validate import COMBINING, CONTROL
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -48,8 +48,8 @@ TEXT_TYPES = ["string", "number", "boolean"]
 class _EditorSchema(GenerateJsonSchema):
     """Pydantic's generator, without the English titles it makes up from field names.
 
-    The editor shows a field's title above its description; the Vietnamese
-    description alone is what editors should read.
+    The editor shows a field's title above its description: the Vietnamese label
+    the schema declares, or nothing.
     """
 
     def field_title_should_be_set(self, schema) -> bool:
@@ -61,7 +61,7 @@ def json_schema(kind: Kind) -> dict:
     _ids_look_like_ids(schema)
     _text_as_the_validator_reads_it(schema)
     _lists_name_each_item_once(schema)
-    _rules_across_fields(kind.model.__name__, schema)
+    _rules_across_fields(kind, schema)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
 
@@ -140,10 +140,10 @@ def _absent(field: str) -> dict:
     return {"properties": {field: {"type": "null"}}}
 
 
-def _rules_across_fields(model: str, schema: dict) -> None:
+def _rules_across_fields(kind: Kind, schema: dict) -> None:
     """The validator's rules that tie fields together, where JSON Schema can state them."""
-    if model == "Province":     # Province._change_needs_successor
-        schema["allOf"] = [{"if": _given(field), "then": _given("merged_into")} for field in ("change", "change_basis")]
+    if kind.model is Province:     # Province._change_needs_successor
+        schema["allOf"] = [{"if": _given(field), "then": _given(kind.successor)} for field in ("change", "change_basis")]
     item = schema.get("$defs", {}).get("CourseItem")
     if item is not None:        # CourseItem._one_target: one record, or a page with its title
         item["oneOf"] = [{"allOf": [_given(key), _absent("title")]} for key in COURSE_ITEM_KINDS] + \

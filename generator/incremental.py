@@ -59,7 +59,7 @@ def rerender(previous: Rendered, handbook: Handbook) -> tuple[Rendered, set[str]
              if reads.records & changed or reads.links & moved_links}
     redo = {e.id for e in handbook.entries.values() if e.id in changed or page_path(e) in stale}
     fresh, reads = render_pages(handbook, only=redo)
-    wanted = {page_path(e) for e in handbook.entries.values() if e.kind.name != "glossary"}
+    wanted = {page_path(e) for e in handbook.entries.values() if e.kind.pages}
     pages = {path: text for path, text in previous.pages.items()
              if path not in fresh and (path in wanted or path not in previous.reads)}
     pages.update(fresh)

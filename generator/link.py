@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .load import paused_gc
-from .schema import KINDS, RELATION_TYPES, ref_fields
+from .schema import KINDS, RELATION_TYPES, Glossary, ref_fields, relations_field
 from .text import sort_key
 from .validate import Entry
 
-KIND_ORDER = {name: index for index, name in enumerate(KINDS)}
 
 
 def _label_order() -> dict[str, int]:
@@ -30,7 +29,6 @@ def _label_order() -> dict[str, int]:
     return {label: index for index, label in enumerate(dict.fromkeys(labels))}
 
 
-LABEL_ORDER = _label_order()
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,8 @@ class Handbook:
 
     def glossary(self) -> dict[str, str]:
         """Abbreviation → expansion, for tooltips and search."""
-        return {e.record.abbr: e.record.expansion for e in self.of_kind("glossary")}
+        return {e.record.abbr: e.record.expansion
+                for e in sorted((e for e in self.entries.values() if isinstance(e.record, Glossary)), key=entry_order)}
 
     def citing(self, entry_id: str, kind: str) -> list[Entry]:
         """Records of `kind` that point at `entry_id`, whatever the label."""
@@ -64,8 +63,15 @@ class Handbook:
 
 
 def entry_order(entry: Entry) -> tuple:
-    return KIND_ORDER[entry.kind.name], _sort_key(entry.record.display_name()), entry.id
+    rank = _KIND_RANK.get(entry.kind.name)
+    if rank is None:        # first call, or a kind registered since (tests declare kinds)
+        _KIND_RANK.clear()
+        _KIND_RANK.update({name: index for index, name in enumerate(KINDS)})
+        rank = _KIND_RANK[entry.kind.name]
+    return rank, _sort_key(entry.record.display_name()), entry.id
 
+
+_KIND_RANK: dict[str, int] = {}     # kind name → its place in KINDS
 
 # Every sort of every group and index asks again for the same names: fold each once.
 _sort_key = lru_cache(maxsize=1 << 16)(sort_key)
@@ -77,16 +83,17 @@ def link(entries: dict[str, Entry]) -> Handbook:
     incoming: dict[str, dict[tuple, list[Entry]]] = defaultdict(lambda: defaultdict(list))
 
     refs = {kind.model: ref_fields(kind.model) for kind in KINDS.values()}     # not once per record
+    relations_of = {kind.model: relations_field(kind.model) for kind in KINDS.values()}
     for entry in entries.values():
         record = entry.record
-        # Not getattr(record, "relations", []): on a pydantic model a missing attribute is slow.
-        for relation in record.relations if "relations" in type(record).model_fields else ():
+        relations = relations_of[type(record)]
+        for relation in getattr(record, relations) if relations else ():
             kind, target = RELATION_TYPES[relation.type], entries[relation.target]
-            outgoing[entry.id][(kind.label, "relations")].append(target)
+            outgoing[entry.id][(kind.label, relations)].append(target)
             if kind.symmetric:      # the same label on both pages
-                outgoing[target.id][(kind.label, "relations")].append(entry)
+                outgoing[target.id][(kind.label, relations)].append(entry)
             else:
-                incoming[target.id][(kind.backlabel, "relations")].append(entry)
+                incoming[target.id][(kind.backlabel, relations)].append(entry)
         for ref in refs[type(record)]:
             value = getattr(record, ref.name)
             for target_id in (value if ref.many else [value] if value else []):
@@ -94,9 +101,10 @@ def link(entries: dict[str, Entry]) -> Handbook:
                 incoming[target_id][(ref.backlabel, ref.name)].append(entry)
 
     order = {i: entry_order(e) for i, e in entries.items()}     # once per record, not once per mention
+    label_order = _label_order()        # read now: a kind may have been declared since import
 
     def groups(table: dict[tuple, list[Entry]]) -> list[Group]:
-        ordered = sorted(table.items(), key=lambda item: (LABEL_ORDER[item[0][0]], item[0][1]))
+        ordered = sorted(table.items(), key=lambda item: (label_order[item[0][0]], item[0][1]))
         return [Group(label, name, tuple(sorted({e.id: e for e in members}.values(), key=lambda e: order[e.id])))
                 for (label, name), members in ordered]
 

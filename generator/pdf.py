@@ -187,7 +187,7 @@ def plan_course(result: Result, content_dir: Path, course: str, site: dict, epoc
 
 def plan_whole(result: Result, content_dir: Path, site: dict, epoch: int) -> Pack:
     handbook = result.handbook
-    kinds = [kind for kind in KINDS.values() if kind.name != "glossary" and handbook.of_kind(kind.name)]
+    kinds = [kind for kind in KINDS.values() if kind.pages and handbook.of_kind(kind.name)]
     sheets = {kind.name: [_Sheet.of(e, result.pages, _anchor(e)) for e in handbook.of_kind(kind.name)]
               for kind in kinds}
     links = _Links({s.path: s.anchor for group in sheets.values() for s in group},
@@ -223,7 +223,7 @@ def _anchor(entry: Entry) -> str:
 
 
 def _sources_of(handbook: Handbook, entry: Entry) -> list[Entry]:
-    return [s for g in handbook.outgoing.get(entry.id, []) if g.field == "sources" for s in g.entries]
+    return [s for g in handbook.outgoing.get(entry.id, []) if g.field == entry.kind.sources for s in g.entries]
 
 
 def _known_pages(result: Result, content_dir: Path) -> set[str]:

@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import cms, record_pages, search
+from . import cms, navigation, record_pages, search
 from .incremental import Rendered, SearchPieces
 from .parse_cache import ParseCache
 from .pipeline import Result, run, run_again
@@ -84,6 +84,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
+        config.nav = navigation.expand(config.nav)     # the kinds' sections, read off the schema
         self.data_dir = root / self.config.data_dir
         self.root = root
         self.docs_from_root = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()

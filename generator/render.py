@@ -19,10 +19,13 @@ import unicodedata
 from pathlib import Path
 
 import jinja2
+from pydantic import BaseModel
 
 from .link import Handbook, entry_order
 from .problems import CODES
-from .schema import KINDS, RELATION_TYPES, Directive, Practice, Province, describe_fields, ref_fields
+from .dates import PartialDate
+from .schema import (KINDS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_fields, ref_fields,
+                     relations_field)
 from .text import used_abbreviations
 from .validate import Entry
 
@@ -43,21 +46,20 @@ _CODE_SPAN = re.compile(r"(?<!\\)(`+)[^\n]+?(?<!`)\1(?!`)")
 _NOT_IN_TOOLTIP = re.compile(r"[<>&\"*\[\]\\`{}|]")
 
 
-# Outgoing links listed under "Liên kết"; single references show in the facts table,
-# topics and sources have their own place at the foot of the page.
-_LISTED_FIELDS = {"relations"} | {f.name for kind in KINDS.values() for f in ref_fields(kind.model)
-                                  if f.many and f.name not in ("sources", "topics")}
+def listed_fields(kind: Kind) -> set[str]:
+    """Outgoing links listed under "Liên kết"; single references show in the facts table,
+    topics and sources have their own place at the foot of the page."""
+    return {relations_field(kind.model)} | {f.name for f in ref_fields(kind.model)
+                                            if f.many and f.name not in (kind.sources, kind.topics)}
 
 
-# Backlinks a kind's page shows in its body, in its own order, rather than under "Được nhắc đến ở".
-_IN_BODY = {"province": {(Practice, "province"), (Directive, "province"), (Province, "merged_into")}}
-
-
-def _backlabels(pairs: set) -> set[str]:
-    return {f.backlabel for model, name in pairs for f in ref_fields(model) if f.name == name}
-
-
-_IN_BODY_LABELS = {kind: _backlabels(pairs) for kind, pairs in _IN_BODY.items()}
+def _in_body_labels() -> dict[str, set[str]]:
+    """Backlinks a kind's page shows in its body, in its own order, rather than under "Được nhắc đến ở":
+    a province's page lists its practices and documents, and the former provinces now part of it."""
+    province = KINDS["province"]
+    pairs = {(KINDS["practice"].model, KINDS["practice"].places[0]),
+             (KINDS["directive"].model, KINDS["directive"].places[0]), (province.model, province.successor)}
+    return {province.name: {f.backlabel for model, name in pairs for f in ref_fields(model) if f.name == name}}
 
 
 def plain(value: object) -> str:
@@ -148,18 +150,26 @@ def directive_facets(handbook: Handbook, entry: Entry) -> dict[str, str]:
 
     Only what the record states; an unknown status is no value at all.
     """
-    record = entry.record
-    province = handbook.entries[record.province].record if record.province else None
-    if province is not None and province.merged_into:
-        province = handbook.entries[province.merged_into].record
+    record, kind = entry.record, entry.kind
+    province_id = getattr(record, kind.places[0])
+    province = handbook.entries[current_place(handbook, province_id)].record if province_id else None
     status = record.status if record.status != "không rõ" else ""
-    for relation, label in (("thay-the", "đã bị thay thế"), ("sua-doi-bo-sung", "đã được sửa đổi, bổ sung")):
-        if not status and any(g.field == "relations" and g.label == RELATION_TYPES[relation].backlabel
+    for relation in MARKING_RELATIONS:
+        if not status and any(g.field == relations_field(kind.model) and g.label == relation.backlabel
                               for g in handbook.incoming.get(entry.id, [])):
-            status = label
-    return {"loai": record.doc_type, "cap": record.level or "", "nam": str(record.issued.year) if record.issued else "",
+            status = relation.marks
+    date = getattr(record, kind.date)
+    return {"loai": record.doc_type, "cap": record.level or "", "nam": str(date.year) if date else "",
             "dia-phuong": province.name if province else "",
-            "chu-de": "|".join(handbook.entries[t].record.name for t in record.topics), "hieu-luc": status}
+            "chu-de": "|".join(handbook.entries[t].record.display_name() for t in getattr(record, kind.topics)),
+            "hieu-luc": status}
+
+
+def current_place(handbook: Handbook, entry_id: str) -> str:
+    """The record that now stands for `entry_id`: a former province's successor, else itself."""
+    entry = handbook.entries[entry_id]
+    successor = getattr(entry.record, entry.kind.successor) if entry.kind.successor else None
+    return successor or entry_id
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -169,8 +179,8 @@ _MD_MARKS = re.compile(r"\*+|`+|^#+\s*|^>\s*", re.MULTILINE)      # emphasis, co
 def summary_text(entry: Entry, limit: int = 200) -> str:
     """What the page is about, in plain text: for search engines and link previews."""
     record = entry.record
-    fields = [getattr(record, name, None) for name in ("summary", "description", "title")]
-    fields.append("; ".join(getattr(record, "objectives", [])))      # a course: what it teaches
+    fields = [getattr(record, name) for name in entry.kind.summary]
+    fields = [value if isinstance(value, str) or value is None else "; ".join(value) for value in fields]
     text = next((value for value in fields if isinstance(value, str) and value and value != record.display_name()), "")
     text = " ".join(_MD_MARKS.sub("", _MD_LINK.sub(r"\1", text)).split())
     if not text:
@@ -210,11 +220,18 @@ def link_text(handbook: Handbook, entry: Entry) -> str:
     """
     name = entry.record.display_name()
     record = entry.record
-    if entry.kind.name == "directive" and record.issuer and record.level != "trung ương":
-        issuer = handbook.entries[record.issuer].record.name
+    issuer_id = getattr(record, entry.kind.issuer) if entry.kind.issuer else None
+    if issuer_id and getattr(record, "level", None) != "trung ương":
+        issuer = getattr(handbook.entries[issuer_id].record, handbook.entries[issuer_id].kind.name_field)
         if issuer not in name:
             name += f" của {issuer}"
     return name
+
+
+def field_label(record_or_kind, name: str) -> str:
+    """A field's Vietnamese label, as the schema declares it: templates never type one."""
+    model = record_or_kind.model if isinstance(record_or_kind, Kind) else type(record_or_kind)
+    return model.model_fields[name].title
 
 
 class Reads:
@@ -284,17 +301,18 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
                 return ""
             entry = hb.entries[target] if isinstance(target, str) else target
             hb.reads.records.add(entry.id)
-            if entry.kind.name == "glossary":      # no page of its own: its row in the glossary
+            if not entry.kind.pages:      # no page of its own: its row on the kind's index page
                 return f"[{plain(entry.record.display_name())}](../{entry.kind.section}/index.md)"
-            if entry.kind.name == "directive" and entry.record.issuer:
-                hb.reads.records.add(entry.record.issuer)      # link_text may name the issuer
+            if entry.kind.issuer and getattr(entry.record, entry.kind.issuer):
+                hb.reads.records.add(getattr(entry.record, entry.kind.issuer))      # link_text may name the issuer
             return f"[{plain(link_text(hb._handbook, entry))}](../{page_path(entry)})"
 
         def related_by(entry_id: str, relation: str) -> list[Entry]:
             """Directives that point at `entry_id` with a relation of this type (e.g. those replacing it)."""
             label = RELATION_TYPES[relation].backlabel
             hb.reads.links.add(entry_id)
-            found = [e for g in hb._handbook.incoming.get(entry_id, []) if g.field == "relations" and g.label == label
+            fields = {relations_field(kind.model) for kind in KINDS.values()}     # where the link came from
+            found = [e for g in hb._handbook.incoming.get(entry_id, []) if g.field in fields and g.label == label
                      for e in g.entries]
             hb.reads.saw(found)
             return found
@@ -304,7 +322,36 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
                             for key, value in directive_facets(hb._handbook, entry).items())
 
         env.filters["facets"] = facets
-        env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by)
+
+        def record_fields(entry: Entry) -> dict[str, list]:
+            """A record's own fields for the generic page, with their labels: single values in the
+            facts table, lists of sentences as bullets, Markdown as sections. References to many
+            records, sources and topics are listed by record.md.j2 itself."""
+            kind, record = entry.kind, entry.record
+            refs = {f.name: f for f in ref_fields(kind.model)}
+            texts = markdown_fields(kind.model)
+            skip = {"id", kind.name_field, kind.sources, kind.topics, relations_field(kind.model)}
+            found: dict[str, list] = {"facts": [], "lists": [], "texts": []}
+            for name, info in kind.model.model_fields.items():
+                value = getattr(record, name)
+                if name in skip or value is None or value == [] or (name in refs and refs[name].many):
+                    continue
+                if name in refs:
+                    found["facts"].append((info.title, link(value)))
+                elif name in texts:
+                    found["texts"].append((info.title, markdown(value)))
+                elif isinstance(value, PartialDate):
+                    found["facts"].append((info.title, value.vietnamese()))
+                elif isinstance(value, list):
+                    if all(isinstance(item, (str, int, float)) for item in value):
+                        found["lists"].append((info.title, value))
+                elif not isinstance(value, BaseModel):
+                    found["facts"].append((info.title, plain(value)))
+            return found
+
+        env.globals["record_fields"] = record_fields
+        env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by,
+                           marking_relations=MARKING_RELATIONS, label=field_label)
         _ENV = env, hb
     env, hb = _ENV
     hb._handbook, hb.reads = handbook, Reads()
@@ -328,13 +375,15 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
     glossary = handbook.glossary()
     pages: dict[str, str] = {}
     reads: dict[str, Reads] = {}
+    in_body = _in_body_labels()
     for entry in sorted(handbook.entries.values(), key=entry_order):
-        if entry.kind.name == "glossary" or (only is not None and entry.id not in only):
+        if not entry.kind.pages or (only is not None and entry.id not in only):
             continue
-        # A list, not a dict by field: every relation type is its own group of the field "relations".
+        # A list, not a dict by field: every relation type is its own group of the relations field.
         outgoing = handbook.outgoing.get(entry.id, [])
-        entries_of = {g.field: g.entries for g in outgoing if g.field in ("topics", "sources")}
-        template = env.get_template(f"{entry.kind.name}.md.j2")
+        kind = entry.kind
+        entries_of = {g.field: g.entries for g in outgoing if g.field in (kind.sources, kind.topics)}
+        template = env.get_or_select_template([f"{kind.name}.md.j2", "generic.md.j2"])
         hb.reads = page_reads = Reads()
         page_reads.records.add(entry.id)
         page_reads.links.add(entry.id)          # its own groups, both ways
@@ -343,12 +392,12 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
             page_reads.saw(group.entries)
         pages[page_path(entry)] = template.render(
             entry=entry, r=entry.record,
-            incoming=[g for g in incoming if g.label not in _IN_BODY_LABELS.get(entry.kind.name, ())],
-            related=[g for g in outgoing if g.field in _LISTED_FIELDS],
-            topics=entries_of.get("topics", ()), sources=entries_of.get("sources", ()))
+            incoming=[g for g in incoming if g.label not in in_body.get(kind.name, ())],
+            related=[g for g in outgoing if g.field in listed_fields(kind)],
+            topics=entries_of.get(kind.topics, ()), sources=entries_of.get(kind.sources, ()))
         reads[page_path(entry)] = page_reads
     for kind in KINDS.values():
-        template = env.get_template(f"index/{kind.name}.md.j2")
+        template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])
         pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
     if only is None:
         # The editors' reference, read off the schema and the problem catalog.
@@ -369,5 +418,6 @@ def render_index(handbook: Handbook, kind_name: str, entries: list[Entry]) -> st
     """One kind's index page listing only `entries` (a course bundle's trimmed index)."""
     kind = KINDS[kind_name]
     glossary = handbook.glossary()
-    text = _environment(handbook)[0].get_template(f"index/{kind.name}.md.j2").render(kind=kind, entries=entries)
+    text = _environment(handbook)[0].get_or_select_template(
+        [f"index/{kind.name}.md.j2", "index/generic.md.j2"]).render(kind=kind, entries=entries)
     return text + abbreviation_definitions(text, glossary)

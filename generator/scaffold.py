@@ -15,10 +15,6 @@ from slugify import slugify
 from .schema import ID_PATTERN, KINDS, Kind, describe_fields
 from .validate import RESERVED_IDS
 
-# The field that holds a record's name, filled from the command line.
-NAME_FIELDS = ("name", "title", "abbr")
-
-
 def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str, str]:
     """The id and YAML text of a new record called `name`."""
     record_id = record_id or slugify(name)
@@ -26,7 +22,7 @@ def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str
              f"# yaml-language-server: $schema=../../generator/schemas/{kind.name}.schema.json",
              "# Các trường bắt đầu bằng # là tùy chọn: bỏ dấu # để dùng. Xem trang \"Các trường dữ liệu\".",
              f"id: {record_id}"]
-    name_field = next((f for f in NAME_FIELDS if f in kind.model.model_fields), None)
+    name_field = kind.name_field        # filled from the command line
     for field in describe_fields(kind.model):
         if field.name == "id":
             continue

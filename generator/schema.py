@@ -37,14 +37,14 @@ def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
     extra = {"x-ref": kind, "x-label": label, "x-backlabel": backlabel}
     if many:
         if required:
-            return Field(..., description=description, json_schema_extra=extra, min_length=1)
-        return Field(default_factory=list, description=description, json_schema_extra=extra)
-    return Field(... if required else None, description=description, json_schema_extra=extra)
+            return Field(..., title=label, description=description, json_schema_extra=extra, min_length=1)
+        return Field(default_factory=list, title=label, description=description, json_schema_extra=extra)
+    return Field(... if required else None, title=label, description=description, json_schema_extra=extra)
 
 
-def markdown(description: str, default: object = None) -> object:
+def markdown(title: str, description: str, default: object = None) -> object:
     """A long-text field in which Markdown is allowed (never raw HTML)."""
-    return Field(default, description=description + " (cho phép Markdown)",
+    return Field(default, title=title, description=description + " (cho phép Markdown)",
                  json_schema_extra={"x-markdown": True})
 
 
@@ -55,13 +55,16 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_min_length=1,
                               frozen=True, use_attribute_docstrings=False)
 
-    id: str = Field(pattern=ID_PATTERN,
+    id: str = Field(title="Mã định danh", pattern=ID_PATTERN,
                     description="Mã định danh: chữ thường không dấu, số và dấu gạch ngang, có ít nhất một chữ cái; "
                                 "trùng với tên tệp (không có .yaml).")
 
     def display_name(self) -> str:
-        """The name readers see in headings and links."""
-        raise NotImplementedError
+        """The name readers see in headings and links: its kind's name field, unless the kind says more."""
+        return str(getattr(self, NAME_FIELD_OF[type(self)]))
+
+
+NAME_FIELD_OF: dict[type, str] = {}     # model → its kind's name field (filled as kinds are declared)
 
 
 class Cited(Record):
@@ -88,11 +91,17 @@ class RelationType:
     label: str       # shown on the citing directive's page
     backlabel: str   # shown on the cited directive's page
     symmetric: bool = False
+    # Directed relations cannot lead back to where they started (A căn cứ B căn cứ A), and
+    # point only at what came before; a symmetric one has no direction to keep.
+    acyclic: bool | None = None
+    # What the relation does to the directive it points at, said on that directive's page
+    # (a banner, and the index's "hiệu lực" filter when the record states no status):
+    marks: str | None = None            # "đã bị thay thế"
+    banner: str = "info"                # the admonition type of the banner
 
-    @property
-    def acyclic(self) -> bool:
-        """Directed relations cannot lead back to where they started (A căn cứ B căn cứ A)."""
-        return not self.symmetric
+    def __post_init__(self) -> None:
+        if self.acyclic is None:
+            object.__setattr__(self, "acyclic", not self.symmetric)
 
 
 RELATION_TYPES = {r.key: r for r in (
@@ -100,21 +109,23 @@ RELATION_TYPES = {r.key: r for r in (
     RelationType("huong-dan", "Hướng dẫn", "Được hướng dẫn"),
     RelationType("cu-the-hoa", "Cụ thể hóa", "Được cụ thể hóa"),
     RelationType("thuc-hien", "Thực hiện", "Được thực hiện bởi"),
-    RelationType("thay-the", "Thay thế", "Bị thay thế"),
-    RelationType("sua-doi-bo-sung", "Sửa đổi, bổ sung", "Bị sửa đổi, bổ sung"),
+    RelationType("thay-the", "Thay thế", "Bị thay thế", marks="đã bị thay thế", banner="warning"),
+    RelationType("sua-doi-bo-sung", "Sửa đổi, bổ sung", "Bị sửa đổi, bổ sung", marks="đã được sửa đổi, bổ sung"),
     RelationType("lien-quan", "Liên quan", "Liên quan", symmetric=True),
 )}
+# The relations that mark the directive they point at, in the order its page shows them.
+MARKING_RELATIONS = tuple(r for r in RELATION_TYPES.values() if r.marks)
 
 
 class Relation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
-    type: Literal[tuple(RELATION_TYPES)] = Field(  # type: ignore[valid-type]
+    type: Literal[tuple(RELATION_TYPES)] = Field(title="Loại quan hệ",   # type: ignore[valid-type]
         description="Loại quan hệ: " + "; ".join(f"{r.key} ({r.label} / {r.backlabel})"
                                                  for r in RELATION_TYPES.values()))
-    target: str = ref("directive", "", "", required=True,
+    target: str = ref("directive", "Văn bản đích", "", required=True,
                       description="Mã văn bản đích của quan hệ.")
-    note: str | None = Field(None, description="Ghi chú ngắn về quan hệ, theo nguồn.")
+    note: str | None = Field(None, title="Ghi chú", description="Ghi chú ngắn về quan hệ, theo nguồn.")
 
 
 # A number or a term written with its word ("số 05", "khóa XI"); checked after spaces are stripped.
@@ -130,23 +141,23 @@ NO_PREFIX_PATTERN = (rf"^(?![{_STRIPPED}]*(?:[Ss\u017f][Ốố]|[Kk\u212a][Hh](?
 class Directive(Cited):
     """Văn bản: nghị quyết, chỉ thị, quy định, hướng dẫn, kết luận…"""
 
-    number: str | None = Field(None, json_schema_extra={"pattern": NO_PREFIX_PATTERN}, description='Số, ký hiệu đúng như văn bản ghi, ví dụ "38-HD/BTCTW", '
+    number: str | None = Field(None, title="Số, ký hiệu", json_schema_extra={"pattern": NO_PREFIX_PATTERN}, description='Số, ký hiệu đúng như văn bản ghi, ví dụ "38-HD/BTCTW", '
                                                  '"09-QĐi/TU", "1019". Để trống nếu nguồn không nêu.')
-    doc_type: Literal[DOC_TYPES] = Field(description="Loại văn bản: " + ", ".join(DOC_TYPES) + ".")  # type: ignore[valid-type]
-    short_name: str | None = Field(None, description='Tên gọi thường dùng khi nguồn không nêu số, '
+    doc_type: Literal[DOC_TYPES] = Field(title="Loại văn bản", description="Loại văn bản: " + ", ".join(DOC_TYPES) + ".")  # type: ignore[valid-type]
+    short_name: str | None = Field(None, title="Tên gọi thường dùng", description='Tên gọi thường dùng khi nguồn không nêu số, '
                                                      'ví dụ "Nghị quyết Trung ương 4 (khóa XI)".')
-    title: str | None = Field(None, description="Trích yếu: văn bản về việc gì, đúng như nguồn ghi.")
+    title: str | None = Field(None, title="Trích yếu", description="Trích yếu: văn bản về việc gì, đúng như nguồn ghi.")
     issuer: str | None = ref("organ", "Cơ quan ban hành", "Văn bản đã ban hành",
                              description="Mã cơ quan ban hành.")
-    issued: PartialDate | None = Field(None, description='Ngày ban hành: "2010-03-09", "2010-03" hoặc '
+    issued: PartialDate | None = Field(None, title="Ngày ban hành", description='Ngày ban hành: "2010-03-09", "2010-03" hoặc '
                                                          '"2010" nếu nguồn chỉ nêu năm; để trống nếu không rõ.')
-    term: str | None = Field(None, json_schema_extra={"pattern": NO_PREFIX_PATTERN}, description='Khóa của cấp ủy ban hành, số La Mã, ví dụ "XI".')
-    level: Literal[LEVELS] | None = Field(None, description="Cấp ban hành: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
+    term: str | None = Field(None, title="Khóa", json_schema_extra={"pattern": NO_PREFIX_PATTERN}, description='Khóa của cấp ủy ban hành, số La Mã, ví dụ "XI".')
+    level: Literal[LEVELS] | None = Field(None, title="Cấp ban hành", description="Cấp ban hành: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
     province: str | None = ref("province", "Địa phương", "Văn bản của địa phương",
                                description="Mã tỉnh, thành của văn bản địa phương.")
-    status: Literal[STATUSES] = Field("không rõ", description="Hiệu lực: " + ", ".join(STATUSES) + ".")  # type: ignore[valid-type]
-    summary: str | None = markdown("Tóm tắt nội dung theo nguồn.")
-    relations: list[Relation] = Field(default_factory=list, description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
+    status: Literal[STATUSES] = Field("không rõ", title="Hiệu lực", description="Hiệu lực: " + ", ".join(STATUSES) + ".")  # type: ignore[valid-type]
+    summary: str | None = markdown("Tóm tắt", "Tóm tắt nội dung theo nguồn.")
+    relations: list[Relation] = Field(title="Quan hệ với văn bản khác", default_factory=list, description="Quan hệ với các văn bản khác (chỉ khai báo một chiều; "
                                                       "chiều ngược lại được tự động hiển thị).")
 
     @field_validator("province")
@@ -189,19 +200,17 @@ class Directive(Cited):
 class Model(Cited):
     """Mô hình tổ chức, hoạt động."""
 
-    name: str = Field(description='Tên mô hình, ví dụ "Chi bộ bốn tốt".')
-    category: str | None = Field(None, description='Nhóm mô hình, ví dụ "tổ chức cơ sở đảng", '
+    name: str = Field(title="Tên", description='Tên mô hình, ví dụ "Chi bộ bốn tốt".')
+    category: str | None = Field(None, title="Nhóm mô hình", description='Nhóm mô hình, ví dụ "tổ chức cơ sở đảng", '
                                                    '"quản lý đảng viên", "sinh hoạt đảng".')
-    description: str | None = markdown("Mô tả mô hình: là gì, gồm những ai, hoạt động ra sao.")
+    description: str | None = markdown("Mô tả", "Mô tả mô hình: là gì, gồm những ai, hoạt động ra sao.")
     legal_basis: list[str] = ref("directive", "Căn cứ", "Là căn cứ của mô hình", many=True,
                                  description="Mã các văn bản là căn cứ của mô hình.")
-    advantages: list[str] = Field(default_factory=list, description="Ưu điểm, kết quả mà nguồn nêu.")
-    limitations: list[str] = Field(default_factory=list, description="Hạn chế mà nguồn nêu.")
-    causes: list[str] = Field(default_factory=list, description="Nguyên nhân của hạn chế.")
-    solutions: list[str] = Field(default_factory=list, description="Giải pháp, phương hướng tiếp theo.")
+    advantages: list[str] = Field(title="Ưu điểm", default_factory=list, description="Ưu điểm, kết quả mà nguồn nêu.")
+    limitations: list[str] = Field(title="Hạn chế", default_factory=list, description="Hạn chế mà nguồn nêu.")
+    causes: list[str] = Field(title="Nguyên nhân", default_factory=list, description="Nguyên nhân của hạn chế.")
+    solutions: list[str] = Field(title="Giải pháp", default_factory=list, description="Giải pháp, phương hướng tiếp theo.")
 
-    def display_name(self) -> str:
-        return self.name
 
 
 class Figure(BaseModel):
@@ -209,28 +218,28 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
-    label: str = Field(description="Số liệu nói về điều gì.")
-    value: str | int | float = Field(description='Giá trị đúng như nguồn ghi, ví dụ 3, "5-7", "145/156", "1.000".')
-    unit: str | None = Field(None, description='Đơn vị, ví dụ "tổ chức cơ sở đảng", "đồng/ngày".')
-    as_of: PartialDate | None = Field(None, description="Thời điểm của số liệu, nếu nguồn nêu.")
+    label: str = Field(title="Chỉ tiêu", description="Số liệu nói về điều gì.")
+    value: str | int | float = Field(title="Giá trị", description='Giá trị đúng như nguồn ghi, ví dụ 3, "5-7", "145/156", "1.000".')
+    unit: str | None = Field(None, title="Đơn vị", description='Đơn vị, ví dụ "tổ chức cơ sở đảng", "đồng/ngày".')
+    as_of: PartialDate | None = Field(None, title="Thời điểm", description="Thời điểm của số liệu, nếu nguồn nêu.")
 
 
 class Practice(Cited):
     """Cách làm, kinh nghiệm của một địa phương."""
 
-    title: str = Field(description="Tên ngắn gọn của cách làm.")
+    title: str = Field(title="Tên cách làm", description="Tên ngắn gọn của cách làm.")
     province: str = ref("province", "Tỉnh, thành", "Cách làm của địa phương", required=True,
                         description="Mã tỉnh, thành nơi thực hiện (tên tại thời điểm thực hiện).")
-    places: list[str] = Field(default_factory=list, description='Địa bàn trong tỉnh, ghi như nguồn tại thời điểm đó, '
+    places: list[str] = Field(title="Địa bàn", default_factory=list, description='Địa bàn trong tỉnh, ghi như nguồn tại thời điểm đó, '
                                               'ví dụ "huyện Thanh Bình".')
     other_provinces: list[str] = ref("province", "Các tỉnh, thành khác", "Cách làm chung với địa phương khác",
                                      many=True, description="Mã các tỉnh, thành khác mà nguồn nêu cùng thực hiện "
                                                             "cách làm này.")
     actor: str | None = ref("organ", "Chủ thể thực hiện", "Cách làm do cơ quan thực hiện",
                             description="Mã cơ quan chủ trì thực hiện, nếu có bản ghi.")
-    actor_text: str | None = Field(None, description="Chủ thể thực hiện ghi bằng lời, khi không có mã cơ quan.")
-    start: PartialDate | None = Field(None, description="Bắt đầu thực hiện từ (nếu nguồn nêu).")
-    end: PartialDate | None = Field(None, description="Đến (nếu nguồn nêu).")
+    actor_text: str | None = Field(None, title="Chủ thể thực hiện (ghi bằng lời)", description="Chủ thể thực hiện ghi bằng lời, khi không có mã cơ quan.")
+    start: PartialDate | None = Field(None, title="Bắt đầu", description="Bắt đầu thực hiện từ (nếu nguồn nêu).")
+    end: PartialDate | None = Field(None, title="Kết thúc", description="Đến (nếu nguồn nêu).")
 
     @field_validator("end")
     @classmethod
@@ -240,17 +249,17 @@ class Practice(Cited):
             raise PydanticCustomError("date_order", "thời điểm kết thúc {end} trước thời điểm bắt đầu {start}",
                                       {"end": str(end), "start": str(start)})
         return end
-    period: str | None = Field(None, description='Thời gian ghi bằng lời, ví dụ "3 năm (sơ kết)".')
-    description: str | None = markdown("Mô tả cách làm.")
-    figures: list[Figure] = Field(default_factory=list, description="Số liệu có cấu trúc mà nguồn nêu.")
+    period: str | None = Field(None, title="Thời gian", description='Thời gian ghi bằng lời, ví dụ "3 năm (sơ kết)".')
+    description: str | None = markdown("Mô tả", "Mô tả cách làm.")
+    figures: list[Figure] = Field(title="Số liệu", default_factory=list, description="Số liệu có cấu trúc mà nguồn nêu.")
     models: list[str] = ref("model", "Mô hình áp dụng", "Nơi áp dụng", many=True,
                             description="Mã các mô hình mà cách làm áp dụng.")
     directives: list[str] = ref("directive", "Văn bản thực hiện", "Cách làm thực hiện văn bản", many=True,
                                 description="Mã các văn bản mà cách làm thực hiện.")
-    results: list[str] = Field(default_factory=list, description="Kết quả mà nguồn nêu.")
-    limitations: list[str] = Field(default_factory=list, description="Hạn chế mà nguồn nêu.")
-    causes: list[str] = Field(default_factory=list, description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
-    solutions: list[str] = Field(default_factory=list, description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
+    results: list[str] = Field(title="Kết quả", default_factory=list, description="Kết quả mà nguồn nêu.")
+    limitations: list[str] = Field(title="Hạn chế", default_factory=list, description="Hạn chế mà nguồn nêu.")
+    causes: list[str] = Field(title="Nguyên nhân", default_factory=list, description="Nguyên nhân của hạn chế, nếu nguồn nêu.")
+    solutions: list[str] = Field(title="Giải pháp, phương hướng", default_factory=list, description="Giải pháp, phương hướng tiếp theo mà nguồn nêu.")
 
     @field_validator("other_provinces")
     @classmethod
@@ -260,8 +269,6 @@ class Practice(Cited):
                                       {"province": info.data["province"]})
         return others
 
-    def display_name(self) -> str:
-        return self.title
 
 
 # --- Reference kinds ----------------------------------------------------------
@@ -269,17 +276,17 @@ class Practice(Cited):
 class Province(Record):
     """Tỉnh, thành phố (cũ hoặc hiện nay)."""
 
-    name: str = Field(description='Tên, ví dụ "Đồng Tháp", "Thừa Thiên Huế".')
-    kind: Literal["tỉnh", "thành phố"] = Field("tỉnh", description="tỉnh hoặc thành phố trực thuộc trung ương.")
+    name: str = Field(title="Tên", description='Tên, ví dụ "Đồng Tháp", "Thừa Thiên Huế".')
+    kind: Literal["tỉnh", "thành phố"] = Field("tỉnh", title="Loại", description="tỉnh hoặc thành phố trực thuộc trung ương.")
     merged_into: str | None = ref("province", "Nay thuộc", "Tỉnh, thành cũ",
                                   description="Mã tỉnh, thành hiện nay mà tỉnh cũ này đã được sáp nhập vào "
                                               "(hoặc đổi tên thành). Để trống nếu tỉnh, thành vẫn còn.")
-    merged_on: PartialDate | None = Field(None, description="Ngày sáp nhập, đổi tên có hiệu lực.")
+    merged_on: PartialDate | None = Field(None, title="Ngày sáp nhập", description="Ngày sáp nhập, đổi tên có hiệu lực.")
     change: Literal[PROVINCE_CHANGES] | None = Field(  # type: ignore[valid-type]
-        None, description="Loại thay đổi, khi có `merged_into`: \"sáp nhập\" (nhập với tỉnh, thành khác) hoặc "
+        None, title="Loại thay đổi", description="Loại thay đổi, khi có `merged_into`: \"sáp nhập\" (nhập với tỉnh, thành khác) hoặc "
                           "\"chuyển đổi\" (chỉ đổi tên, đổi loại đơn vị, ví dụ tỉnh trở thành thành phố trực "
                           "thuộc trung ương). Để trống nghĩa là sáp nhập.")
-    change_basis: str | None = Field(None, description="Văn bản quyết định việc sáp nhập, chuyển đổi, ghi như nguồn "
+    change_basis: str | None = Field(None, title="Căn cứ", description="Văn bản quyết định việc sáp nhập, chuyển đổi, ghi như nguồn "
                                                        "(để trống nếu nguồn không nêu).")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
                              description="Mã nguồn cho thông tin về tỉnh (nếu có).")
@@ -299,16 +306,14 @@ class Province(Record):
         """Changed status or name only, not merged with another province."""
         return self.change == "chuyển đổi"
 
-    def display_name(self) -> str:
-        return self.name
 
 
 class Organ(Record):
     """Cơ quan, tổ chức ban hành văn bản hoặc thực hiện cách làm."""
 
-    name: str = Field(description='Tên đầy đủ, ví dụ "Ban Tổ chức Trung ương".')
-    abbr: str | None = Field(None, description='Tên viết tắt, ví dụ "BTCTW".')
-    level: Literal[LEVELS] | None = Field(None, description="Cấp: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
+    name: str = Field(title="Tên", description='Tên đầy đủ, ví dụ "Ban Tổ chức Trung ương".')
+    abbr: str | None = Field(None, title="Viết tắt", description='Tên viết tắt, ví dụ "BTCTW".')
+    level: Literal[LEVELS] | None = Field(None, title="Cấp", description="Cấp: " + ", ".join(LEVELS) + ".")  # type: ignore[valid-type]
     province: str | None = ref("province", "Tỉnh, thành", "Cơ quan tại địa phương",
                                description="Mã tỉnh, thành của cơ quan địa phương.")
     parent: str | None = ref("organ", "Trực thuộc", "Cơ quan trực thuộc",
@@ -324,12 +329,12 @@ class Organ(Record):
 class Source(Record):
     """Bài viết, tài liệu nguồn."""
 
-    title: str = Field(description="Tiêu đề bài viết, đúng như bản gốc.")
-    publisher: str | None = Field(None, description="Cơ quan đăng tải, nếu bài viết nêu.")
-    published: PartialDate | None = Field(None, description="Ngày đăng, nếu bài viết nêu.")
-    author: str | None = Field(None, description="Tác giả, nếu bài viết nêu.")
-    url: str | None = Field(None, pattern=rf"""^https?://[^{_STRIPPED}\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
-    seed: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds); "
+    title: str = Field(title="Tiêu đề", description="Tiêu đề bài viết, đúng như bản gốc.")
+    publisher: str | None = Field(None, title="Nơi đăng", description="Cơ quan đăng tải, nếu bài viết nêu.")
+    published: PartialDate | None = Field(None, title="Ngày đăng", description="Ngày đăng, nếu bài viết nêu.")
+    author: str | None = Field(None, title="Tác giả", description="Tác giả, nếu bài viết nêu.")
+    url: str | None = Field(None, title="Địa chỉ", pattern=rf"""^https?://[^{_STRIPPED}\uFEFF<>"'`]+$""", description="Địa chỉ trên mạng, nếu biết.")
+    seed: str | None = Field(None, title="Tệp gốc (seeds)", pattern=r"^[A-Za-z0-9_.-]+$", description="Tên tệp văn bản gốc trong kho tư liệu (seeds); "
                                                                               "dùng để kiểm tra, không hiện cho bạn đọc.")
 
     def publication(self) -> str:
@@ -346,19 +351,17 @@ class Source(Record):
 class Topic(Record):
     """Chủ đề để bạn đọc tra cứu."""
 
-    name: str = Field(description='Tên chủ đề, ví dụ "Sinh hoạt chi bộ".')
-    description: str | None = markdown("Giới thiệu ngắn về chủ đề.")
+    name: str = Field(title="Tên", description='Tên chủ đề, ví dụ "Sinh hoạt chi bộ".')
+    description: str | None = markdown("Giới thiệu", "Giới thiệu ngắn về chủ đề.")
 
-    def display_name(self) -> str:
-        return self.name
 
 
 class Glossary(Record):
     """Chữ viết tắt."""
 
-    abbr: str = Field(pattern=ABBR_PATTERN, description='Chữ viết tắt, một từ không có dấu cách và có chữ hoa, '
+    abbr: str = Field(title="Viết tắt", pattern=ABBR_PATTERN, description='Chữ viết tắt, một từ không có dấu cách và có chữ hoa, '
                                                         'ví dụ "BTCTW".')
-    expansion: str = Field(pattern=PLAIN_TEXT_PATTERN,
+    expansion: str = Field(title="Nghĩa đầy đủ", pattern=PLAIN_TEXT_PATTERN,
                            description='Nghĩa đầy đủ, chữ thường không có ký hiệu định dạng, '
                                        'ví dụ "Ban Tổ chức Trung ương".')
     sources: list[str] = ref("source", "Nguồn", "Chữ viết tắt dựa vào nguồn này", many=True,
@@ -372,8 +375,6 @@ class Glossary(Record):
             raise PydanticCustomError("abbr_lower", "chữ viết tắt \"{abbr}\" không có chữ hoa nào", {"abbr": value})
         return value
 
-    def display_name(self) -> str:
-        return self.abbr
 
 
 # --- Courses --------------------------------------------------------------------
@@ -388,17 +389,17 @@ class CourseItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
-    directive: str | None = ref("directive", "", "", description="Mã văn bản cần đọc.")
-    model: str | None = ref("model", "", "", description="Mã mô hình cần đọc.")
-    practice: str | None = ref("practice", "", "", description="Mã cách làm cần đọc.")
-    province: str | None = ref("province", "", "", description="Mã tỉnh, thành cần đọc.")
-    organ: str | None = ref("organ", "", "", description="Mã cơ quan cần đọc.")
-    source: str | None = ref("source", "", "", description="Mã nguồn cần đọc.")
-    topic: str | None = ref("topic", "", "", description="Mã chủ đề cần đọc.")
-    page: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.md$",
+    directive: str | None = ref("directive", "Văn bản", "", description="Mã văn bản cần đọc.")
+    model: str | None = ref("model", "Mô hình", "", description="Mã mô hình cần đọc.")
+    practice: str | None = ref("practice", "Cách làm", "", description="Mã cách làm cần đọc.")
+    province: str | None = ref("province", "Tỉnh, thành", "", description="Mã tỉnh, thành cần đọc.")
+    organ: str | None = ref("organ", "Cơ quan", "", description="Mã cơ quan cần đọc.")
+    source: str | None = ref("source", "Nguồn", "", description="Mã nguồn cần đọc.")
+    topic: str | None = ref("topic", "Chủ đề", "", description="Mã chủ đề cần đọc.")
+    page: str | None = Field(None, title="Trang viết tay", pattern=r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.md$",
                              description='Trang viết tay, đường dẫn tính từ content/, ví dụ "bien-tap/index.md".')
-    title: str | None = Field(None, description="Tên trang viết tay hiện trong danh sách đọc (bắt buộc khi dùng page).")
-    questions: list[str] = Field(default_factory=list, description="Câu hỏi thảo luận sau khi đọc mục này.")
+    title: str | None = Field(None, title="Tên trang viết tay", description="Tên trang viết tay hiện trong danh sách đọc (bắt buộc khi dùng page).")
+    questions: list[str] = Field(title="Câu hỏi thảo luận", default_factory=list, description="Câu hỏi thảo luận sau khi đọc mục này.")
 
     @model_validator(mode="after")
     def _one_target(self) -> CourseItem:
@@ -421,44 +422,116 @@ class CourseItem(BaseModel):
 class Course(Record):
     """Khóa học: danh sách đọc có thứ tự, kèm mục tiêu và câu hỏi thảo luận; đóng gói được để học ngoại tuyến."""
 
-    title: str = Field(description='Tên khóa học, ví dụ "Nâng cao chất lượng sinh hoạt chi bộ".')
-    audience: str | None = Field(None, description='Đối tượng học viên, ví dụ "Bí thư, phó bí thư chi bộ".')
-    duration: str | None = Field(None, description='Thời lượng dự kiến, ví dụ "1 buổi (4 tiết)".')
-    objectives: list[str] = Field(min_length=1, description="Mục tiêu: sau khóa học, học viên nắm được gì (theo các bản ghi).")
-    items: list[CourseItem] = Field(min_length=1, description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
+    title: str = Field(title="Tên khóa học", description='Tên khóa học, ví dụ "Nâng cao chất lượng sinh hoạt chi bộ".')
+    audience: str | None = Field(None, title="Đối tượng", description='Đối tượng học viên, ví dụ "Bí thư, phó bí thư chi bộ".')
+    duration: str | None = Field(None, title="Thời lượng", description='Thời lượng dự kiến, ví dụ "1 buổi (4 tiết)".')
+    objectives: list[str] = Field(title="Mục tiêu", min_length=1, description="Mục tiêu: sau khóa học, học viên nắm được gì (theo các bản ghi).")
+    items: list[CourseItem] = Field(title="Danh sách đọc", min_length=1, description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
                                                 + ", ".join(COURSE_ITEM_KINDS) + " (mã bản ghi) hoặc page "
                                                 "(trang viết tay, kèm title); có thể thêm questions.")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
                              description="Mã các nguồn mà khóa học dựa vào; trang của chúng có trong bản ngoại tuyến.")
 
-    def display_name(self) -> str:
-        return self.title
 
 
 # --- The table of kinds -------------------------------------------------------
 
+LOOKUP_GROUP = "Tra cứu"        # the navigation group of the reference kinds
+
+
 @dataclass(frozen=True)
 class Kind:
+    """A record kind and the roles its fields play, so that no other module names a field.
+
+    Every role names a field of `model` (checked when the kind is made: a renamed field
+    fails at import instead of silently checking nothing).
+    """
+
     name: str         # schema name, used in messages and JSON Schema file names
     folder: str       # under data/
     section: str      # URL folder of the generated pages
     label: str        # Vietnamese singular, for messages
     title: str        # Vietnamese heading of the index page
     model: type[Record]
+    name_field: str = "name"        # the field that names a record (the form editor's identifier)
+    name_fields: tuple[str, ...] = ()   # what a reference picker searches and shows (default: name_field)
+    pages: bool = True              # False: records show only on the kind's index page (no page each)
+    nav: str | None = None          # its tab's label (default: title)
+    nav_group: str | None = None    # None: a top-level tab; else the group it is listed under
+    nav_order: int = 100            # place among the tabs (or in the group); ties keep declaration order
+    sources: str | None = None      # the field citing the record's sources (listed at the foot of its page)
+    topics: str | None = None       # the field naming its topics
+    date: str | None = None         # the record's own date (relation chronology, index by year)
+    places: tuple[str, ...] = ()    # fields naming provinces (search finds a record by the place's names)
+    successor: str | None = None    # the field naming the record that replaced this one (a merged province)
+    abbr: str | None = None         # a field holding an abbreviation (search adds its expansion)
+    issuer: str | None = None       # the field naming who issued it: a local record's links name the issuer
+    hub: bool = False               # search: a page that mostly lists other records (its body weighs less)
+    subject: tuple[str, ...] = ()   # search: fields shown as the result's subject line
+    teaser: tuple[str, ...] | None = None   # search: what the record is about (default: its Markdown fields)
+    summary: tuple[str, ...] | None = None  # link previews: the first of these that says more than the name
+                                            # (default: its Markdown fields)
+
+    def __post_init__(self) -> None:
+        if not self.name_fields:
+            object.__setattr__(self, "name_fields", (self.name_field,))
+        for role in ("teaser", "summary"):
+            if getattr(self, role) is None:
+                object.__setattr__(self, role, tuple(markdown_fields(self.model)))
+        missing = [name for name in self.role_fields() if name not in self.model.model_fields]
+        if missing:
+            raise ValueError(f"kind {self.name!r}: roles name fields {self.model.__name__} does not have: {missing}")
+        unlabelled = [name for name, info in self.model.model_fields.items() if not info.title]
+        if unlabelled:      # pages, forms and the JSON Schema show the label: Field(title="…")
+            raise ValueError(f"kind {self.name!r}: fields without a Vietnamese label (title): {unlabelled}")
+        NAME_FIELD_OF[self.model] = self.name_field
+
+    def role_fields(self) -> list[str]:
+        """Every field named by a role."""
+        single = (self.name_field, self.sources, self.topics, self.date, self.successor, self.abbr, self.issuer)
+        return [n for n in (*single, *self.name_fields, *self.places, *self.subject, *self.teaser, *self.summary) if n]
+
+    @property
+    def nav_label(self) -> str:
+        return self.nav or self.title
 
 
-KINDS = {k.name: k for k in (
-    Kind("directive", "directives", "van-ban", "văn bản", "Văn bản", Directive),
-    Kind("model", "models", "mo-hinh", "mô hình", "Mô hình tổ chức, hoạt động", Model),
-    Kind("practice", "practices", "cach-lam", "cách làm", "Cách làm của địa phương", Practice),
-    Kind("province", "provinces", "tinh-thanh", "tỉnh, thành", "Tỉnh, thành", Province),
-    Kind("organ", "organs", "co-quan", "cơ quan", "Cơ quan", Organ),
-    Kind("source", "sources", "nguon", "nguồn", "Nguồn tư liệu", Source),
-    Kind("topic", "topics", "chu-de", "chủ đề", "Chủ đề", Topic),
-    Kind("glossary", "glossary", "thuat-ngu", "thuật ngữ viết tắt", "Chữ viết tắt", Glossary),
-    Kind("course", "courses", "khoa-hoc", "khóa học", "Khóa học", Course),
-)}
-KIND_BY_FOLDER = {k.folder: k for k in KINDS.values()}
+KINDS: dict[str, Kind] = {}
+KIND_BY_FOLDER: dict[str, Kind] = {}
+_DECLARED = False      # the kinds below are registered (their references point at each other)
+
+
+def register(kind: Kind) -> None:
+    """Add a record kind. Kinds are declared below; tests declare more and remove them with `unregister`."""
+    if kind.name in KINDS or kind.folder in KIND_BY_FOLDER:
+        raise ValueError(f"kind {kind.name!r} (data/{kind.folder}/) is already declared")
+    KINDS[kind.name] = kind
+    KIND_BY_FOLDER[kind.folder] = kind
+    if _DECLARED:
+        _check_references(kind)
+
+
+def _check_references(kind: Kind) -> None:
+    for ref in ref_fields(kind.model):
+        if ref.target not in KINDS:
+            unregister(kind.name)
+            raise ValueError(f"kind {kind.name!r}: field {ref.name!r} names unknown kind {ref.target!r}")
+
+
+def unregister(name: str) -> None:
+    kind = KINDS.pop(name)
+    del KIND_BY_FOLDER[kind.folder]
+
+
+def nav_kinds() -> list[tuple[str | None, list[Kind]]]:
+    """The navigation read off the kinds: top-level tabs, then each group, in their declared order."""
+    ordered = sorted(KINDS.values(), key=lambda k: k.nav_order)
+    groups: dict[str | None, list[Kind]] = {}
+    for kind in ordered:
+        groups.setdefault(kind.nav_group, []).append(kind)
+    return list(groups.items())
+
+
 
 
 @dataclass(frozen=True)
@@ -481,9 +554,16 @@ def ref_fields(model: type[BaseModel]) -> list[RefField]:
     return found
 
 
-def markdown_fields(model: type[BaseModel]) -> set[str]:
-    return {name for name, info in model.model_fields.items()
-            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("x-markdown")}
+def markdown_fields(model: type[BaseModel]) -> list[str]:
+    """The fields in which Markdown is allowed, in declaration order."""
+    return [name for name, info in model.model_fields.items()
+            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("x-markdown")]
+
+
+def relations_field(model: type[BaseModel]) -> str | None:
+    """The field holding a record's typed relations (a list of Relation), found by its type, not its name."""
+    return next((name for name, info in model.model_fields.items()
+                 if info.annotation == list[Relation]), None)
 
 
 @dataclass(frozen=True)
@@ -496,7 +576,8 @@ class FieldDoc:
 
 def describe_fields(model: type[BaseModel]) -> list[FieldDoc]:
     """The editors' reference for a record kind, read off the declaration."""
-    last = ("sources", "topics")      # shared bookkeeping after the record's own fields
+    kind = next((k for k in KINDS.values() if k.model is model), None)
+    last = [n for n in (kind.sources, kind.topics) if n] if kind else []   # shared bookkeeping after its own fields
     names = [n for n in model.model_fields if n not in last] + [n for n in last if n in model.model_fields]
     return [FieldDoc(name, model.model_fields[name].is_required(), _describe_type(model.model_fields[name]),
                      model.model_fields[name].description or "") for name in names]
@@ -521,3 +602,32 @@ def _describe_type(info) -> str:
     if extra.get("x-markdown"):
         return "đoạn văn (Markdown)"
     return "danh sách câu" if many else "chữ"
+
+
+# --- The kinds -------------------------------------------------------------------
+
+for _kind in (
+    Kind("directive", "directives", "van-ban", "văn bản", "Văn bản", Directive, name_field="title",
+         name_fields=("number", "short_name", "title"), nav_order=1, sources="sources", topics="topics",
+         date="issued", places=("province",), issuer="issuer", subject=("short_name", "title"), teaser=("title", "summary"), summary=("summary", "title")),
+    Kind("model", "models", "mo-hinh", "mô hình", "Mô hình tổ chức, hoạt động", Model, nav="Mô hình", nav_order=2,
+         sources="sources", topics="topics"),
+    Kind("practice", "practices", "cach-lam", "cách làm", "Cách làm của địa phương", Practice, name_field="title",
+         nav="Cách làm", nav_order=3, sources="sources", topics="topics", places=("province", "other_provinces")),
+    Kind("province", "provinces", "tinh-thanh", "tỉnh, thành", "Tỉnh, thành", Province, nav_group=LOOKUP_GROUP,
+         nav_order=11, sources="sources", successor="merged_into", hub=True),
+    Kind("organ", "organs", "co-quan", "cơ quan", "Cơ quan", Organ, name_fields=("name", "abbr"),
+         nav_group=LOOKUP_GROUP, nav_order=13, sources="sources", places=("province",), abbr="abbr", hub=True),
+    Kind("source", "sources", "nguon", "nguồn", "Nguồn tư liệu", Source, name_field="title",
+         name_fields=("title", "publisher"), nav_group=LOOKUP_GROUP, nav_order=14, hub=True, summary=("title",)),
+    Kind("topic", "topics", "chu-de", "chủ đề", "Chủ đề", Topic, nav_group=LOOKUP_GROUP, nav_order=12, hub=True),
+    Kind("glossary", "glossary", "thuat-ngu", "thuật ngữ viết tắt", "Chữ viết tắt", Glossary, name_field="abbr",
+         name_fields=("abbr", "expansion"), pages=False, nav_group=LOOKUP_GROUP, nav_order=15, sources="sources",
+         abbr="abbr"),
+    Kind("course", "courses", "khoa-hoc", "khóa học", "Khóa học", Course, name_field="title", nav_order=4,
+         sources="sources", hub=True, summary=("objectives",)),
+):
+    register(_kind)
+for _kind in KINDS.values():
+    _check_references(_kind)
+_DECLARED = True

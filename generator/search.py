@@ -50,9 +50,8 @@ TEASER = 180                                  # characters of text shown under a
 # Field bits, as the worker reads them (assets/search/worker.js, FIELD_WEIGHTS).
 TITLE, SUBJECT, KEYS, BODY = 1, 2, 4, 8
 # Page kinds: a record's own page, a page that lists records, a hand-written guide, and
-# a hub: a record page that mostly lists other records (its body weighs less).
+# a hub: a record page that mostly lists other records (its body weighs less; Kind.hub).
 RECORD, LISTING, GUIDE, HUB = 0, 1, 2, 3
-HUB_KINDS = {"province", "topic", "organ", "source", "course"}
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
@@ -93,32 +92,32 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
         location = page_locations.get(page_path(entry))
         if location is None:
             continue
-        record = entry.record
-        subject = " ".join(filter(None, (getattr(record, "short_name", None),
-                                         getattr(record, "title", None) if entry.kind.name == "directive" else None)))
-        words = _place_names(handbook, record)
-        if entry.kind.name == "province":
-            words += [old.record.name for old in handbook.citing(entry.id, "province")]
-        abbr = getattr(record, "abbr", None)
+        record, kind = entry.record, entry.kind
+        subject = " ".join(filter(None, (getattr(record, name) for name in kind.subject)))
+        words = _place_names(handbook, entry)
+        if kind.successor:      # a province is found by the names of the former provinces now part of it
+            words += [getattr(old.record, kind.name_field) for old in handbook.citing(entry.id, kind.name)
+                      if getattr(old.record, kind.successor) == entry.id]
+        abbr = getattr(record, kind.abbr) if kind.abbr else None
         if abbr and abbr in glossary:
             words.append(glossary[abbr])
-        about = " ".join(filter(None, (getattr(record, name, None) for name in ("title", "summary", "description")
-                                       if entry.kind.name == "directive" or name != "title")))
-        infos[location] = PageInfo(HUB if entry.kind.name in HUB_KINDS else RECORD, subject, words,
+        about = " ".join(filter(None, (getattr(record, name) for name in kind.teaser)))
+        infos[location] = PageInfo(HUB if kind.hub else RECORD, subject, words,
                                    _cut(_markdown_text(about), TEASER))
     return infos
 
 
-def _place_names(handbook: Handbook, record) -> list[str]:
+def _place_names(handbook: Handbook, entry) -> list[str]:
     """Where a record belongs, by the name then and the name now ("Long An", "Tây Ninh")."""
     names = []
-    for name in ("province", "other_provinces"):
-        value = getattr(record, name, None)
+    for name in entry.kind.places:
+        value = getattr(entry.record, name)
         for province_id in ([value] if isinstance(value, str) else value or []):
-            province = handbook.entries[province_id].record
-            names.append(province.name)
-            if province.merged_into:
-                names.append(handbook.entries[province.merged_into].record.name)
+            province = handbook.entries[province_id]
+            names.append(getattr(province.record, province.kind.name_field))
+            successor = getattr(province.record, province.kind.successor) if province.kind.successor else None
+            if successor:
+                names.append(getattr(handbook.entries[successor].record, province.kind.name_field))
     return names
 
 

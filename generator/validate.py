@@ -20,7 +20,7 @@ from pydantic_core.core_schema import ErrorType
 
 from .load import Document, paused_gc
 from .problems import WARNING, Problem
-from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, Record, ref_fields
+from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record, ref_fields, relations_field
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 # Characters no record text needs: C0/C1 controls (but tab and newline), lone surrogates,
@@ -479,9 +479,10 @@ def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
             value = getattr(record, field.name)
             for index, target in (enumerate(value) if field.many else [(None, value)] if value else []):
                 found.append((field.label, target, (field.name,) if index is None else (field.name, index)))
-    for index, relation in enumerate(record.relations if "relations" in type(record).model_fields else ()):
+    relations = relations_field(type(record))
+    for index, relation in enumerate(getattr(record, relations) if relations else ()):
         if RELATION_TYPES[relation.type].acyclic:     # one graph: A căn cứ B and B thay thế A is a cycle too
-            found.append(("Quan hệ văn bản", relation.target, ("relations", index, "target")))
+            found.append(("Quan hệ văn bản", relation.target, (relations, index, "target")))
     return found
 
 
@@ -528,14 +529,16 @@ def _check_provinces(entries: dict[str, Entry], by_path: dict[str, Document]) ->
     """A former province points at the province it belongs to today, not at another former one."""
     problems = []
     for entry in entries.values():
-        successor = getattr(entry.record, "merged_into", None) if entry.kind.name == "province" else None
+        field = entry.kind.successor
+        successor = getattr(entry.record, field) if field else None
         after = entries.get(successor) if successor else None
-        if after is None or not after.record.merged_into or after.record.merged_into == entry.id:
+        later = getattr(after.record, field) if after is not None else None
+        if not later or later == entry.id:
             continue        # a loop is reported as a cycle
-        line, col = by_path[entry.path].position(("merged_into",))
+        line, col = by_path[entry.path].position((field,))
         problems.append(Problem(entry.path, line, col, "province.chain",
-                                f"`{successor}` cũng đã sáp nhập vào `{after.record.merged_into}`",
-                                f"ghi thẳng tỉnh, thành hiện nay: `merged_into: {after.record.merged_into}`"))
+                                f"`{successor}` cũng đã sáp nhập vào `{later}`",
+                                f"ghi thẳng tỉnh, thành hiện nay: `{field}: {later}`"))
     return problems
 
 
@@ -543,7 +546,7 @@ def _check_course_pages(entries: dict[str, Entry], by_path: dict[str, Document],
     """A course's hand-written pages exist in content/."""
     problems = []
     for entry in entries.values():
-        for index, item in enumerate(entry.record.items if entry.kind.name == "course" else ()):
+        for index, item in enumerate(getattr(entry.record, "items") if entry.kind.model is Course else ()):
             if item.page and not (content / item.page).is_file():
                 line, col = by_path[entry.path].position(("items", index, "page"))
                 problems.append(Problem(entry.path, line, col, "course.page",
@@ -556,12 +559,13 @@ def _check_relation_dates(entries: dict[str, Entry], by_path: dict[str, Document
     """A directive is based on, guides, implements, replaces or amends only what came before it."""
     problems = []
     for entry in entries.values():
-        issued = getattr(entry.record, "issued", None)
-        for index, relation in enumerate(entry.record.relations if entry.kind.name == "directive" else ()):
+        relations, date = relations_field(entry.kind.model), entry.kind.date
+        issued = getattr(entry.record, date) if date else None
+        for index, relation in enumerate(getattr(entry.record, relations) if relations else ()):
             target = entries.get(relation.target)
-            earlier = target.record.issued if target else None
+            earlier = getattr(target.record, target.kind.date) if target and target.kind.date else None
             if issued and earlier and RELATION_TYPES[relation.type].acyclic and issued.before(earlier):
-                line, col = by_path[entry.path].position(("relations", index, "type"))
+                line, col = by_path[entry.path].position((relations, index, "type"))
                 label = RELATION_TYPES[relation.type].label.lower()
                 problems.append(Problem(entry.path, line, col, "relation.date",
                                         f"văn bản ban hành {issued.vietnamese()} không thể “{label}” "
@@ -574,7 +578,7 @@ def _check_glossary(entries: dict[str, Entry], by_path: dict[str, Document]) -> 
     """One meaning per abbreviation: a second one would silently replace the first on every page."""
     problems, seen = [], {}
     for entry in entries.values():
-        if entry.kind.name != "glossary":
+        if entry.kind.model is not Glossary:
             continue
         first = seen.setdefault(entry.record.abbr, entry)
         if first is not entry:

@@ -1,0 +1,153 @@
+"""A new record kind is one declaration in the schema (issue #15).
+
+The fixture declares `event` (hội nghị, sự kiện) the way a maintainer would:
+a model and a Kind, registered, with no template, no mkdocs.yml edit and no
+other file touched. The handbook must then give its records pages, the kind
+an index and a navigation tab, the directives they name backlinks, and the
+editors a JSON Schema and a field reference.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pydantic import Field
+
+from generator import cms_config, editor_schema, navigation
+from generator.cli import main
+from generator.dates import PartialDate
+from generator.pipeline import run
+from generator.schema import KINDS, LOOKUP_GROUP, Kind, Record, markdown, ref, register, unregister
+from scratch import PROJECT, scratch_project
+
+
+class Event(Record):
+    """Hội nghị, sự kiện."""
+
+    name: str = Field(title="Tên", description="Tên hội nghị, sự kiện, đúng như nguồn ghi.")
+    date: PartialDate | None = Field(None, title="Ngày tổ chức", description="Ngày tổ chức, nếu nguồn nêu.")
+    province: str | None = ref("province", "Địa phương", "Sự kiện tại địa phương",
+                               description="Mã tỉnh, thành nơi tổ chức.")
+    directives: list[str] = ref("directive", "Văn bản được quán triệt", "Được quán triệt tại", many=True,
+                                description="Mã các văn bản được quán triệt, triển khai tại sự kiện.")
+    summary: str | None = markdown("Nội dung", "Nội dung chính của sự kiện theo nguồn.")
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True, required=True,
+                             description="Mã các bài viết nêu sự kiện.")
+
+
+def event_kind(**roles) -> Kind:
+    declared = {"nav_group": LOOKUP_GROUP, "sources": "sources", "date": "date", "places": ("province",)}
+    model = roles.pop("model", Event)
+    return Kind("event", "events", "su-kien", "sự kiện", "Hội nghị, sự kiện", model, **(declared | roles))
+
+
+EVENTS = {
+    "data/events/hoi-nghi-quan-triet-2010.yaml":
+        "id: hoi-nghi-quan-triet-2010\nname: Hội nghị quán triệt Hướng dẫn 38\ndate: \"2010-04-02\"\n"
+        "province: tinh-a\ndirectives: [huong-dan-38-hd-btctw-2010]\n"
+        "summary: Quán triệt **mô hình tổ chức** mới.\nsources: [bai-mau]\n",
+    "data/events/hoi-nghi-so-ket-2013.yaml":
+        "id: hoi-nghi-so-ket-2013\nname: Hội nghị sơ kết mô hình\ndirectives: [huong-dan-38-hd-btctw-2010]\n"
+        "sources: [bai-mau]\n",
+}
+
+
+@pytest.fixture
+def event():
+    register(event_kind())
+    try:
+        yield KINDS["event"]
+    finally:
+        unregister("event")
+
+
+def test_a_role_naming_a_missing_field_fails_at_declaration():
+    """A renamed field cannot leave a role checking nothing; a field without a label shows none."""
+    with pytest.raises(ValueError, match="held_on"):
+        event_kind(name_field="title", subject=("held_on",))
+    with pytest.raises(ValueError, match="issued"):
+        event_kind(date="issued")
+
+    class Unlabelled(Event):
+        venue: str | None = Field(None, description="Nơi tổ chức.")
+
+    with pytest.raises(ValueError, match="venue"):
+        event_kind(model=Unlabelled)
+    assert "event" not in KINDS
+
+
+def test_a_kind_cannot_be_declared_twice(event):
+    with pytest.raises(ValueError):
+        register(event_kind())
+
+
+def test_new_kind_gets_pages_index_backlinks_and_field_docs(event, tmp_path):
+    result = run(scratch_project(tmp_path, EVENTS) / "data")
+    assert result.ok, [p.format() for p in result.problems]
+    pages = result.pages
+
+    page = pages["su-kien/hoi-nghi-quan-triet-2010.md"]
+    assert "# Hội nghị quán triệt Hướng dẫn 38" in page
+    assert "| Ngày tổ chức | 2/4/2010 |" in page
+    assert "| Địa phương | [Tỉnh A](../tinh-thanh/tinh-a.md) |" in page
+    assert "## Nội dung\n\nQuán triệt **mô hình tổ chức** mới." in page
+    assert "**Văn bản được quán triệt:**" in page and "(../van-ban/huong-dan-38-hd-btctw-2010.md)" in page
+    assert "## Nguồn" in page and "(../nguon/bai-mau.md)" in page
+    assert "Ngày tổ chức" not in pages["su-kien/hoi-nghi-so-ket-2013.md"]     # no date, no row
+
+    index = pages["su-kien/index.md"]
+    assert "# Hội nghị, sự kiện" in index
+    assert "(../su-kien/hoi-nghi-quan-triet-2010.md)" in index and "(../su-kien/hoi-nghi-so-ket-2013.md)" in index
+
+    directive = pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    backlinks = directive.split("**Được quán triệt tại:**", 1)[1].split("\n\n**", 1)[0]
+    assert "../su-kien/hoi-nghi-quan-triet-2010.md" in backlinks and "../su-kien/hoi-nghi-so-ket-2013.md" in backlinks
+    assert "Sự kiện tại địa phương" in pages["tinh-thanh/tinh-a.md"]
+
+    fields = pages["bien-tap/truong-du-lieu.md"]
+    assert "Hội nghị, sự kiện" in fields and "Mã các văn bản được quán triệt, triển khai tại sự kiện." in fields
+
+
+def test_new_kind_gets_json_schema_and_form(event):
+    schema = editor_schema.json_schema(event)
+    properties = schema["properties"]
+    assert schema["title"] == "Hội nghị, sự kiện (data/events/)"
+    assert properties["date"]["title"] == "Ngày tổ chức"
+    assert properties["directives"]["x-ref"] == "directive" and "sources" in schema["required"]
+    form = cms_config.collection(event)
+    assert form["folder"] == "data/events" and form["identifier_field"] == "name"
+    assert [f["label"] for f in form["fields"]][:3] == ["Mã định danh", "Tên", "Ngày tổ chức"]
+
+
+def test_new_kind_gets_its_tab_in_the_built_site(event, tmp_path):
+    """Built with the project's own mkdocs.yml, unedited: the kind's tab comes from the schema."""
+    root = scratch_project(tmp_path, EVENTS)
+    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")
+    (root / "content").mkdir()
+    (root / "content" / "index.md").write_text("# Sổ tay\n", encoding="utf-8")
+    assert {"Hội nghị, sự kiện": "su-kien/index.md"} in dict(
+        next(i for i in navigation.kinds_nav() if isinstance(i, dict) and LOOKUP_GROUP in i))[LOOKUP_GROUP]
+
+    assert main(["-C", str(root), "build"]) == 0
+    site = root / "site"
+    assert (site / "su-kien" / "hoi-nghi-quan-triet-2010" / "index.html").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    tab = home.split(LOOKUP_GROUP, 1)[1]
+    assert 'href="su-kien/"' in tab and "Hội nghị, sự kiện" in tab
+
+
+def test_every_kind_has_one_tab_in_the_projects_navigation():
+    """mkdocs.yml names no kind: each kind's index comes in once, top-level tabs before the groups."""
+    from mkdocs.utils.yaml import yaml_load
+    nav = navigation.expand(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"])
+    text = repr(nav)
+    for kind in KINDS.values():
+        assert text.count(f"'{kind.section}/index.md'") == 1, kind.name
+        assert f"'{kind.section}/index.md'" not in (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    tabs = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    grouped = [kind.nav_label for kind in KINDS.values() if kind.nav_group]
+    top = [kind.nav_label for kind in sorted(KINDS.values(), key=lambda k: k.nav_order) if not kind.nav_group]
+    assert tabs[1:1 + len(top)] == top and LOOKUP_GROUP in tabs and not set(grouped) & set(tabs)
