@@ -4,7 +4,9 @@ Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended change,
 then read their diff before committing.
 """
 
+import html as html_lib
 import os
+import re
 from pathlib import Path
 
 import markdown as python_markdown
@@ -57,6 +59,9 @@ def test_plain_text_shows_exactly_as_written(text):
     html = to_html(plain(text))
     assert "<script" not in html and "<img" not in html and "<a " not in html and "<h1" not in html
     assert "<strong>" not in html and "<ol>" not in html
+    # what a reader sees is the text, every character of it, in one paragraph
+    assert re.fullmatch(r"<p>[^<]*</p>", html), html
+    assert html_lib.unescape(html.removeprefix("<p>").removesuffix("</p>")) == text
 
 
 @pytest.mark.parametrize("text", [
