@@ -13,7 +13,6 @@ import hashlib
 import io
 import posixpath
 import re
-import time
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -479,23 +478,23 @@ class FileTab:
             "h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
             " return c.textContent.replace(/\\s+/g, ' ').trim(); }")
 
-    def search(self, query: str):
+    def search(self, query: str) -> list[str]:
+        """The paths of the results for `query`. The box is cleared and its results gone first, and the
+        query is put in whole then searched once (Material searches on keyup), so that the first
+        results to show are this query's: no polling, no sleep."""
+        from playwright.sync_api import expect
+
         box = self.page.locator("input.md-search__input")
+        items = self.page.locator(".md-search-result__item")
         box.click()
         box.fill("")
-        box.press_sequentially(query)
-        box.press("End")     # Material reads the query on keyup
-        self.page.locator(".md-search-result__item").first.wait_for()
-        # The previous query's results may still be showing: read until two reads agree.
-        previous, deadline = None, time.monotonic() + 5
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            current = [urlsplit(a.get_attribute("href")).path
-                       for a in self.page.locator(".md-search-result__item a").all()]
-            if current and current == previous:
-                break
-            previous = current
-        return current
+        box.press("End")
+        expect(items).to_have_count(0)
+        box.fill(query)
+        box.press("End")
+        items.first.wait_for()
+        return [urlsplit(a.get_attribute("href")).path
+                for a in self.page.locator(".md-search-result__item a").all()]
 
     def not_file(self) -> list[str]:
         return [url for url in self.requests if urlsplit(url).scheme != "file"]
