@@ -1,16 +1,29 @@
-"""Shared fixtures: one real browser for every browser test.
+"""Shared fixtures: one real browser for every browser test, and each site built once per run.
 
 Debian's chromium, driven by Playwright for Python; never `playwright install`.
 Without chromium the browser tests are skipped, unless HANDBOOK_REQUIRE_BROWSER=1
 (set in CI), where a missing browser is a failure.
+
+The sites are built once per test run and shared by every test that only reads them:
+`mini_site`, the mini handbook (tests/fixtures/mini/ and tests/fixtures/site/) as a whole
+project, for the end-to-end tests; `real_site`, the project's own data, for the tests of
+the real data and the accessibility of its pages. Tests must not modify them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from generator.cli import main
+from scratch import copy_project, site_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -38,3 +51,52 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+# --- Sites built once --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def mini_project(tmp_path_factory) -> Path:
+    """The mini handbook as a project, built with --strict into its site/."""
+    root = site_project(tmp_path_factory.mktemp("mini-project"))
+    assert main(["-C", str(root), "build", "--strict"]) == 0
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_project(tmp_path_factory) -> Path:
+    """A copy of the project's own data, built with --strict into its site/."""
+    root = copy_project(tmp_path_factory.mktemp("real-project"))
+    assert main(["-C", str(root), "build", "--strict"]) == 0
+    return root
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):   # keep test output clean
+        pass
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP on 127.0.0.1; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def mini_url(mini_project) -> Iterator[str]:
+    with serving(mini_project / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def real_url(real_project) -> Iterator[str]:
+    with serving(real_project / "site") as url:
+        yield url

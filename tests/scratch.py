@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
+#: Records the end-to-end tests add to the mini handbook (a course), kept apart so that the golden
+#: pages of the mini handbook do not change with them.
+SITE = Path(__file__).parent / "fixtures" / "site"
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -32,3 +35,15 @@ def copy_project(dest: Path) -> Path:
     for folder in ("content", "data", "generator/theme"):      # mkdocs.yml names the theme overrides
         shutil.copytree(PROJECT / folder, dest / folder)
     return dest
+
+
+def site_project(dest: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
+    """The mini handbook and the end-to-end records as a whole project (the real configuration,
+    pages and theme overrides), to build, bundle or print in `dest`: what the end-to-end tests
+    check stays put whatever editors change in data/."""
+    scratch_project(dest)
+    shutil.copytree(SITE, dest, dirs_exist_ok=True)
+    shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
+    for folder in ("content", "generator/theme"):      # mkdocs.yml names the theme overrides
+        shutil.copytree(PROJECT / folder, dest / folder)
+    return scratch_project(dest, files)

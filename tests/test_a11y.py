@@ -1,10 +1,11 @@
 """Accessibility: WCAG 2.1 AA on one page of every kind, and the keyboard.
 
 Readers include cadres with poor eyesight, on cheap phones in sunlight, and
-screen-reader users. axe-core (tests/axe.py) checks one page of every kind at a
-phone's and a desktop's width; the keyboard tests do what a reader without a
-mouse does: open the search, reach each control and each abbreviation's tooltip,
-scroll a wide table. The real site is built and served as in test_browser.py.
+screen-reader users. axe-core (tests/axe.py) checks one page of every kind of
+the real site at a phone's and a desktop's width (conftest.py: real_url, built
+once per run); the keyboard tests do what a reader without a mouse does: open the
+search, reach each control and each abbreviation's tooltip, scroll a wide table,
+on the mini handbook's site as in test_browser.py.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from axe import WIDTHS, require_axe, violations
-from test_browser import DIRECTIVE_URL, base_url, open_tab, site  # noqa: F401  (fixtures)
+from test_browser import DIRECTIVE_URL, base_url, open_tab  # noqa: F401  (fixture)
 
 browser_test = pytest.mark.browser
 
@@ -82,8 +83,8 @@ def width_tab(browser, base_url):
     get it, so that what the keyboard tests use (keyboard.js, Material) runs as it would for them."""
     tabs = []
 
-    def open_at(width: str, **options):
-        tabs.append(open_tab(browser, base_url, **WIDTHS[width], **options))
+    def open_at(width: str, url: str = base_url, **options):
+        tabs.append(open_tab(browser, url, **WIDTHS[width], **options))
         return tabs[-1]
     yield open_at
     for tab in tabs:
@@ -91,14 +92,19 @@ def width_tab(browser, base_url):
 
 
 @pytest.fixture
-def axe_tab(width_tab):
+def axe_tab(width_tab, base_url):
     """A tab at a width whose pages accept the injected axe script: the policy is bypassed for
     these checks only (see tests/axe.py)."""
     require_axe()
-    return lambda width: width_tab(width, bypass_csp=True)
+    return lambda width, url=base_url: width_tab(width, url, bypass_csp=True)
 
 
 # --- axe-core --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(real_project) -> Path:
+    return real_project / "site"
+
 
 def test_pages_of_every_kind_are_found(site):
     pages = pages_of_every_kind(site)
@@ -112,8 +118,8 @@ def test_pages_of_every_kind_are_found(site):
 
 @browser_test
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_kind_of_page_meets_wcag_21_aa(axe_tab, site, width):
-    tab = axe_tab(width)
+def test_every_kind_of_page_meets_wcag_21_aa(axe_tab, site, real_url, width):
+    tab = axe_tab(width, real_url)
     found = []
     for path in pages_of_every_kind(site):
         response = tab.page.goto(tab.base_url + path)

@@ -1,7 +1,11 @@
-"""End-to-end: `handbook build` on the project's real data, in a copy of the project.
+"""End-to-end: `handbook build` on the mini handbook as a whole project.
 
-Each test copies mkdocs.yml, content/ and data/ into tmp_path and runs the
-command line in-process, so nothing here touches the project's own site/.
+The project's configuration, pages and theme with the mini handbook's records
+(tests/scratch.py: site_project), so that an edit of data/ cannot fail these
+tests; the real data is checked by tests/test_data.py. The tests that only read
+the site share one build (conftest.py: mini_project); the others copy the
+project into tmp_path. The command line runs in-process and never touches the
+project's own site/.
 """
 
 from __future__ import annotations
@@ -17,10 +21,8 @@ import pytest
 import yaml
 
 from generator.cli import main
-from scratch import copy_project
+from scratch import site_project
 from generator.schema import RELATION_TYPES
-
-PROJECT = Path(__file__).resolve().parents[1]
 
 DIRECTIVE = "huong-dan-38-hd-btctw-2010"
 DIRECTIVE_PAGE = f"van-ban/{DIRECTIVE}/index.html"
@@ -86,16 +88,18 @@ def backlinks(page_html: str, label: str, page: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The real data, built once with --strict; tests must not modify it."""
-    root = copy_project(tmp_path_factory.mktemp("real"))
-    assert build(root) == 0
-    return root
+def built(mini_project) -> Path:
+    """The mini handbook, built once with --strict; tests must not modify it."""
+    return mini_project
 
 
-# --- The real data -----------------------------------------------------------------
+def record(root: Path, folder: str, record_id: str) -> dict:
+    return yaml.safe_load((root / "data" / folder / f"{record_id}.yaml").read_text(encoding="utf-8"))
 
-def test_real_data_builds_strict(built):
+
+# --- The site -----------------------------------------------------------------------
+
+def test_site_builds_strict(built):
     site = built / "site"
     assert (site / "index.html").is_file()
     assert (site / DIRECTIVE_PAGE).is_file()
@@ -110,26 +114,25 @@ def test_real_data_builds_strict(built):
 
 
 def test_relation_is_shown_both_ways(built):
-    source = yaml.safe_load((built / "data/directives/cong-van-1019-2021.yaml").read_text(encoding="utf-8"))
-    declared = [r for r in source["relations"] if r["target"] == "ket-luan-205-khoa-xi"]
-    assert declared, "the test data no longer declares the relation this test is about"
-    relation = RELATION_TYPES[declared[0]["type"]]
-    assert (relation.key, relation.label, relation.backlabel) == ("cu-the-hoa", "Cụ thể hóa", "Được cụ thể hóa")
+    [declared] = record(built, "directives", "ke-hoach-64-kh-tu-2013")["relations"]
+    assert declared["target"] == DIRECTIVE
+    relation = RELATION_TYPES[declared["type"]]
+    assert relation.label != relation.backlabel       # a directed relation: each side has its own label
 
     site = built / "site"
-    cited_page, citing_page = "van-ban/ket-luan-205-khoa-xi/index.html", "van-ban/cong-van-1019-2021/index.html"
+    cited_page, citing_page = DIRECTIVE_PAGE, "van-ban/ke-hoach-64-kh-tu-2013/index.html"
     cited = (site / cited_page).read_text(encoding="utf-8")
     citing = (site / citing_page).read_text(encoding="utf-8")
-    assert "van-ban/cong-van-1019-2021/" in backlinks(cited, relation.backlabel, cited_page)
-    assert "van-ban/ket-luan-205-khoa-xi/" in backlinks(citing, relation.label, citing_page)
+    assert backlinks(cited, relation.backlabel, cited_page) == ["van-ban/ke-hoach-64-kh-tu-2013/"]
+    assert backlinks(citing, relation.label, citing_page) == [f"van-ban/{DIRECTIVE}/"]
     # and not the wrong way round
     assert f"<strong>{relation.label}:</strong>" not in cited
     assert f"<strong>{relation.backlabel}:</strong>" not in citing
 
 
-def test_builds_are_reproducible(tmp_path):
-    first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
-    assert build(first) == 0
+def test_builds_are_reproducible(built, tmp_path):
+    """Another build of the same project, in another place and later, gives the same bytes."""
+    first, second = built, site_project(tmp_path / "b")
     assert "SOURCE_DATE_EPOCH" not in os.environ     # the build date is fixed for the build only
     assert build(second) == 0
 
@@ -143,12 +146,12 @@ def test_builds_are_reproducible(tmp_path):
 # --- Failed builds keep the old site ----------------------------------------------
 
 def test_data_error_keeps_previous_site(tmp_path, capsys):
-    root = copy_project(tmp_path)
+    root = site_project(tmp_path)
     assert build(root) == 0
     before = snapshot(root / "site")
     assert DIRECTIVE_PAGE in before
 
-    practice = root / "data/practices/dong-thap-nang-cao-chat-luong-sinh-hoat-cap-uy-chi-bo.yaml"
+    practice = root / "data/practices/tinh-a-chi-bo-bon-tot.yaml"
     record = yaml.safe_load(practice.read_text(encoding="utf-8"))
     record["directives"].append("van-ban-khong-ton-tai")
     practice.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -161,7 +164,7 @@ def test_data_error_keeps_previous_site(tmp_path, capsys):
 
 
 def test_mkdocs_error_keeps_previous_site(tmp_path, capsys):
-    root = copy_project(tmp_path)
+    root = site_project(tmp_path)
     assert build(root) == 0
     before = snapshot(root / "site")
 
@@ -199,20 +202,20 @@ def add_practice(root: Path, record_id: str, title: str, description: str) -> st
     (root / f"data/practices/{record_id}.yaml").write_text(yaml.safe_dump({
         "id": record_id,
         "title": title,
-        "province": "dong-thap",
+        "province": "tinh-a",
         "description": description,
-        "sources": ["bai-tap-trung-nang-cao-chat-luong-sinh-hoat-cap-uy-chi-bo"],
+        "sources": ["bai-mau"],
     }, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return f"cach-lam/{record_id}/index.html"
 
 
 def test_record_text_cannot_inject_html(tmp_path, capsys):
-    root = copy_project(tmp_path)
-    page = add_practice(root, "dong-thap-thu-chen-ma", HOSTILE_TITLE, HOSTILE_DESCRIPTION)
+    root = site_project(tmp_path)
+    page = add_practice(root, "tinh-a-thu-chen-ma", HOSTILE_TITLE, HOSTILE_DESCRIPTION)
 
     assert build(root, strict=False) == 0
     err = capsys.readouterr().err
-    assert "[text.html]" in err and "dong-thap-thu-chen-ma.yaml" in err
+    assert "[text.html]" in err and "tinh-a-thu-chen-ma.yaml" in err
 
     site = root / "site"
     text = (site / page).read_text(encoding="utf-8")
@@ -242,8 +245,8 @@ def test_record_text_cannot_inject_html(tmp_path, capsys):
     "Xem [bấm`]`](javascript:alert(1)) nhé.",
 ])
 def test_markdown_link_bypasses(tmp_path, description):
-    root = copy_project(tmp_path)
-    page = add_practice(root, "dong-thap-thu-lien-ket", "Thử liên kết", description)
+    root = site_project(tmp_path)
+    page = add_practice(root, "tinh-a-thu-lien-ket", "Thử liên kết", description)
     assert build(root, strict=False) == 0
     assert unsafe_markup((root / "site" / page).read_text(encoding="utf-8")) == []
 
@@ -253,11 +256,14 @@ def test_every_internal_link_of_the_built_site_resolves(built):
     assert broken_links(built / "site") == []
 
 
-def test_home_page_shows_what_the_handbook_holds(built):
-    home = (built / "site" / "index.html").read_text(encoding="utf-8")
-    directives = len(list((PROJECT / "data" / "directives").glob("*.yaml")))
-    assert f'<a href="van-ban/">Văn bản</a></td>\n<td>{directives}</td>' in home
-    assert "34 hiện nay" in home
+def test_home_page_shows_what_the_handbook_holds(tmp_path):
+    root = site_project(tmp_path, {
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-07-01\"\n",
+        "data/directives/huong-dan-39.yaml": "id: huong-dan-39\ndoc_type: hướng dẫn\nsources: [bai-mau]\n"})
+    assert build(root) == 0
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="van-ban/">Văn bản</a></td>\n<td>3</td>' in home
+    assert '<a href="tinh-thanh/">Tỉnh, thành</a></td>\n<td>1 hiện nay, 1 tỉnh cũ</td>' in home
 
 
 # --- What a reader, a link preview and a printout get (issue 12) ------------------------
@@ -271,14 +277,14 @@ def meta(page_html: str) -> dict[str, str]:
 def test_each_page_has_its_own_description_and_link_preview(built):
     site = built / "site"
     pages = {path: meta((site / path).read_text(encoding="utf-8"))
-             for path in (DIRECTIVE_PAGE, "van-ban/cong-van-1019-2021/index.html", "tinh-thanh/dong-thap/index.html",
+             for path in (DIRECTIVE_PAGE, "van-ban/ke-hoach-64-kh-tu-2013/index.html", "tinh-thanh/tinh-a/index.html",
                           "van-ban/index.html", "index.html")}
     descriptions = [m["description"] for m in pages.values()]
     assert len(set(descriptions)) == len(descriptions), descriptions
     directive = pages[DIRECTIVE_PAGE]
     assert directive["og:title"] == "Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010"
     assert directive["og:description"] == directive["description"]
-    assert directive["description"].startswith("Hướng dẫn của Ban Tổ chức Trung ương về xây dựng")
+    assert directive["description"] == record(built, "directives", DIRECTIVE)["title"]
     assert directive["og:type"] == "article" and pages["index.html"]["og:type"] == "website"
     assert "og:url" not in directive          # mkdocs.yml sets no site_url: no address to claim
 
@@ -315,7 +321,7 @@ def test_filters_script_is_loaded_on_the_directive_index_only(built):
 
 
 def test_printout_says_where_and_when(tmp_path, monkeypatch):
-    root = copy_project(tmp_path)
+    root = site_project(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")        # 2026-01-01 00:00 UTC
     assert build(root) == 0
     page = (root / "site" / DIRECTIVE_PAGE).read_text(encoding="utf-8")

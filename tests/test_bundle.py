@@ -1,8 +1,9 @@
 """Offline bundles: `handbook bundle` zips the handbook, or one course of it, to open from file://.
 
-The real data is copied into a temporary project and bundled once per module
-(the whole handbook and one course), with --strict; the browser tests unzip
-those same zips. Tests that need other data make their own small copy.
+The mini handbook as a project (tests/scratch.py: site_project, with the course
+tests/fixtures/site/data/courses/khoa-mau.yaml) is bundled once per module (the
+whole handbook and the course), with --strict; the browser tests unzip those same
+zips. Tests that need other data make their own copy.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import io
 import posixpath
 import re
-import time
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -21,19 +21,17 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from scratch import scratch_project
 
 from generator.bundle import ASSETS, NOT_IN_COURSE, SHIM
 from generator.cli import main
 from generator.outputs import ZIP_COMMENT
-from scratch import copy_project
+from scratch import SITE, scratch_project, site_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
 from generator.render import link_text, page_path
 from generator.schema import KINDS
 
-PROJECT = Path(__file__).resolve().parents[1]
-COURSE = "nang-cao-chat-luong-sinh-hoat-chi-bo"
+COURSE = "khoa-mau"
 COURSE_FILE = f"data/courses/{COURSE}.yaml"
 DIRECTIVE = "huong-dan-38-hd-btctw-2010"
 
@@ -60,7 +58,7 @@ def html_pages(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*.html")}
 
 
-def course_record(root: Path = PROJECT, course: str = COURSE) -> dict:
+def course_record(root: Path = SITE, course: str = COURSE) -> dict:
     return yaml.safe_load((root / "data" / "courses" / f"{course}.yaml").read_text(encoding="utf-8"))
 
 
@@ -122,8 +120,8 @@ class Bundles:
 
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory) -> Bundles:
-    """The real data bundled once, whole and as one course, with --strict."""
-    root = copy_project(tmp_path_factory.mktemp("bundle"))
+    """The mini handbook bundled once, whole and as one course, with --strict."""
+    root = site_project(tmp_path_factory.mktemp("bundle"))
     code, whole_output = bundle(root, "--strict")
     assert code == 0, whole_output
     code, course_output = bundle(root, "--strict", "--course", COURSE_FILE)
@@ -149,12 +147,12 @@ def test_prints_progress_size_and_page_count(bundles, unzipped):
         zip_name = getattr(bundles, name).name
         assert re.search(rf"Xong sau [\d.]+ giây: .*{re.escape(zip_name)} — [\d,]+ (KB|MB), {pages} trang\.",
                          output), output
-    assert "khóa học “Nâng cao chất lượng sinh hoạt chi bộ" in bundles.output["course"]
-    assert len(html_pages(unzipped["whole"])) > 100 > len(html_pages(unzipped["course"]))
+    assert f"khóa học “{course_record()['title']}”" in bundles.output["course"]
+    assert len(html_pages(unzipped["whole"])) > len(html_pages(unzipped["course"]))
 
 
 def test_same_data_and_course_give_the_same_zip(bundles, tmp_path):
-    other = copy_project(tmp_path / "another-place")
+    other = site_project(tmp_path / "another-place")
     code, output = bundle(other, "--strict", "--course", COURSE, "-o", str(tmp_path / "again.zip"))
     assert code == 0, output
     assert (tmp_path / "again.zip").read_bytes() == bundles.course.read_bytes()
@@ -270,10 +268,10 @@ def html_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def test_links_out_of_the_course_become_text_with_a_note(unzipped):
+def test_links_out_of_the_course_become_text_with_a_note(bundles, unzipped):
     """Each record a course page names but the course leaves out is shown, as text."""
     folder = unzipped["course"]
-    handbook = run(PROJECT / "data").handbook
+    handbook = run(bundles.root / "data").handbook
     in_course = {p.removesuffix(".html") for p in html_pages(folder)} | {f"khoa-hoc/{COURSE}"}   # at index.html
     checked = 0
     for page in sorted(folder.rglob("*.html")):
@@ -308,7 +306,7 @@ HOSTILE = 'Khóa </title><script>window.__pwned=1</script> "thử"'
 
 
 def test_course_text_stays_text(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "data/courses/thu.yaml").write_text(yaml.safe_dump({
         "id": "thu", "title": HOSTILE, "audience": "<b>cán bộ</b>", "duration": "[1 buổi](javascript:x)",
         "objectives": ["Biết <img src=x onerror=alert(1)> *đậm*"],
@@ -335,7 +333,7 @@ rồi xem [danh sách văn bản](../van-ban/index.md) và [các chủ đề](..
 def test_course_with_a_written_page_and_a_site_config_that_needs_the_network(tmp_path):
     """A content page in the reading list keeps its links that stay in the course; mkdocs.yml's
     instant loading and repository button (which calls GitHub) are off in the bundle."""
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "content/hoc-vien").mkdir()
     (root / "content/hoc-vien/huong-dan.md").write_text(CONTENT_PAGE, encoding="utf-8")
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
@@ -364,7 +362,7 @@ def test_course_with_a_written_page_and_a_site_config_that_needs_the_network(tmp
 
 
 def test_unknown_course_is_refused_in_vietnamese(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     code, output = bundle(root, "--course", "data/courses/khong-co.yaml")
     assert code == 1
     assert "không có khóa học nào mang mã `khong-co`" in output and COURSE in output
@@ -372,7 +370,7 @@ def test_unknown_course_is_refused_in_vietnamese(tmp_path):
 
 
 def test_failed_bundle_writes_nothing_and_keeps_the_old_zip(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     out = tmp_path / "dich" / "khoa.zip"
     out.parent.mkdir()
     with zipfile.ZipFile(out, "w") as old:      # a bundle an earlier run wrote
@@ -392,7 +390,7 @@ def test_failed_bundle_writes_nothing_and_keeps_the_old_zip(tmp_path):
 
 def test_page_that_would_need_the_network_is_refused(tmp_path):
     """Material loads Mermaid from a CDN to draw diagrams: such a bundle is refused, not shipped."""
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "content/so-do.md").write_text('# Sơ đồ\n\n<pre class="mermaid">graph TD; A-->B</pre>\n',
                                            encoding="utf-8")
     (root / "data/courses/so-do.yaml").write_text(yaml.safe_dump({
@@ -404,7 +402,7 @@ def test_page_that_would_need_the_network_is_refused(tmp_path):
 
 
 def test_course_page_must_exist(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "data/courses/thieu.yaml").write_text(yaml.safe_dump({
         "id": "thieu", "title": "Thiếu", "objectives": ["Đọc trang."], "items": [{"page": "khong-co.md", "title": "?"}],
     }, allow_unicode=True), encoding="utf-8")
@@ -480,23 +478,23 @@ class FileTab:
             "h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
             " return c.textContent.replace(/\\s+/g, ' ').trim(); }")
 
-    def search(self, query: str):
+    def search(self, query: str) -> list[str]:
+        """The paths of the results for `query`. The box is cleared and its results gone first, and the
+        query is put in whole then searched once (Material searches on keyup), so that the first
+        results to show are this query's: no polling, no sleep."""
+        from playwright.sync_api import expect
+
         box = self.page.locator("input.md-search__input")
+        items = self.page.locator(".md-search-result__item")
         box.click()
         box.fill("")
-        box.press_sequentially(query)
-        box.press("End")     # Material reads the query on keyup
-        self.page.locator(".md-search-result__item").first.wait_for()
-        # The previous query's results may still be showing: read until two reads agree.
-        previous, deadline = None, time.monotonic() + 5
-        while time.monotonic() < deadline:
-            time.sleep(0.2)
-            current = [urlsplit(a.get_attribute("href")).path
-                       for a in self.page.locator(".md-search-result__item a").all()]
-            if current and current == previous:
-                break
-            previous = current
-        return current
+        box.press("End")
+        expect(items).to_have_count(0)
+        box.fill(query)
+        box.press("End")
+        items.first.wait_for()
+        return [urlsplit(a.get_attribute("href")).path
+                for a in self.page.locator(".md-search-result__item a").all()]
 
     def not_file(self) -> list[str]:
         return [url for url in self.requests if urlsplit(url).scheme != "file"]
@@ -573,16 +571,16 @@ def test_course_bundle_from_file(file_tab, unzipped):
     expect(tab.page).to_have_url(tab.url("index.html"))
 
     # Search finds the course's records, and only pages that are in the bundle.
-    results = tab.search("09-QĐi/TU")
-    assert results[0].endswith("/van-ban/quy-dinh-09-qdi-tu-2019.html"), results
+    results = tab.search("38-HD/BTCTW")
+    assert results[0].endswith(f"/van-ban/{DIRECTIVE}.html"), results
     for path in results:
         assert Path(unquote(path)).is_file(), path
     tab.page.locator(".md-search-result__item a").first.click()
-    expect(tab.page).to_have_url(re.compile(re.escape(tab.url("van-ban/quy-dinh-09-qdi-tu-2019.html"))))
-    assert "09-QĐi/TU" in tab.h1()
+    expect(tab.page).to_have_url(re.compile(re.escape(tab.url(f"van-ban/{DIRECTIVE}.html"))))
+    assert "38-HD/BTCTW" in tab.h1()
     # As on the site, words typed without diacritics find the page too.
-    results = tab.search("khung tieu chi danh gia")
-    assert any(path.endswith("/van-ban/quy-dinh-09-qdi-tu-2019.html") for path in results), results
+    results = tab.search("hoan thien mo hinh to chuc")
+    assert any(path.endswith(f"/van-ban/{DIRECTIVE}.html") for path in results), results
 
     assert tab.not_file() == []
     assert tab.errors == []

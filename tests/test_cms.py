@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import typing
 import zipfile
 from pathlib import Path
@@ -22,9 +21,8 @@ from generator.load import load_file
 from generator.cms_config import CONFIG_FILE, cms_config, config_text
 from generator.editor_schema import json_schema
 from generator.schema import KINDS, RELATION_TYPES, describe_fields, ref_fields
-from scratch import scratch_project
+from scratch import scratch_project, site_project
 
-PROJECT = Path(__file__).resolve().parents[1]
 
 
 def fields_of(kind: str) -> dict[str, dict]:
@@ -116,11 +114,9 @@ def fake_decap(tmp_path, monkeypatch) -> Path:
 
 
 def mini_site(tmp_path: Path, extra_config: str = "") -> Path:
-    root = scratch_project(tmp_path / "project")
-    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8") + extra_config
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")    # mkdocs.yml names it
+    root = site_project(tmp_path / "project")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(extra_config)
     assert main(["-C", str(root), "build", "--strict"]) == 0
     return root / "site"
 
@@ -254,11 +250,9 @@ def test_the_warning_fires_exactly_when_a_yaml_1_2_reader_writes_the_number_diff
 def test_a_configured_editor_without_its_package_fails_a_strict_build(tmp_path, monkeypatch):
     monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path / "empty-cache"))
     monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
-    root = scratch_project(tmp_path / "project")
-    (root / "mkdocs.yml").write_text((PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
-                                     + "repo_url: https://github.com/so-tay/kho\n", encoding="utf-8")
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")    # mkdocs.yml names it
+    root = site_project(tmp_path / "project")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("repo_url: https://github.com/so-tay/kho\n")
     assert main(["-C", str(root), "build", "--strict"]) == 1
     assert main(["-C", str(root), "build"]) == 0
     page = (root / "site" / "admin" / "index.html").read_text(encoding="utf-8")

@@ -24,11 +24,10 @@ import pytest
 from conftest import unavailable
 from generator import cms
 from generator.cli import main
-from scratch import scratch_project
+from scratch import site_project
 
 pytestmark = pytest.mark.browser
 
-PROJECT = Path(__file__).resolve().parents[1]
 TIMEOUT_MS = 20_000
 NEW_ID = "tinh-a-to-dang-noi-lam-viec"
 NEW_TITLE = "Tổ đảng ở nơi làm việc mới"
@@ -69,10 +68,7 @@ def editor(tmp_path, monkeypatch):
         unavailable("the CMS packages are not installed (python -m generator.cms --server)")
     if shutil.which("node") is None or shutil.which("git") is None:
         unavailable("node or git is missing")
-    root = scratch_project(tmp_path / "project")
-    shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "content", root / "content")
-    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")    # mkdocs.yml names it
+    root = site_project(tmp_path / "project")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Sổ tay")

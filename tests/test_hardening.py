@@ -26,7 +26,7 @@ from generator.outputs import MARKER, OutputError, check_folder, check_zip
 from generator.pipeline import run
 from generator.sanitize import clean_content, with_csp
 from generator.schema import KINDS
-from scratch import copy_project, scratch_project
+from scratch import scratch_project, site_project
 
 TOPIC = KINDS["topic"]
 EXTENSIONS = ["abbr", "admonition", "tables", "toc"]     # as mkdocs.yml
@@ -134,7 +134,7 @@ def test_sanitiser_keeps_what_pages_use():
 
 
 def test_every_page_carries_a_policy_allowing_only_the_themes_inline_scripts(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "content" / "la.md").write_text('---\ntitle: "</title><script>alert(1)</script>"\n---\n\n# Lạ\n',
                                             encoding="utf-8")
     assert main(["-C", str(root), "build", "-d", str(tmp_path / "site")]) == 0
@@ -201,7 +201,7 @@ def test_links_pipes_and_unreadable_files_are_refused_with_a_place(tmp_path, mon
     assert found == [("data/topics/lien-ket.yaml", "file.symlink"), ("data/topics/ong.yaml", "file.special"),
                      ("data/topics/sinh-hoat-chi-bo.yaml", "file.unreadable"),
                      ("data/topics/thu-muc", "file.symlink")]
-    assert all("BÍ MẬT" not in str(d.data) for d in documents)
+    assert documents and all("BÍ MẬT" not in str(d.data) for d in documents)
 
 
 def test_missing_data_folder_is_an_error(tmp_path, capsys):
@@ -258,7 +258,7 @@ def test_accepted_targets_never_hold_anything_else(workspace, target):
                                   ["build", "-d", ".."], ["render", "-o", "content"], ["render", "-o", "../notes"],
                                   ["bundle", "-o", "README.md"], ["bundle", "-o", "../bao-cao.zip"]])
 def test_commands_refuse_to_replace_what_they_did_not_create(tmp_path, args, capsys):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "README.md").write_text("đọc tôi", encoding="utf-8")
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -277,7 +277,7 @@ def test_commands_refuse_to_replace_what_they_did_not_create(tmp_path, args, cap
 
 
 def test_a_build_replaces_only_its_own_earlier_output(tmp_path, capsys):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     assert main(["-C", str(root), "build", "-d", str(tmp_path / "ra")]) == 0
     assert (tmp_path / "ra" / MARKER).is_file()
     (tmp_path / ".ra-new-999999999-abc").mkdir()         # left by a run that was killed
@@ -299,7 +299,7 @@ def test_new_writes_only_into_a_project(tmp_path, capsys):
     (["render", "-o", "README.md/con"], "đã có một tệp ở chỗ cần tạo thư mục"),
 ])
 def test_operating_system_errors_are_said_in_vietnamese(tmp_path, capsys, args, said):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "README.md").write_text("đọc tôi", encoding="utf-8")
     cwd = os.getcwd()
     os.chdir(root)
@@ -312,7 +312,7 @@ def test_operating_system_errors_are_said_in_vietnamese(tmp_path, capsys, args, 
 
 
 def test_a_broken_configuration_is_a_message_for_every_command(tmp_path, capsys):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "mkdocs.yml").write_text("nav: [\n", encoding="utf-8")
     for command in (["build"], ["bundle"]):
         assert main(["-C", str(root), *command]) == 1

@@ -34,6 +34,12 @@ def real_documents():
     return tuple(documents)
 
 
+@cache
+def real_rendered():
+    """The full render of the real data, once: every example starts from it."""
+    return render_all(handbook_of(real_documents()))
+
+
 def handbook_of(documents):
     entries, problems = validate(list(documents), PROJECT / "content")
     return None if has_errors(problems) else link(entries)
@@ -82,7 +88,7 @@ edits = st.lists(st.tuples(st.sampled_from(["retitle", "delete", "rename", "copy
 @given(edits)
 def test_incremental_render_equals_a_full_render(changes):
     documents = list(real_documents())
-    previous = render_all(handbook_of(documents))
+    previous = real_rendered()
     for edit in changes:
         candidate = apply(documents, edit)
         handbook = handbook_of(candidate)
@@ -95,7 +101,7 @@ def test_incremental_render_equals_a_full_render(changes):
 
 def test_an_edit_of_one_practice_renders_few_pages():
     documents = list(real_documents())
-    previous = render_all(handbook_of(documents))
+    previous = real_rendered()
     index = next(i for i, d in enumerate(documents) if d.kind.name == "practice")
     changed = apply(documents, ("retitle", index, 1))
     done, rendered = rerender(previous, handbook_of(changed))

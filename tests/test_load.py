@@ -68,7 +68,7 @@ def test_files_outside_kind_folders_are_reported(tmp_path):
     documents, problems = load(root / "data")
     assert sorted((p.path, p.code) for p in problems) == [("data/notes.yaml", "file.location"),
                                                           ("data/topics/y.yml", "file.location")]
-    assert all(d.path.startswith("data/") for d in documents)
+    assert documents and all(d.path.startswith("data/") for d in documents)
 
 
 @pytest.mark.parametrize("raw, message", [

@@ -2,7 +2,8 @@
 
 The PDF is read back with poppler's tools, as a trainer's printer would see it:
 `pdftotext` for the words and their pages, `pdftohtml -xml` for the links,
-`pdffonts` for the embedded fonts. The real data is printed once per module.
+`pdffonts` for the embedded fonts. The mini handbook's course (tests/fixtures/site/) is printed
+once per module.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scratch import PROJECT, copy_project, scratch_project
+from scratch import PROJECT, scratch_project, site_project
 
 from generator import pdf
 from generator.bundle import NOT_IN_COURSE
@@ -31,7 +32,7 @@ from generator.cli import main
 from generator.pipeline import run
 from generator.schema import KINDS
 
-COURSE = "nang-cao-chat-luong-sinh-hoat-chi-bo"
+COURSE = "khoa-mau"       # tests/fixtures/site/data/courses/
 COURSE_FILE = f"data/courses/{COURSE}.yaml"
 DIRECTIVE = "huong-dan-38-hd-btctw-2010"
 
@@ -135,8 +136,8 @@ class Printed:
 
 @pytest.fixture(scope="module")
 def course_pack(tmp_path_factory) -> Printed:
-    """The real data, one course printed once with --strict."""
-    root = copy_project(tmp_path_factory.mktemp("print"))
+    """The mini handbook as a project, its course printed once with --strict."""
+    root = site_project(tmp_path_factory.mktemp("print"))
     code, output = print_pdf(root, "--strict", "--course", COURSE_FILE)
     assert code == 0, output
     path = root / f"khoa-hoc-{COURSE}.pdf"
@@ -148,10 +149,10 @@ def course_pack(tmp_path_factory) -> Printed:
 def test_prints_progress_size_and_page_count(course_pack):
     count = page_count(course_pack.path)
     assert len(course_pack.texts) == count
-    assert "Đang dàn trang bản in “Nâng cao chất lượng sinh hoạt chi bộ" in course_pack.output
+    course = record(course_pack.root, "courses", COURSE)
+    assert f"Đang dàn trang bản in “{course['title']}”" in course_pack.output
     assert re.search(rf"Xong sau [\d.]+ giây: .*khoa-hoc-{COURSE}\.pdf — \d+ KB, {count} trang A4\.",
                      course_pack.output), course_pack.output
-    course = record(course_pack.root, "courses", COURSE)
     assert count > len(course["items"]) + 3          # cover, contents, objectives, a page per reading
 
 
@@ -210,15 +211,18 @@ def test_links_inside_the_pack_give_a_page_and_others_become_text(course_pack):
     course = record(root, "courses", COURSE)
     text = " ".join(texts)
     checked = 0
-    for number, item in enumerate(course["items"], 1):
-        title, page = words(item_title(root, item)), start_page(texts, f"BÀI {number} · ")
+    readings = [(words(item_title(root, item)), start_page(texts, f"BÀI {number} · "))
+                for number, item in enumerate(course["items"], 1)]
+    for title, page in sorted(readings, key=lambda reading: -len(reading[0])):    # a title inside a longer one
         for match in re.finditer(re.escape(title) + r" \(tr\. (\d+)\)", text):
             assert int(match.group(1)) == page, title
             checked += 1
+        text = text.replace(title, "…")
     assert checked >= 3
+    text = " ".join(texts)
     body_links = [(p, t, target) for p, t, target in internal_links(path) if p > 2]
     assert body_links and all(1 <= target <= len(texts) for _, _, target in body_links)
-    assert f"Ban Bí thư ({NOT_IN_COURSE})" in text          # the issuing organ is not in this course
+    assert f"Ban Tổ chức Trung ương (BTCTW) ({NOT_IN_COURSE})" in text      # the issuing organ is not in this course
     assert "Dữ liệu của trang này" not in text               # the editors' footer is for the site
 
 
@@ -234,7 +238,7 @@ def test_sources_and_abbreviations_follow_the_readings(course_pack):
         assert sources_at < text.find(title, sources_at) < abbreviations_at, title
     glossary = run(root / "data", render_pages=False).handbook.glossary()
     abbreviations = text[abbreviations_at:]
-    for abbr in ("BTCTW", "TU", "QĐi"):
+    for abbr in ("BTCTW",):
         assert f"{abbr} {words(glossary[abbr])}" in abbreviations
     body = set(re.findall(r"\w+", text[:abbreviations_at]))
     listed = {abbr for abbr, expansion in glossary.items() if f"{abbr} {words(expansion)}" in abbreviations}
@@ -267,7 +271,7 @@ def test_pages_are_a4_with_running_header_and_numbers(course_pack):
 
 
 def test_same_data_gives_the_same_bytes(course_pack, tmp_path):
-    other = copy_project(tmp_path / "another-place")
+    other = site_project(tmp_path / "another-place")
     code, output = print_pdf(other, "--course", COURSE, "-o", str(tmp_path / "again.pdf"))
     assert code == 0, output
     assert (tmp_path / "again.pdf").read_bytes() == course_pack.path.read_bytes()
@@ -276,15 +280,15 @@ def test_same_data_gives_the_same_bytes(course_pack, tmp_path):
 # --- Refusals ------------------------------------------------------------------------------------
 
 def test_invalid_data_prints_the_problems_and_writes_nothing(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     path = root / "data/courses" / f"{COURSE}.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("directive: huong-dan-09-hd-btctw",
-                                                             "directive: huong-dan-09-hd-btctw-sai"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("directive: huong-dan-38-hd-btctw-2010",
+                                                             "directive: huong-dan-38-hd-btctw-sai"), encoding="utf-8")
     out = tmp_path / "khoa.pdf"
     out.write_bytes(b"old")
     code, output = print_pdf(root, "--course", COURSE_FILE, "-o", str(out))
     assert code == 1
-    assert f"{COURSE_FILE}:" in output and "[ref.unknown]" in output and "huong-dan-09-hd-btctw-sai" in output
+    assert f"{COURSE_FILE}:" in output and "[ref.unknown]" in output and "huong-dan-38-hd-btctw-sai" in output
     assert out.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == ["khoa.pdf", "project"]
 
 
@@ -307,14 +311,14 @@ def test_output_never_lands_on_the_sources(tmp_path, target, message):
 
 
 def test_unknown_course_is_refused_in_vietnamese(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     code, output = print_pdf(root, "--course", "data/courses/khong-co.yaml")
     assert code == 1 and "không có khóa học nào mang mã `khong-co`" in output and COURSE in output
     assert not list(root.glob("*.pdf"))
 
 
 def test_missing_font_is_named_with_its_package(tmp_path, monkeypatch):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     monkeypatch.setattr(pdf, "FONT_FACES", {("Noto Serif", "normal", "normal"): "Noto Serif Khong Co:style=Regular"})
     pdf.find_fonts.cache_clear()
     try:
@@ -342,7 +346,7 @@ và [trang web của Đảng](https://dangcongsan.vn/); các [chữ viết tắt
 
 
 def test_course_text_stays_text_and_written_pages_are_printed(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     (root / "content/hoc-vien").mkdir()
     (root / "content/hoc-vien/huong-dan.md").write_text(WRITTEN_PAGE, encoding="utf-8")
     (root / "data/courses/thu.yaml").write_text(yaml.safe_dump({
@@ -449,7 +453,7 @@ def test_editor_text_never_becomes_markup(title, audience, objective, question):
 
 
 def test_a_second_print_replaces_the_first_and_readings_start_with_their_text(tmp_path):
-    root = copy_project(tmp_path / "project")
+    root = site_project(tmp_path / "project")
     out = tmp_path / "khoa.pdf"
     assert print_pdf(root, "--course", COURSE, "-o", str(out))[0] == 0
     assert print_pdf(root, "--course", COURSE, "-o", str(out))[0] == 0      # its own file: replaced

@@ -109,6 +109,7 @@ def test_description_is_plain_escaped_text(tmp_path):
 
 def test_unknown_facts_are_left_out_known_ones_shown(tmp_path):
     page = pages_with(tmp_path)[DIRECTIVE]
+    assert "| Số, ký hiệu | 38-HD/BTCTW |" in page and "| Ngày ban hành | 9/3/2010 |" in page
     assert "Hiệu lực" not in page and "không rõ" not in page
     stated = pages_with(tmp_path / "b", {"data/directives/huong-dan-38-hd-btctw-2010.yaml": directive(
         "huong-dan-38-hd-btctw-2010", number="38-HD/BTCTW", status="hết hiệu lực")})[DIRECTIVE]

@@ -4,7 +4,9 @@ Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended change,
 then read their diff before committing.
 """
 
+import html as html_lib
 import os
+import re
 from pathlib import Path
 
 import markdown as python_markdown
@@ -23,13 +25,19 @@ GOLDEN_PAGES = ["van-ban/huong-dan-38-hd-btctw-2010.md", "cach-lam/tinh-a-chi-bo
                 *[f"{kind.section}/index.md" for kind in KINDS.values() if kind.name != "glossary"]]
 
 
+@pytest.fixture(scope="module")
+def mini_pages(tmp_path_factory) -> dict[str, str]:
+    """The mini handbook's pages, rendered once; tests must not modify them."""
+    return run(scratch_project(tmp_path_factory.mktemp("mini")) / "data").pages
+
+
 def to_html(text: str) -> str:
     return python_markdown.markdown(text, extensions=["abbr", "tables", "admonition"])
 
 
 @pytest.mark.parametrize("page", GOLDEN_PAGES)
-def test_golden_page(page, tmp_path):
-    pages = run(scratch_project(tmp_path) / "data").pages
+def test_golden_page(page, mini_pages):
+    pages = mini_pages
     golden = GOLDEN / page
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -38,14 +46,14 @@ def test_golden_page(page, tmp_path):
     assert pages[page] == golden.read_text(encoding="utf-8")
 
 
-def test_every_record_and_index_has_a_page(tmp_path):
-    pages = run(scratch_project(tmp_path) / "data").pages
+def test_every_record_and_index_has_a_page(mini_pages):
+    pages = mini_pages
     assert "tinh-thanh/tinh-a.md" in pages and "thuat-ngu/index.md" in pages
     assert not any(path.startswith("thuat-ngu/btctw") for path in pages)   # abbreviations live on one page
 
 
-def test_abbreviations_used_on_a_page_get_tooltips(tmp_path):
-    page = run(scratch_project(tmp_path) / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+def test_abbreviations_used_on_a_page_get_tooltips(mini_pages):
+    page = mini_pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
     assert '<abbr title="Ban Tổ chức Trung ương">BTCTW</abbr>' in to_html(page)
 
 
@@ -57,6 +65,9 @@ def test_plain_text_shows_exactly_as_written(text):
     html = to_html(plain(text))
     assert "<script" not in html and "<img" not in html and "<a " not in html and "<h1" not in html
     assert "<strong>" not in html and "<ol>" not in html
+    # what a reader sees is the text, every character of it, in one paragraph
+    assert re.fullmatch(r"<p>[^<]*</p>", html), html
+    assert html_lib.unescape(html.removeprefix("<p>").removesuffix("</p>")) == text
 
 
 @pytest.mark.parametrize("text", [
@@ -75,10 +86,10 @@ def test_markdown_fields_keep_formatting_and_safe_links():
     assert "<strong>Chi bộ</strong>" in html and 'href="https://example.org/a"' in html
 
 
-def test_field_reference_lists_every_field_of_every_kind(tmp_path):
+def test_field_reference_lists_every_field_of_every_kind(mini_pages):
     from generator.problems import CODES
     from generator.schema import KINDS
-    pages = run(scratch_project(tmp_path) / "data").pages
+    pages = mini_pages
     reference = pages["bien-tap/truong-du-lieu.md"]
     for kind in KINDS.values():
         section = reference.split(f"(`data/{kind.folder}/`)")[1].split("\n## ")[0]

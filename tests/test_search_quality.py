@@ -3,8 +3,9 @@
 Targets (issue 11): the project's own set (queries.yaml) recall@5 = 100 % and
 recall@1 ≥ 90 %; the independent sets recall@5 ≥ 95 %, recall@1 ≥ 85 % and
 MRR@10 ≥ 0.9. `python tests/search_suite.py` prints the same figures with every
-miss. The run takes a minute or two: `-m "not search_quality"` leaves it out
-locally; CI runs it.
+miss. The run takes a minute or two: the default `pytest` run leaves it out
+(pyproject.toml: addopts); `pytest -m search_quality` runs it, and CI runs it
+after the default run (.ci/run).
 """
 
 import tempfile
