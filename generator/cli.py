@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(handler=_new)
 
     schemas = commands.add_parser("schemas", help="sinh lại JSON Schema cho trình soạn thảo (VS Code)",
-                                  description="Ghi generator/schemas/*.schema.json và .vscode/settings.json "
+                                  description="Ghi generator/schemas/*.schema.json, .vscode/settings.json, "
+                                              "generator/cms/config.yml và .pre-commit-config.yaml "
                                               "từ lược đồ dữ liệu. Dành cho người phát triển.")
     schemas.set_defaults(handler=_schemas)
 
@@ -370,7 +371,7 @@ def _new(args: argparse.Namespace) -> int:
 def _schemas(args: argparse.Namespace) -> int:
     """Developers' command: the JSON Schemas of the project at -C, and its VS Code settings."""
     from .cms_config import write_cms_config
-    from .editor_schema import vscode_settings, write_json_schemas
+    from .editor_schema import pre_commit_config, vscode_settings, write_json_schemas
     from .outputs import regular_or_new
 
     folder = args.root / "generator" / "schemas"
@@ -385,7 +386,9 @@ def _schemas(args: argparse.Namespace) -> int:
                           "mục \"yaml.schemas\" theo README, hoặc xóa tệp rồi chạy lại") from None
     current = current if isinstance(current, dict) else {}
     cms_config = regular_or_new(args.root / "generator" / "cms" / "config.yml")
-    for path in [*write_json_schemas(folder), write_cms_config(cms_config)]:
+    pre_commit = regular_or_new(args.root / ".pre-commit-config.yaml")
+    pre_commit.write_text(pre_commit_config(), encoding="utf-8")
+    for path in [*write_json_schemas(folder), write_cms_config(cms_config), pre_commit]:
         print(f"Đã ghi {path}", file=sys.stderr)
     settings.parent.mkdir(exist_ok=True)
     settings.write_text(json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n",

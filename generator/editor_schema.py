@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import yaml
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import dates
@@ -172,3 +173,24 @@ def vscode_settings() -> dict:
     """The `yaml.schemas` mapping that ties each data folder to its schema."""
     return {"yaml.schemas": {f"generator/schemas/{kind.name}.schema.json": f"data/{kind.folder}/*.yaml"
                              for kind in KINDS.values()}}
+
+
+PRE_COMMIT_HEADER = """\
+# Written by `handbook schemas` from generator/schema.py: do not edit by hand.
+# Checks the handbook's data before every commit: `pip install pre-commit && pre-commit install`.
+# First the JSON Schemas that VS Code also uses (fast, one file at a time; check-jsonschema is
+# installed by pre-commit itself), then the validator, which also checks references between records.
+"""
+
+
+def pre_commit_config() -> str:
+    """`.pre-commit-config.yaml`: one JSON Schema check per kind's folder, then `handbook validate`."""
+    hooks = [{"id": "check-jsonschema", "name": f"Lược đồ dữ liệu — {kind.label}", "entry": "check-jsonschema",
+              "language": "python", "additional_dependencies": ["check-jsonschema>=0.33,<1"],
+              "files": rf"^data/{kind.folder}/.*\.yaml$",
+              "args": ["--schemafile", f"generator/schemas/{kind.name}.schema.json"]} for kind in KINDS.values()]
+    hooks.append({"id": "handbook-validate", "name": "Kiểm tra dữ liệu sổ tay (handbook validate)",
+                  "entry": "handbook validate", "language": "system", "files": r"^data/.*\.yaml$",
+                  "pass_filenames": False})
+    config = {"repos": [{"repo": "local", "hooks": hooks}]}
+    return PRE_COMMIT_HEADER + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.editor_schema import SCHEMA_DIR, json_schema_files, vscode_settings
+from generator.editor_schema import SCHEMA_DIR, json_schema_files, pre_commit_config, vscode_settings
 from generator.linkcheck import broken_links
 from generator.pipeline import run
 from generator.schema import KINDS
@@ -22,6 +22,8 @@ def test_committed_json_schemas_match_the_schema():
     assert committed == json_schema_files(), "run `handbook schemas` and commit the result"
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     assert settings == vscode_settings(), "run `handbook schemas` and commit the result"
+    pre_commit = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert pre_commit == pre_commit_config(), "run `handbook schemas` and commit the result"
 
 
 def test_json_schema_offers_the_allowed_values():
