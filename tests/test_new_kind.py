@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import Field
 
 from generator import cms_config, editor_schema, navigation
@@ -119,6 +120,10 @@ def test_new_kind_gets_json_schema_and_form(event):
     form = cms_config.collection(event)
     assert form["folder"] == "data/events" and form["identifier_field"] == "name"
     assert [f["label"] for f in form["fields"]][:3] == ["Mã định danh", "Tên", "Ngày tổ chức"]
+    assert editor_schema.vscode_settings()["yaml.schemas"]["generator/schemas/event.schema.json"] == "data/events/*.yaml"
+    hooks = yaml.safe_load(editor_schema.pre_commit_config())["repos"][0]["hooks"]
+    assert any(h["files"] == r"^data/events/.*\.yaml$" and "generator/schemas/event.schema.json" in h["args"]
+               for h in hooks)
 
 
 def test_new_kind_gets_its_tab_in_the_built_site(event, tmp_path):
