@@ -121,7 +121,7 @@ def _check_alone(document: Document) -> tuple[Record | None, list[Problem], list
     try:
         record = document.kind.model.model_validate(document.data)
     except ValidationError as error:
-        misfiled = _misfiled(document)
+        misfiled = _misfiled(document, error)
         if misfiled:
             return None, text_warnings, [misfiled[1]], replace(document, kind=misfiled[0])
         found = _schema_problems(document, error)
@@ -136,8 +136,15 @@ def _stem(document: Document) -> str:
     return name[:-5] if name.endswith(".yaml") else PurePosixPath(name).stem     # pathlib is slow per file
 
 
-def _misfiled(document: Document) -> tuple[Kind, Problem] | None:
-    """The kind a record that fails its folder's schema really is, if it fits another exactly."""
+def _misfiled(document: Document, error: ValidationError) -> tuple[Kind, Problem] | None:
+    """The kind a record that fails its folder's schema really is, if it fits another exactly.
+
+    Only when its own schema fails on its shape (a required field missing, a field it does not
+    have): a new model with no source yet (`sources: []`) fits a province's schema too, but
+    its mistake is the empty list, not the folder.
+    """
+    if any(e["type"] not in ("missing", "extra_forbidden") for e in error.errors()):
+        return None
     for kind in KINDS.values():
         if kind is document.kind:
             continue
