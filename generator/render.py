@@ -221,7 +221,7 @@ def link_text(handbook: Handbook, entry: Entry) -> str:
     name = entry.record.display_name()
     record = entry.record
     issuer_id = getattr(record, entry.kind.issuer) if entry.kind.issuer else None
-    if issuer_id and getattr(record, "level", None) != "trung ương":
+    if issuer_id and record.names_issuer():
         issuer = getattr(handbook.entries[issuer_id].record, handbook.entries[issuer_id].kind.name_field)
         if issuer not in name:
             name += f" của {issuer}"

@@ -48,6 +48,17 @@ def markdown(title: str, description: str, default: object = None) -> object:
                  json_schema_extra={"x-markdown": True})
 
 
+def sibling(model: type[BaseModel], info: ValidationInfo, name: str) -> object:
+    """Another field's value, for a rule that ties two fields together.
+
+    Named, so checked: a field renamed without its rule fails loudly instead of the rule
+    silently reading nothing.
+    """
+    if name not in model.model_fields:
+        raise KeyError(f"{model.__name__} has no field {name!r}: rename it in the rule too")
+    return info.data.get(name)
+
+
 class Record(BaseModel):
     """Fields every record has."""
 
@@ -62,6 +73,10 @@ class Record(BaseModel):
     def display_name(self) -> str:
         """The name readers see in headings and links: its kind's name field, unless the kind says more."""
         return str(getattr(self, NAME_FIELD_OF[type(self)]))
+
+    def names_issuer(self) -> bool:
+        """Whether links to it add its issuer (its kind's `issuer` role), to tell it from namesakes."""
+        return True
 
 
 NAME_FIELD_OF: dict[type, str] = {}     # model → its kind's name field (filled as kinds are declared)
@@ -163,7 +178,7 @@ class Directive(Cited):
     @field_validator("province")
     @classmethod
     def _central_has_no_province(cls, province: str | None, info: ValidationInfo) -> str | None:
-        if province and info.data.get("level") == "trung ương":
+        if province and sibling(cls, info, "level") == "trung ương":
             raise PydanticCustomError("level_province", "văn bản cấp trung ương không thuộc tỉnh, thành nào; "
                                       "bỏ `province` hoặc sửa `level`", {})
         return province
@@ -175,6 +190,10 @@ class Directive(Cited):
             raise PydanticCustomError("value_prefix", "chỉ ghi phần số hiệu, không kèm chữ \"{word}\"",
                                       {"word": value.split()[0]})
         return value
+
+    def names_issuer(self) -> bool:
+        """Every provincial committee numbers its own documents; the central ones need no "của …"."""
+        return self.level != "trung ương"
 
     def display_name(self) -> str:
         """Number and date together: numbers restart with every committee term."""
@@ -244,7 +263,7 @@ class Practice(Cited):
     @field_validator("end")
     @classmethod
     def _end_after_start(cls, end: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
-        start = info.data.get("start")
+        start = sibling(cls, info, "start")
         if end and start and end.before(start):
             raise PydanticCustomError("date_order", "thời điểm kết thúc {end} trước thời điểm bắt đầu {start}",
                                       {"end": str(end), "start": str(start)})
@@ -264,9 +283,9 @@ class Practice(Cited):
     @field_validator("other_provinces")
     @classmethod
     def _other_provinces_are_other(cls, others: list[str], info: ValidationInfo) -> list[str]:
-        if info.data.get("province") in others:
+        if sibling(cls, info, "province") in others:
             raise PydanticCustomError("own_province", "`other_provinces` nhắc lại chính tỉnh `{province}` của cách làm",
-                                      {"province": info.data["province"]})
+                                      {"province": sibling(cls, info, "province")})
         return others
 
 
@@ -295,7 +314,7 @@ class Province(Record):
     @classmethod
     def _change_needs_successor(cls, value: str | None, info: ValidationInfo) -> str | None:
         """A change without the province it led to says nothing a reader can follow."""
-        if value and not info.data.get("merged_into"):
+        if value and not sibling(cls, info, "merged_into"):
             raise PydanticCustomError("change_without_successor",
                                       "`{field}` chỉ dùng cho tỉnh, thành cũ: thiếu `merged_into`",
                                       {"field": info.field_name})

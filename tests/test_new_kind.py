@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from generator import cms_config, editor_schema, navigation
 from generator.cli import main
 from generator.dates import PartialDate
 from generator.pipeline import run
-from generator.schema import KINDS, LOOKUP_GROUP, Kind, Record, markdown, ref, register, unregister
+from generator.schema import KINDS, LOOKUP_GROUP, Kind, Record, markdown, ref, register, sibling, unregister
 from scratch import PROJECT, scratch_project
 
 
@@ -77,6 +77,22 @@ def test_a_role_naming_a_missing_field_fails_at_declaration():
     with pytest.raises(ValueError, match="venue"):
         event_kind(model=Unlabelled)
     assert "event" not in KINDS
+
+
+def test_a_rule_reading_a_renamed_field_fails_loudly():
+    """A rule tying two fields (an end after its start) cannot go on reading nothing after a rename."""
+    class Renamed(Event):
+        held_until: PartialDate | None = Field(None, title="Đến ngày", description="Ngày kết thúc.")
+
+        @field_validator("held_until")
+        @classmethod
+        def _after_start(cls, value, info):
+            start = sibling(cls, info, "start")     # the field is called `date` here
+            return value if not start or not value.before(start) else None
+
+    with pytest.raises(KeyError, match="start"):
+        Renamed.model_validate({"id": "hoi-nghi", "name": "Hội nghị", "sources": ["bai-mau"],
+                                "held_until": "2020"})
 
 
 def test_a_kind_cannot_be_declared_twice(event):
