@@ -11,6 +11,8 @@ Field descriptions are in Vietnamese: editors read them.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from dataclasses import dataclass
 from typing import Literal
 
@@ -601,7 +603,24 @@ def _describe_type(info) -> str:
             return label
     if extra.get("x-markdown"):
         return "đoạn văn (Markdown)"
+    value = plain_type(info.annotation)
+    item = typing.get_args(value)[0] if typing.get_origin(value) is list else None
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        return f"danh sách mục ({', '.join(item.model_fields)})"
+    if value is bool:
+        return "có/không"
+    if value in (int, float):
+        return "số"
     return "danh sách câu" if many else "chữ"
+
+
+def plain_type(annotation: object) -> object:
+    """`X` for an optional `X | None`; any other annotation as it is."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
 
 
 # --- The kinds -------------------------------------------------------------------

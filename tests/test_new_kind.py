@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import markdown as markdown_lib
 import pytest
 import yaml
 from pydantic import Field
@@ -20,7 +21,8 @@ from generator import cms_config, editor_schema, navigation
 from generator.cli import main
 from generator.dates import PartialDate
 from generator.pipeline import run
-from generator.schema import KINDS, LOOKUP_GROUP, Kind, Record, markdown, ref, register, unregister
+from generator.schema import (KINDS, LOOKUP_GROUP, Figure, Kind, Record, describe_fields, markdown, ref, register,
+                              unregister)
 from scratch import PROJECT, scratch_project
 
 
@@ -156,3 +158,70 @@ def test_every_kind_has_one_tab_in_the_projects_navigation():
     grouped = [kind.nav_label for kind in KINDS.values() if kind.nav_group]
     top = [kind.nav_label for kind in sorted(KINDS.values(), key=lambda k: k.nav_order) if not kind.nav_group]
     assert tabs[1:1 + len(top)] == top and LOOKUP_GROUP in tabs and not set(grouped) & set(tabs)
+
+
+class Meeting(Event):
+    """An event with fields of every shape a record may hold."""
+
+    online: bool = Field(False, title="Trực tuyến", description="Họp trực tuyến.")
+    delegates: int | None = Field(None, title="Số đại biểu", description="Số đại biểu dự.")
+    figures: list[Figure] = Field(default_factory=list, title="Số liệu", description="Số liệu mà nguồn nêu.")
+
+
+MEETING = EVENTS | {
+    "data/events/hoi-nghi-so-ket-2013.yaml": EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"]
+    + "online: true\ndelegates: 0\nfigures:\n  - {label: Chi bộ đạt chuẩn, value: 0}\n"
+      "  - {label: Đảng viên mới, value: 12, unit: người}\n",
+    "data/glossary/btctw.yaml": "id: btctw\nabbr: BTCTW\nexpansion: Ban Tổ chức Trung ương\nsources: [bai-mau]\n",
+}
+
+
+def meeting_pages(tmp_path, **roles) -> dict[str, str]:
+    register(event_kind(model=Meeting, **roles))
+    try:
+        result = run(scratch_project(tmp_path, MEETING) / "data")
+    finally:
+        unregister("event")
+    assert result.ok, [p.format() for p in result.problems]
+    return result.pages
+
+
+def test_generic_page_shows_every_field_type(tmp_path):
+    page = meeting_pages(tmp_path)["su-kien/hoi-nghi-so-ket-2013.md"]
+    assert "| Trực tuyến | Có |" in page and "| Số đại biểu | 0 |" in page
+    assert ("## Số liệu\n\n| Chỉ tiêu | Giá trị | Đơn vị |\n|---|---|---|\n"
+            "| Chi bộ đạt chuẩn | 0 |  |\n| Đảng viên mới | 12 | người |\n") in page      # unused "Thời điểm": no column
+    other = meeting_pages(tmp_path / "2")["su-kien/hoi-nghi-quan-triet-2010.md"]
+    assert "| Trực tuyến | Không |" in other and "Số đại biểu" not in other and "Số liệu" not in other
+
+
+def test_kind_without_pages_shows_each_record_in_full_on_its_index(tmp_path):
+    pages = meeting_pages(tmp_path, pages=False)
+    assert not any(path.startswith("su-kien/") and path != "su-kien/index.md" for path in pages)
+    index = pages["su-kien/index.md"]
+    record = index.split('## <span id="ban-ghi-hoi-nghi-so-ket-2013"></span>Hội nghị sơ kết mô hình\n', 1)[1]
+    assert "| Số đại biểu | 0 |" in record and "### Số liệu" in record and "| Đảng viên mới | 12 | người |" in record
+    assert "### Nguồn" in record and "(../nguon/bai-mau.md)" in record
+    assert "### Nội dung\n\nQuán triệt **mô hình tổ chức** mới." in index
+    assert "(../van-ban/huong-dan-38-hd-btctw-2010.md)" in record
+    html = markdown_lib.markdown(index, extensions=["tables", "toc"])
+    assert 'id="ban-ghi-hoi-nghi-so-ket-2013"' in html and 'id="ban-ghi-hoi-nghi-quan-triet-2010"' in html
+
+    # Links lead to the record's heading; the glossary keeps its table (no headings) and its plain link.
+    directive = pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    assert "(../su-kien/index.md#ban-ghi-hoi-nghi-so-ket-2013)" in directive
+    source = pages["nguon/bai-mau.md"]
+    assert "(../su-kien/index.md#ban-ghi-hoi-nghi-quan-triet-2010)" in source and "(../thuat-ngu/index.md)" in source
+
+
+def test_field_types_get_their_widgets_and_descriptions():
+    register(event_kind(model=Meeting))
+    try:
+        fields = {f["name"]: f for f in cms_config.collection(KINDS["event"])["fields"]}
+        docs = {d.name: d.type for d in describe_fields(Meeting)}
+    finally:
+        unregister("event")
+    assert fields["online"]["widget"] == "boolean" and docs["online"] == "có/không"
+    assert fields["delegates"] | {"widget": "number", "value_type": "int"} == fields["delegates"]
+    assert docs["delegates"] == "số"
+    assert [f["label"] for f in fields["figures"]["fields"]] == ["Chỉ tiêu", "Giá trị", "Đơn vị", "Thời điểm"]
