@@ -225,3 +225,26 @@ def test_field_types_get_their_widgets_and_descriptions():
     assert fields["delegates"] | {"widget": "number", "value_type": "int"} == fields["delegates"]
     assert docs["delegates"] == "số"
     assert [f["label"] for f in fields["figures"]["fields"]] == ["Chỉ tiêu", "Giá trị", "Đơn vị", "Thời điểm"]
+
+
+class Referenced(Event):
+    """An event whose sources field has another name: its backlinks read the same."""
+
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
+                             description="Mã các bài viết nêu sự kiện.")
+    references: list[str] = ref("source", "Tài liệu", "Được trích dẫn trong", many=True, required=True,
+                                description="Mã các tài liệu nêu sự kiện.")
+
+
+def test_backlinks_are_grouped_by_the_label_the_reader_sees(tmp_path):
+    register(event_kind(model=Referenced, sources="references"))
+    try:
+        files = {path: text.replace("sources:", "references:") for path, text in EVENTS.items()}
+        result = run(scratch_project(tmp_path, files) / "data")
+    finally:
+        unregister("event")
+    assert result.ok, [p.format() for p in result.problems]
+    source = result.pages["nguon/bai-mau.md"]
+    assert source.count("**Được trích dẫn trong:**") == 1
+    group = source.split("**Được trích dẫn trong:**", 1)[1].split("\n\n**", 1)[0]
+    assert "(../van-ban/huong-dan-38-hd-btctw-2010.md)" in group and "(../su-kien/hoi-nghi-so-ket-2013.md)" in group
