@@ -486,6 +486,9 @@ class Kind:
         unlabelled = [name for name, info in self.model.model_fields.items() if not info.title]
         if unlabelled:      # pages, forms and the JSON Schema show the label: Field(title="…")
             raise ValueError(f"kind {self.name!r}: fields without a Vietnamese label (title): {unlabelled}")
+        unnamed = [f.name for f in ref_fields(self.model) if not f.backlabel]
+        if unnamed:         # the referenced record's page would head their list with an empty label
+            raise ValueError(f"kind {self.name!r}: references without a backlabel (ref(..., backlabel=…)): {unnamed}")
         NAME_FIELD_OF[self.model] = self.name_field
 
     def role_fields(self) -> list[str]:
@@ -503,10 +506,27 @@ KIND_BY_FOLDER: dict[str, Kind] = {}
 _DECLARED = False      # the kinds below are registered (their references point at each other)
 
 
+# Site folders the build writes besides the kinds' sections: a kind there would mix its pages with them.
+RESERVED_SECTIONS = {
+    "admin": "the form editor (cms.py)",
+    "assets": "the theme's and the search's scripts and styles",
+    "search": "the search index (plugin.py)",
+    "bien-tap": "the editors' guide (content/bien-tap/ and the generated field reference)",
+    "hinh-anh": "the form editor's media folder (cms_config.py)",
+}
+
+
 def register(kind: Kind) -> None:
     """Add a record kind. Kinds are declared below; tests declare more and remove them with `unregister`."""
     if kind.name in KINDS or kind.folder in KIND_BY_FOLDER:
         raise ValueError(f"kind {kind.name!r} (data/{kind.folder}/) is already declared")
+    if kind.section in RESERVED_SECTIONS:
+        raise ValueError(f"kind {kind.name!r}: section {kind.section!r} is the site's folder for "
+                         f"{RESERVED_SECTIONS[kind.section]}; choose another section")
+    owner = next((k for k in KINDS.values() if k.section == kind.section), None)
+    if owner:
+        raise ValueError(f"kind {kind.name!r}: section {kind.section!r} is already kind {owner.name!r}'s "
+                         f"(its index page would replace the other's); choose another section")
     KINDS[kind.name] = kind
     KIND_BY_FOLDER[kind.folder] = kind
     if _DECLARED:

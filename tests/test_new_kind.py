@@ -86,6 +86,23 @@ def test_a_kind_cannot_be_declared_twice(event):
         register(event_kind())
 
 
+@pytest.mark.parametrize("section", ["van-ban", "thuat-ngu", "admin", "search", "assets", "bien-tap"])
+def test_a_kind_cannot_take_a_folder_of_the_site(section):
+    """Another kind's section (its index would be replaced) or a folder the build writes itself."""
+    with pytest.raises(ValueError, match=f"section '{section}'"):
+        register(Kind("event", "events", section, "sự kiện", "Hội nghị, sự kiện", Event))
+    assert "event" not in KINDS
+
+
+def test_a_reference_without_backlabel_fails_at_declaration():
+    """The page it points at would head the list of referring records with an empty label."""
+    class Unnamed(Event):
+        organ: str | None = ref("organ", "Cơ quan chủ trì", "", description="Mã cơ quan chủ trì.")
+
+    with pytest.raises(ValueError, match="organ"):
+        event_kind(model=Unnamed)
+
+
 def test_new_kind_gets_pages_index_backlinks_and_field_docs(event, tmp_path):
     result = run(scratch_project(tmp_path, EVENTS) / "data")
     assert result.ok, [p.format() for p in result.problems]
