@@ -98,7 +98,10 @@ def link(entries: dict[str, Entry]) -> Handbook:
             value = getattr(record, ref.name)
             for target_id in (value if ref.many else [value] if value else []):
                 outgoing[entry.id][(ref.label, ref.name)].append(entries[target_id])
-                incoming[target_id][(ref.backlabel, ref.name)].append(entry)
+                if ref.symmetric:       # the same label on both pages
+                    outgoing[target_id][(ref.label, ref.name)].append(entry)
+                else:
+                    incoming[target_id][(ref.backlabel, ref.name)].append(entry)
 
     order = {i: entry_order(e) for i, e in entries.items()}     # once per record, not once per mention
     label_order = _label_order()        # read now: a kind may have been declared since import

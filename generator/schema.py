@@ -29,14 +29,21 @@ PLAIN_TEXT_PATTERN = r'^[^<>&"*\[\]\\`{}|]+$'
 ABBR_PATTERN = r'^[^ \t\n\r<>&"*\[\]\\`{}|:]+$'   # not \s: Rust and ECMA-262 disagree on U+0085
 
 
-def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
-        required: bool = False, description: str) -> object:
+def ref(kind: str, label: str, backlabel: str, *, many: bool = False, required: bool = False,
+        symmetric: bool = False, acyclic: bool | None = None, description: str) -> object:
     """A field that names another record by id.
 
     `label` heads the list on this record's page, `backlabel` the list of
-    records pointing here on the target's page.
+    records pointing here on the target's page. A reference to the record's
+    own kind is `acyclic` unless declared otherwise (a chain of them may not
+    lead back: organ → parent); a `symmetric` one ("related") goes both ways,
+    shows under `label` on both pages and may be written on both records.
     """
     extra = {"x-ref": kind, "x-label": label, "x-backlabel": backlabel}
+    if symmetric:
+        extra["x-symmetric"] = True
+    if acyclic is not None and acyclic == symmetric:      # only what differs from the default
+        extra["x-acyclic"] = acyclic
     if many:
         if required:
             return Field(..., title=label, description=description, json_schema_extra=extra, min_length=1)
@@ -489,6 +496,9 @@ class Kind:
         unnamed = [f.name for f in ref_fields(self.model) if not f.backlabel]
         if unnamed:         # the referenced record's page would head their list with an empty label
             raise ValueError(f"kind {self.name!r}: references without a backlabel (ref(..., backlabel=…)): {unnamed}")
+        one_way = [f.name for f in ref_fields(self.model) if f.symmetric and f.target != self.name]
+        if one_way:         # a link both ways joins records of one kind
+            raise ValueError(f"kind {self.name!r}: symmetric references to another kind: {one_way}")
         NAME_FIELD_OF[self.model] = self.name_field
 
     def role_fields(self) -> list[str]:
@@ -563,6 +573,8 @@ class RefField:
     label: str
     backlabel: str
     many: bool
+    symmetric: bool = False     # the same link, under `label`, on both records' pages
+    acyclic: bool = True        # a chain of these, within one kind, may not close on itself
 
 
 def ref_fields(model: type[BaseModel]) -> list[RefField]:
@@ -572,7 +584,9 @@ def ref_fields(model: type[BaseModel]) -> list[RefField]:
         extra = info.json_schema_extra
         if isinstance(extra, dict) and "x-ref" in extra:
             many = info.annotation is not None and getattr(info.annotation, "__origin__", None) is list
-            found.append(RefField(name, extra["x-ref"], extra["x-label"], extra["x-backlabel"], many))
+            symmetric = extra.get("x-symmetric", False)
+            found.append(RefField(name, extra["x-ref"], extra["x-label"], extra["x-backlabel"], many,
+                                  symmetric, extra.get("x-acyclic", not symmetric)))
     return found
 
 

@@ -265,3 +265,35 @@ def test_backlinks_are_grouped_by_the_label_the_reader_sees(tmp_path):
     assert source.count("**Được trích dẫn trong:**") == 1
     group = source.split("**Được trích dẫn trong:**", 1)[1].split("\n\n**", 1)[0]
     assert "(../van-ban/huong-dan-38-hd-btctw-2010.md)" in group and "(../su-kien/hoi-nghi-so-ket-2013.md)" in group
+
+
+class Linked(Event):
+    """Events that name other events: a symmetric "related" list and a directed "follows"."""
+
+    related: list[str] = ref("event", "Sự kiện liên quan", "Sự kiện liên quan", many=True, symmetric=True,
+                             description="Mã các sự kiện liên quan.")
+    follows: str | None = ref("event", "Tiếp nối", "Được tiếp nối bởi", description="Mã sự kiện trước đó.")
+
+
+def linked_events(tmp_path, first: str, second: str):
+    register(event_kind(model=Linked))
+    try:
+        files = {"data/events/hoi-nghi-quan-triet-2010.yaml": EVENTS["data/events/hoi-nghi-quan-triet-2010.yaml"] + first,
+                 "data/events/hoi-nghi-so-ket-2013.yaml": EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"] + second}
+        return run(scratch_project(tmp_path, files) / "data")
+    finally:
+        unregister("event")
+
+
+def test_a_symmetric_reference_may_be_written_both_ways(tmp_path):
+    result = linked_events(tmp_path, "related: [hoi-nghi-so-ket-2013]\n", "related: [hoi-nghi-quan-triet-2010]\n")
+    assert result.ok, [p.format() for p in result.problems]
+    page = result.pages["su-kien/hoi-nghi-so-ket-2013.md"]
+    assert page.count("**Sự kiện liên quan:**") == 1 and "(../su-kien/hoi-nghi-quan-triet-2010.md)" in page
+    one_way = linked_events(tmp_path / "2", "related: [hoi-nghi-so-ket-2013]\n", "")
+    assert "**Sự kiện liên quan:**" in one_way.pages["su-kien/hoi-nghi-so-ket-2013.md"]     # shown on both pages
+
+
+def test_a_directed_reference_to_the_same_kind_may_not_close_a_cycle(tmp_path):
+    result = linked_events(tmp_path, "follows: hoi-nghi-so-ket-2013\n", "follows: hoi-nghi-quan-triet-2010\n")
+    assert [p.code for p in result.problems] == ["relation.cycle"]
