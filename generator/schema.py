@@ -555,6 +555,12 @@ def unregister(name: str) -> None:
     del KIND_BY_FOLDER[kind.folder]
 
 
+def glossary_section() -> str:
+    """The folder of the glossary page: the kind that explains abbreviations on its index alone
+    (an organ has an abbreviation too, but a page of its own)."""
+    return next((k.section for k in KINDS.values() if k.abbr and not k.pages), "")
+
+
 def nav_kinds() -> list[tuple[str | None, list[Kind]]]:
     """The navigation read off the kinds: top-level tabs, then each group, in their declared order."""
     ordered = sorted(KINDS.values(), key=lambda k: k.nav_order)

@@ -9,6 +9,8 @@ editors a JSON Schema and a field reference.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -297,3 +299,19 @@ def test_a_symmetric_reference_may_be_written_both_ways(tmp_path):
 def test_a_directed_reference_to_the_same_kind_may_not_close_a_cycle(tmp_path):
     result = linked_events(tmp_path, "follows: hoi-nghi-so-ket-2013\n", "follows: hoi-nghi-quan-triet-2010\n")
     assert [p.code for p in result.problems] == ["relation.cycle"]
+
+
+def test_the_glossary_page_is_found_by_its_kind_not_its_folder(monkeypatch, tmp_path):
+    """Search's "chữ viết tắt" answer and the printed pack's glossary link follow the kind's section."""
+    from generator import pdf, search
+    monkeypatch.setitem(KINDS, "glossary", dataclasses.replace(KINDS["glossary"], section="chu-viet-tat"))
+    pages = [{"location": "thuat-ngu/", "title": "Thuật ngữ", "text": ""},
+             {"location": "chu-viet-tat/", "title": "Chữ viết tắt", "text": ""}]
+    infos = {page["location"]: search.PageInfo(search.LISTING) for page in pages}
+    meta = json.loads(search.build(pages, infos, {})[f"{search.INDEX_DIR}/meta.js"].split("(", 1)[1].rsplit(")", 1)[0])
+    assert meta["glossary"] == "chu-viet-tat/" and meta["glossaryPage"] == 1
+
+    handbook = run(scratch_project(tmp_path) / "data").handbook
+    links = pdf._Links({}, set(), "", tmp_path)
+    assert pdf._abbreviations(handbook, ["Theo BTCTW"], links) == [("BTCTW", "Ban Tổ chức Trung ương")]
+    assert links.anchors == {"chu-viet-tat/index.md": "viet-tat"}
