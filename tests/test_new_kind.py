@@ -10,8 +10,11 @@ editors a JSON Schema and a field reference.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import markdown as markdown_lib
@@ -315,3 +318,36 @@ def test_the_glossary_page_is_found_by_its_kind_not_its_folder(monkeypatch, tmp_
     links = pdf._Links({}, set(), "", tmp_path)
     assert pdf._abbreviations(handbook, ["Theo BTCTW"], links) == [("BTCTW", "Ban Tổ chức Trung ương")]
     assert links.anchors == {"chu-viet-tat/index.md": "viet-tat"}
+
+
+# editor.js run by node as the admin page loads it, with Decap reduced to what the script calls.
+_LOAD_EDITOR = """
+const registered = [];
+global.window = {h() {}, CMS: {registerPreviewTemplate(name) { registered.push(name); }, registerPreviewStyle() {},
+                               registerEventListener() {}, getLocale() { return null; }, registerLocale() {}}};
+global.document = {currentScript: {getAttribute: (name) => name === "data-collections" ? process.argv[2] : null}};
+require(process.argv[1]);
+console.log(JSON.stringify(registered));
+"""
+
+
+def test_new_kind_gets_the_form_editors_preview(event, tmp_path, monkeypatch):
+    from generator import cms
+    if shutil.which("node") is None:
+        pytest.skip("node is missing")
+    dist = tmp_path / "cache" / f"decap-cms-{cms.DECAP_VERSION}"
+    dist.mkdir(parents=True)
+    for name in ("decap-cms.js", "decap-cms.js.LICENSE.txt"):
+        (dist / name).write_text("", encoding="utf-8")
+    monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
+    monkeypatch.setattr(cms, "CONFIG_FILE", cms_config.write_cms_config(tmp_path / "config.yml"))
+    assert cms.write_admin(tmp_path / "site", cms.Backend(repo="so-tay/kho"), "Sổ tay") == ""
+
+    admin = tmp_path / "site" / "admin"
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script on the editor page"
+    tag = re.search(r'<script src="editor.js" data-collections="([^"]*)">', page)
+    found = subprocess.run(["node", "-e", _LOAD_EDITOR, str(admin / "editor.js"), html.unescape(tag.group(1))], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == [c["name"] for c in cms_config.cms_config()["collections"]]
+    assert "events" in json.loads(found.stdout)
