@@ -201,10 +201,13 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
         shutil.copyfile(dist / name, admin / name)
     for name in ("editor.js", "preview.css"):
         shutil.copyfile(ASSETS / name, admin / name)
+    config = site_config(backend)
     (admin / "config.yml").write_text(
         "# Sinh từ generator/schema.py (generator/cms_config.py); sửa lược đồ rồi dựng lại, đừng sửa tệp này.\n"
-        + yaml.safe_dump(site_config(backend), allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
-    body = ('<script src="decap-cms.js"></script>\n<script src="editor.js"></script>')
+        + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+    # editor.js reads the collections it previews off its own tag: no inline script, no second request.
+    names = escape(" ".join(c["name"] for c in config["collections"]))
+    body = f'<script src="decap-cms.js"></script>\n<script src="editor.js" data-collections="{names}"></script>'
     (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
     return ""
 

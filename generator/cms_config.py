@@ -11,7 +11,6 @@ relation widgets, partial dates as patterned text. The result is committed
 
 from __future__ import annotations
 
-import types
 import typing
 from pathlib import Path
 
@@ -19,13 +18,21 @@ import yaml
 from pydantic import BaseModel
 
 from . import dates
-from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, CourseItem, Figure, Kind, Relation,
-                     describe_fields)
+from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, describe_fields, plain_type
 
 CMS_DIR = Path(__file__).parent / "cms"
 CONFIG_FILE = CMS_DIR / "config.yml"
 
-_NESTED = {Relation: "relation", Figure: "figure", CourseItem: "courseitem"}
+
+
+def _nested_name(model: type[BaseModel]) -> str:
+    """The name a nested value's fields go by ("relation" for Relation)."""
+    return model.__name__.lower()
+
+
+def _is_nested(model: type[BaseModel]) -> bool:
+    """A value inside a record (a relation, a figure), not a record kind's model."""
+    return all(kind.model is not model for kind in KINDS.values())
 
 
 def identifier_field(kind: Kind) -> str:
@@ -48,15 +55,12 @@ def _list_of(inner: type) -> type | None:
 def _widget(owner: str, name: str, info) -> dict:
     """Decap widget settings for one pydantic field."""
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    annotation = info.annotation
-    optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
-    if optional:
-        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    annotation = plain_type(info.annotation)
     item = _list_of(annotation)
     if "x-ref" in extra:
         return _ref_widget(extra["x-ref"], many=item is not None)
-    if item in _NESTED:
-        fields = _fields(item, _NESTED[item])
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        fields = _fields(item, _nested_name(item))
         return {"widget": "list", "collapsed": False, "summary": "{{fields.%s}}" % fields[0]["name"],
                 "fields": fields}
     if item is str:
@@ -68,6 +72,10 @@ def _widget(owner: str, name: str, info) -> dict:
         return {"widget": "select", "options": _options(owner, name, typing.get_args(annotation))}
     if extra.get("x-markdown"):
         return {"widget": "text"}      # kept as typed: Decap's Markdown widget rewrites what it is given
+    if annotation is bool:
+        return {"widget": "boolean"}
+    if annotation in (int, float):
+        return {"widget": "number", "value_type": annotation.__name__}
     widget = {"widget": "string"}
     pattern = next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None)
     if pattern:
@@ -83,7 +91,7 @@ def _options(owner: str, name: str, values: tuple) -> list:
 
 def _fields(model: type[BaseModel], owner: str) -> list[dict]:
     # Records in the order of the hand-written files (sources and topics last), nested values as declared.
-    names = list(model.model_fields) if model in _NESTED else [doc.name for doc in describe_fields(model)]
+    names = list(model.model_fields) if _is_nested(model) else [doc.name for doc in describe_fields(model)]
     fields = []
     for name in names:
         info = model.model_fields[name]

@@ -98,16 +98,27 @@ def link(entries: dict[str, Entry]) -> Handbook:
             value = getattr(record, ref.name)
             for target_id in (value if ref.many else [value] if value else []):
                 outgoing[entry.id][(ref.label, ref.name)].append(entries[target_id])
-                incoming[target_id][(ref.backlabel, ref.name)].append(entry)
+                if ref.symmetric:       # the same label on both pages
+                    outgoing[target_id][(ref.label, ref.name)].append(entry)
+                else:
+                    incoming[target_id][(ref.backlabel, ref.name)].append(entry)
 
     order = {i: entry_order(e) for i, e in entries.items()}     # once per record, not once per mention
     label_order = _label_order()        # read now: a kind may have been declared since import
 
-    def groups(table: dict[tuple, list[Entry]]) -> list[Group]:
-        ordered = sorted(table.items(), key=lambda item: (label_order[item[0][0]], item[0][1]))
-        return [Group(label, name, tuple(sorted({e.id: e for e in members}.values(), key=lambda e: order[e.id])))
-                for (label, name), members in ordered]
+    def groups(table: dict[tuple, list[Entry]], by_label: bool = False) -> list[Group]:
+        """One group per (label, field); per label alone for backlinks, which the reader
+        sees by label only ("Được trích dẫn trong", whichever field cites the source)."""
+        merged: dict[tuple, list[Entry]] = {}
+        field_of: dict[tuple, str] = {}       # a merged group names its first field
+        for label, name in sorted(table, key=lambda key: (label_order[key[0]], key[1])):
+            key = (label,) if by_label else (label, name)
+            field_of.setdefault(key, name)
+            merged.setdefault(key, []).extend(table[(label, name)])
+        return [Group(key[0], field_of[key], tuple(sorted({e.id: e for e in members}.values(),
+                                                          key=lambda e: order[e.id])))
+                for key, members in merged.items()]
 
     return Handbook(entries=entries,
                     outgoing={i: groups(t) for i, t in sorted(outgoing.items())},
-                    incoming={i: groups(t) for i, t in sorted(incoming.items())})
+                    incoming={i: groups(t, by_label=True) for i, t in sorted(incoming.items())})

@@ -50,12 +50,11 @@ from .link import Handbook
 from .outputs import OutputError, check_file
 from .pipeline import Result
 from .render import TEMPLATES, page_path, render
-from .schema import KINDS
+from .schema import KINDS, glossary_section
 from .text import heading_slug, used_abbreviations
 from .validate import Entry
 
 WHOLE_NAME = "so-tay"
-GLOSSARY_PAGE = "thuat-ngu/index.md"
 FONT_PACKAGE = "fonts-noto-core"
 # (CSS family, weight, style) → the fontconfig pattern of the face that is embedded.
 FONT_FACES = {
@@ -240,7 +239,7 @@ def _abbreviations(handbook: Handbook, texts: list[str], links: _Links) -> list[
     glossary = handbook.glossary()
     used = used_abbreviations("\n".join(texts), glossary)
     if used:
-        links.anchors[GLOSSARY_PAGE] = "viet-tat"
+        links.anchors[f"{glossary_section()}/index.md"] = "viet-tat"
     return sorted(((abbr, " ".join(glossary[abbr].split())) for abbr in used), key=lambda pair: pair[0].casefold())
 
 

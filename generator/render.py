@@ -16,6 +16,7 @@ import html
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -112,6 +113,29 @@ def _escape_brackets(text: str) -> str:
 
 def page_path(entry: Entry) -> str:
     return f"{entry.kind.section}/{entry.id}.md"
+
+
+def anchor(entry: Entry) -> str:
+    """The id of a page-less record's heading on its kind's index page.
+
+    Prefixed: the record's id is often its name's heading slug, which the
+    heading itself takes.
+    """
+    return f"ban-ghi-{entry.id}"
+
+
+def link_path(entry: Entry) -> str:
+    """Where a link to the record leads: its page; else its kind's index, at the record's
+    heading when the index is the generic one (the glossary's table has no headings)."""
+    if entry.kind.pages:
+        return page_path(entry)
+    index = f"{entry.kind.section}/index.md"
+    return index if _own_index(entry.kind.name) else f"{index}#{anchor(entry)}"
+
+
+@lru_cache(maxsize=None)
+def _own_index(kind_name: str) -> bool:
+    return (TEMPLATES / "index" / f"{kind_name}.md.j2").is_file()
 
 
 def front_matter_title(value: str) -> str:
@@ -301,8 +325,8 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
                 return ""
             entry = hb.entries[target] if isinstance(target, str) else target
             hb.reads.records.add(entry.id)
-            if not entry.kind.pages:      # no page of its own: its row on the kind's index page
-                return f"[{plain(entry.record.display_name())}](../{entry.kind.section}/index.md)"
+            if not entry.kind.pages:      # no page of its own: its place on the kind's index page
+                return f"[{plain(entry.record.display_name())}](../{link_path(entry)})"
             if entry.kind.issuer and getattr(entry.record, entry.kind.issuer):
                 hb.reads.records.add(getattr(entry.record, entry.kind.issuer))      # link_text may name the issuer
             return f"[{plain(link_text(hb._handbook, entry))}](../{page_path(entry)})"
@@ -323,33 +347,59 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
 
         env.filters["facets"] = facets
 
+        def shown(value: object, ref_target: bool = False) -> str:
+            """One value as a reader reads it; "" for nothing (None or an empty list)."""
+            if value is None:
+                return ""
+            if ref_target:
+                return link(value)
+            if isinstance(value, bool):
+                return "Có" if value else "Không"
+            if isinstance(value, PartialDate):
+                return value.vietnamese()
+            if isinstance(value, list):
+                return "; ".join(shown(item, ref_target) for item in value)
+            return plain(value)
+
+        def table(items: list[BaseModel]) -> tuple[list[str], list[list[str]]]:
+            """Nested values as rows under their fields' labels; a column no item fills is left out."""
+            model = type(items[0])
+            refs = {f.name for f in ref_fields(model)}
+            columns = {name: [shown(getattr(item, name), name in refs) for item in items]
+                       for name in model.model_fields}
+            columns = {name: cells for name, cells in columns.items() if any(cells)}
+            heads = [model.model_fields[name].title or name for name in columns]
+            return heads, [list(row) for row in zip(*columns.values())]
+
         def record_fields(entry: Entry) -> dict[str, list]:
             """A record's own fields for the generic page, with their labels: single values in the
-            facts table, lists of sentences as bullets, Markdown as sections. References to many
-            records, sources and topics are listed by record.md.j2 itself."""
+            facts table; Markdown, lists of sentences and lists of nested values as sections, in
+            declaration order. References to many records, sources and topics are listed by
+            record.md.j2 itself."""
             kind, record = entry.kind, entry.record
             refs = {f.name: f for f in ref_fields(kind.model)}
             texts = markdown_fields(kind.model)
             skip = {"id", kind.name_field, kind.sources, kind.topics, relations_field(kind.model)}
-            found: dict[str, list] = {"facts": [], "lists": [], "texts": []}
+            found: dict[str, list] = {"facts": [], "sections": []}
             for name, info in kind.model.model_fields.items():
                 value = getattr(record, name)
                 if name in skip or value is None or value == [] or (name in refs and refs[name].many):
                     continue
-                if name in refs:
-                    found["facts"].append((info.title, link(value)))
-                elif name in texts:
-                    found["texts"].append((info.title, markdown(value)))
-                elif isinstance(value, PartialDate):
-                    found["facts"].append((info.title, value.vietnamese()))
+                if name in texts:
+                    found["sections"].append(("text", info.title, markdown(value)))
+                elif isinstance(value, BaseModel) or (isinstance(value, list) and isinstance(value[0], BaseModel)):
+                    found["sections"].append(("table", info.title, table(value if isinstance(value, list) else [value])))
                 elif isinstance(value, list):
-                    if all(isinstance(item, (str, int, float)) for item in value):
-                        found["lists"].append((info.title, value))
-                elif not isinstance(value, BaseModel):
-                    found["facts"].append((info.title, plain(value)))
+                    found["sections"].append(("list", info.title, value))
+                else:
+                    found["facts"].append((info.title, shown(value, name in refs)))
             return found
 
-        env.globals["record_fields"] = record_fields
+        def record_links(entry: Entry) -> dict:
+            """The link groups of a record shown on its kind's index (a kind without pages)."""
+            return links_of(hb._handbook, entry)
+
+        env.globals.update(record_fields=record_fields, record_links=record_links, anchor=anchor)
         env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by,
                            marking_relations=MARKING_RELATIONS, label=field_label)
         _ENV = env, hb
@@ -359,6 +409,20 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
 
 
 _ENV: tuple[jinja2.Environment, _Tracked] | None = None
+
+
+def links_of(handbook: Handbook, entry: Entry, in_body: dict[str, set[str]] | None = None) -> dict:
+    """A record's link groups, by where its page shows them: other records pointing at it
+    (less those its kind's page lists in its body), what it lists under "Liên kết", its topics
+    and its sources."""
+    kind = entry.kind
+    in_body = _in_body_labels() if in_body is None else in_body
+    # A list, not a dict by field: every relation type is its own group of the relations field.
+    outgoing = handbook.outgoing.get(entry.id, [])
+    entries_of = {g.field: g.entries for g in outgoing if g.field in (kind.sources, kind.topics)}
+    return {"incoming": [g for g in handbook.incoming.get(entry.id, []) if g.label not in in_body.get(kind.name, ())],
+            "related": [g for g in outgoing if g.field in listed_fields(kind)],
+            "topics": entries_of.get(kind.topics, ()), "sources": entries_of.get(kind.sources, ())}
 
 
 def render(handbook: Handbook) -> dict[str, str]:
@@ -379,22 +443,13 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
     for entry in sorted(handbook.entries.values(), key=entry_order):
         if not entry.kind.pages or (only is not None and entry.id not in only):
             continue
-        # A list, not a dict by field: every relation type is its own group of the relations field.
-        outgoing = handbook.outgoing.get(entry.id, [])
-        kind = entry.kind
-        entries_of = {g.field: g.entries for g in outgoing if g.field in (kind.sources, kind.topics)}
-        template = env.get_or_select_template([f"{kind.name}.md.j2", "generic.md.j2"])
+        template = env.get_or_select_template([f"{entry.kind.name}.md.j2", "generic.md.j2"])
         hb.reads = page_reads = Reads()
         page_reads.records.add(entry.id)
         page_reads.links.add(entry.id)          # its own groups, both ways
-        incoming = handbook.incoming.get(entry.id, [])
-        for group in [*incoming, *outgoing]:
+        for group in [*handbook.incoming.get(entry.id, []), *handbook.outgoing.get(entry.id, [])]:
             page_reads.saw(group.entries)
-        pages[page_path(entry)] = template.render(
-            entry=entry, r=entry.record,
-            incoming=[g for g in incoming if g.label not in in_body.get(kind.name, ())],
-            related=[g for g in outgoing if g.field in listed_fields(kind)],
-            topics=entries_of.get(kind.topics, ()), sources=entries_of.get(kind.sources, ()))
+        pages[page_path(entry)] = template.render(entry=entry, r=entry.record, **links_of(handbook, entry, in_body))
         reads[page_path(entry)] = page_reads
     for kind in KINDS.values():
         template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])

@@ -11,6 +11,8 @@ Field descriptions are in Vietnamese: editors read them.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,14 +29,21 @@ PLAIN_TEXT_PATTERN = r'^[^<>&"*\[\]\\`{}|]+$'
 ABBR_PATTERN = r'^[^ \t\n\r<>&"*\[\]\\`{}|:]+$'   # not \s: Rust and ECMA-262 disagree on U+0085
 
 
-def ref(kind: str, label: str, backlabel: str, *, many: bool = False,
-        required: bool = False, description: str) -> object:
+def ref(kind: str, label: str, backlabel: str, *, many: bool = False, required: bool = False,
+        symmetric: bool = False, acyclic: bool | None = None, description: str) -> object:
     """A field that names another record by id.
 
     `label` heads the list on this record's page, `backlabel` the list of
-    records pointing here on the target's page.
+    records pointing here on the target's page. A reference to the record's
+    own kind is `acyclic` unless declared otherwise (a chain of them may not
+    lead back: organ → parent); a `symmetric` one ("related") goes both ways,
+    shows under `label` on both pages and may be written on both records.
     """
     extra = {"x-ref": kind, "x-label": label, "x-backlabel": backlabel}
+    if symmetric:
+        extra["x-symmetric"] = True
+    if acyclic is not None and acyclic == symmetric:      # only what differs from the default
+        extra["x-acyclic"] = acyclic
     if many:
         if required:
             return Field(..., title=label, description=description, json_schema_extra=extra, min_length=1)
@@ -503,6 +512,12 @@ class Kind:
         unlabelled = [name for name, info in self.model.model_fields.items() if not info.title]
         if unlabelled:      # pages, forms and the JSON Schema show the label: Field(title="…")
             raise ValueError(f"kind {self.name!r}: fields without a Vietnamese label (title): {unlabelled}")
+        unnamed = [f.name for f in ref_fields(self.model) if not f.backlabel]
+        if unnamed:         # the referenced record's page would head their list with an empty label
+            raise ValueError(f"kind {self.name!r}: references without a backlabel (ref(..., backlabel=…)): {unnamed}")
+        one_way = [f.name for f in ref_fields(self.model) if f.symmetric and f.target != self.name]
+        if one_way:         # a link both ways joins records of one kind
+            raise ValueError(f"kind {self.name!r}: symmetric references to another kind: {one_way}")
         NAME_FIELD_OF[self.model] = self.name_field
 
     def role_fields(self) -> list[str]:
@@ -520,10 +535,27 @@ KIND_BY_FOLDER: dict[str, Kind] = {}
 _DECLARED = False      # the kinds below are registered (their references point at each other)
 
 
+# Site folders the build writes besides the kinds' sections: a kind there would mix its pages with them.
+RESERVED_SECTIONS = {
+    "admin": "the form editor (cms.py)",
+    "assets": "the theme's and the search's scripts and styles",
+    "search": "the search index (plugin.py)",
+    "bien-tap": "the editors' guide (content/bien-tap/ and the generated field reference)",
+    "hinh-anh": "the form editor's media folder (cms_config.py)",
+}
+
+
 def register(kind: Kind) -> None:
     """Add a record kind. Kinds are declared below; tests declare more and remove them with `unregister`."""
     if kind.name in KINDS or kind.folder in KIND_BY_FOLDER:
         raise ValueError(f"kind {kind.name!r} (data/{kind.folder}/) is already declared")
+    if kind.section in RESERVED_SECTIONS:
+        raise ValueError(f"kind {kind.name!r}: section {kind.section!r} is the site's folder for "
+                         f"{RESERVED_SECTIONS[kind.section]}; choose another section")
+    owner = next((k for k in KINDS.values() if k.section == kind.section), None)
+    if owner:
+        raise ValueError(f"kind {kind.name!r}: section {kind.section!r} is already kind {owner.name!r}'s "
+                         f"(its index page would replace the other's); choose another section")
     KINDS[kind.name] = kind
     KIND_BY_FOLDER[kind.folder] = kind
     if _DECLARED:
@@ -540,6 +572,12 @@ def _check_references(kind: Kind) -> None:
 def unregister(name: str) -> None:
     kind = KINDS.pop(name)
     del KIND_BY_FOLDER[kind.folder]
+
+
+def glossary_section() -> str:
+    """The folder of the glossary page: the kind that explains abbreviations on its index alone
+    (an organ has an abbreviation too, but a page of its own)."""
+    return next((k.section for k in KINDS.values() if k.abbr and not k.pages), "")
 
 
 def nav_kinds() -> list[tuple[str | None, list[Kind]]]:
@@ -560,6 +598,8 @@ class RefField:
     label: str
     backlabel: str
     many: bool
+    symmetric: bool = False     # the same link, under `label`, on both records' pages
+    acyclic: bool = True        # a chain of these, within one kind, may not close on itself
 
 
 def ref_fields(model: type[BaseModel]) -> list[RefField]:
@@ -569,7 +609,9 @@ def ref_fields(model: type[BaseModel]) -> list[RefField]:
         extra = info.json_schema_extra
         if isinstance(extra, dict) and "x-ref" in extra:
             many = info.annotation is not None and getattr(info.annotation, "__origin__", None) is list
-            found.append(RefField(name, extra["x-ref"], extra["x-label"], extra["x-backlabel"], many))
+            symmetric = extra.get("x-symmetric", False)
+            found.append(RefField(name, extra["x-ref"], extra["x-label"], extra["x-backlabel"], many,
+                                  symmetric, extra.get("x-acyclic", not symmetric)))
     return found
 
 
@@ -620,7 +662,24 @@ def _describe_type(info) -> str:
             return label
     if extra.get("x-markdown"):
         return "đoạn văn (Markdown)"
+    value = plain_type(info.annotation)
+    item = typing.get_args(value)[0] if typing.get_origin(value) is list else None
+    if isinstance(item, type) and issubclass(item, BaseModel):
+        return f"danh sách mục ({', '.join(item.model_fields)})"
+    if value is bool:
+        return "có/không"
+    if value in (int, float):
+        return "số"
     return "danh sách câu" if many else "chữ"
+
+
+def plain_type(annotation: object) -> object:
+    """`X` for an optional `X | None`; any other annotation as it is."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
 
 
 # --- The kinds -------------------------------------------------------------------

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from .link import Handbook
 from .render import page_path
+from .schema import glossary_section
 from .text import fold
 
 ASSETS = Path(__file__).parent / "assets" / "search"
@@ -202,7 +203,7 @@ def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]
         "abbr": {abbr.lower(): [f for _, f in tokens(expansion)] for abbr, _, expansion in abbreviations},
     }
     glossary_page = next((n for n, p in enumerate(pages) if infos.get(p.location) is not None
-                          and p.location.startswith("thuat-ngu/") and infos[p.location].kind == LISTING), -1)
+                          and p.location.startswith(f"{glossary_section()}/") and infos[p.location].kind == LISTING), -1)
     meta["glossary"] = pages[glossary_page].location if glossary_page >= 0 else ""
     meta["glossaryPage"] = glossary_page
     meta["version"] = hashlib.sha256(json.dumps([meta, sorted(files)], sort_keys=True).encode()).hexdigest()[:12]

@@ -478,11 +478,11 @@ def _string_lists(model: type[BaseModel]) -> list[str]:
 
 def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
     """(graph label, target, loc) for every link that must not lead back to `entry`:
-    a reference to a record of its own kind (organ → parent, province →
-    merged_into) and every directed relation type (căn cứ, thay thế…)."""
+    an acyclic reference to a record of its own kind (organ → parent, province →
+    merged_into; not a symmetric "related") and every directed relation type (căn cứ, thay thế…)."""
     record, found = entry.record, []
     for field in ref_fields(type(record)):
-        if field.target == entry.kind.name:
+        if field.target == entry.kind.name and field.acyclic:
             value = getattr(record, field.name)
             for index, target in (enumerate(value) if field.many else [(None, value)] if value else []):
                 found.append((field.label, target, (field.name,) if index is None else (field.name, index)))

@@ -9,9 +9,15 @@ editors a JSON Schema and a field reference.
 
 from __future__ import annotations
 
+import dataclasses
+import html
+import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
+import markdown as markdown_lib
 import pytest
 import yaml
 from pydantic import Field, field_validator
@@ -20,7 +26,8 @@ from generator import cms_config, editor_schema, navigation
 from generator.cli import main
 from generator.dates import PartialDate
 from generator.pipeline import run
-from generator.schema import KINDS, LOOKUP_GROUP, Kind, Record, markdown, ref, register, sibling, unregister
+from generator.schema import (KINDS, LOOKUP_GROUP, Figure, Kind, Record, describe_fields, markdown, ref, register,
+                              sibling, unregister)
 from scratch import PROJECT, scratch_project
 
 
@@ -100,6 +107,23 @@ def test_a_kind_cannot_be_declared_twice(event):
         register(event_kind())
 
 
+@pytest.mark.parametrize("section", ["van-ban", "thuat-ngu", "admin", "search", "assets", "bien-tap"])
+def test_a_kind_cannot_take_a_folder_of_the_site(section):
+    """Another kind's section (its index would be replaced) or a folder the build writes itself."""
+    with pytest.raises(ValueError, match=f"section '{section}'"):
+        register(Kind("event", "events", section, "sự kiện", "Hội nghị, sự kiện", Event))
+    assert "event" not in KINDS
+
+
+def test_a_reference_without_backlabel_fails_at_declaration():
+    """The page it points at would head the list of referring records with an empty label."""
+    class Unnamed(Event):
+        organ: str | None = ref("organ", "Cơ quan chủ trì", "", description="Mã cơ quan chủ trì.")
+
+    with pytest.raises(ValueError, match="organ"):
+        event_kind(model=Unnamed)
+
+
 def test_new_kind_gets_pages_index_backlinks_and_field_docs(event, tmp_path):
     result = run(scratch_project(tmp_path, EVENTS) / "data")
     assert result.ok, [p.format() for p in result.problems]
@@ -172,3 +196,174 @@ def test_every_kind_has_one_tab_in_the_projects_navigation():
     grouped = [kind.nav_label for kind in KINDS.values() if kind.nav_group]
     top = [kind.nav_label for kind in sorted(KINDS.values(), key=lambda k: k.nav_order) if not kind.nav_group]
     assert tabs[1:1 + len(top)] == top and LOOKUP_GROUP in tabs and not set(grouped) & set(tabs)
+
+
+class Meeting(Event):
+    """An event with fields of every shape a record may hold."""
+
+    online: bool = Field(False, title="Trực tuyến", description="Họp trực tuyến.")
+    delegates: int | None = Field(None, title="Số đại biểu", description="Số đại biểu dự.")
+    figures: list[Figure] = Field(default_factory=list, title="Số liệu", description="Số liệu mà nguồn nêu.")
+
+
+MEETING = EVENTS | {
+    "data/events/hoi-nghi-so-ket-2013.yaml": EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"]
+    + "online: true\ndelegates: 0\nfigures:\n  - {label: Chi bộ đạt chuẩn, value: 0}\n"
+      "  - {label: Đảng viên mới, value: 12, unit: người}\n",
+    "data/glossary/btctw.yaml": "id: btctw\nabbr: BTCTW\nexpansion: Ban Tổ chức Trung ương\nsources: [bai-mau]\n",
+}
+
+
+def meeting_pages(tmp_path, **roles) -> dict[str, str]:
+    register(event_kind(model=Meeting, **roles))
+    try:
+        result = run(scratch_project(tmp_path, MEETING) / "data")
+    finally:
+        unregister("event")
+    assert result.ok, [p.format() for p in result.problems]
+    return result.pages
+
+
+def test_generic_page_shows_every_field_type(tmp_path):
+    page = meeting_pages(tmp_path)["su-kien/hoi-nghi-so-ket-2013.md"]
+    assert "| Trực tuyến | Có |" in page and "| Số đại biểu | 0 |" in page
+    assert ("## Số liệu\n\n| Chỉ tiêu | Giá trị | Đơn vị |\n|---|---|---|\n"
+            "| Chi bộ đạt chuẩn | 0 |  |\n| Đảng viên mới | 12 | người |\n") in page      # unused "Thời điểm": no column
+    other = meeting_pages(tmp_path / "2")["su-kien/hoi-nghi-quan-triet-2010.md"]
+    assert "| Trực tuyến | Không |" in other and "Số đại biểu" not in other and "Số liệu" not in other
+
+
+def test_kind_without_pages_shows_each_record_in_full_on_its_index(tmp_path):
+    pages = meeting_pages(tmp_path, pages=False)
+    assert not any(path.startswith("su-kien/") and path != "su-kien/index.md" for path in pages)
+    index = pages["su-kien/index.md"]
+    record = index.split('## <span id="ban-ghi-hoi-nghi-so-ket-2013"></span>Hội nghị sơ kết mô hình\n', 1)[1]
+    assert "| Số đại biểu | 0 |" in record and "### Số liệu" in record and "| Đảng viên mới | 12 | người |" in record
+    assert "### Nguồn" in record and "(../nguon/bai-mau.md)" in record
+    assert "### Nội dung\n\nQuán triệt **mô hình tổ chức** mới." in index
+    assert "(../van-ban/huong-dan-38-hd-btctw-2010.md)" in record
+    html = markdown_lib.markdown(index, extensions=["tables", "toc"])
+    assert 'id="ban-ghi-hoi-nghi-so-ket-2013"' in html and 'id="ban-ghi-hoi-nghi-quan-triet-2010"' in html
+
+    # Links lead to the record's heading; the glossary keeps its table (no headings) and its plain link.
+    directive = pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    assert "(../su-kien/index.md#ban-ghi-hoi-nghi-so-ket-2013)" in directive
+    source = pages["nguon/bai-mau.md"]
+    assert "(../su-kien/index.md#ban-ghi-hoi-nghi-quan-triet-2010)" in source and "(../thuat-ngu/index.md)" in source
+
+
+def test_field_types_get_their_widgets_and_descriptions():
+    register(event_kind(model=Meeting))
+    try:
+        fields = {f["name"]: f for f in cms_config.collection(KINDS["event"])["fields"]}
+        docs = {d.name: d.type for d in describe_fields(Meeting)}
+    finally:
+        unregister("event")
+    assert fields["online"]["widget"] == "boolean" and docs["online"] == "có/không"
+    assert fields["delegates"] | {"widget": "number", "value_type": "int"} == fields["delegates"]
+    assert docs["delegates"] == "số"
+    assert [f["label"] for f in fields["figures"]["fields"]] == ["Chỉ tiêu", "Giá trị", "Đơn vị", "Thời điểm"]
+
+
+class Referenced(Event):
+    """An event whose sources field has another name: its backlinks read the same."""
+
+    sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,
+                             description="Mã các bài viết nêu sự kiện.")
+    references: list[str] = ref("source", "Tài liệu", "Được trích dẫn trong", many=True, required=True,
+                                description="Mã các tài liệu nêu sự kiện.")
+
+
+def test_backlinks_are_grouped_by_the_label_the_reader_sees(tmp_path):
+    register(event_kind(model=Referenced, sources="references"))
+    try:
+        files = {path: text.replace("sources:", "references:") for path, text in EVENTS.items()}
+        result = run(scratch_project(tmp_path, files) / "data")
+    finally:
+        unregister("event")
+    assert result.ok, [p.format() for p in result.problems]
+    source = result.pages["nguon/bai-mau.md"]
+    assert source.count("**Được trích dẫn trong:**") == 1
+    group = source.split("**Được trích dẫn trong:**", 1)[1].split("\n\n**", 1)[0]
+    assert "(../van-ban/huong-dan-38-hd-btctw-2010.md)" in group and "(../su-kien/hoi-nghi-so-ket-2013.md)" in group
+
+
+class Linked(Event):
+    """Events that name other events: a symmetric "related" list and a directed "follows"."""
+
+    related: list[str] = ref("event", "Sự kiện liên quan", "Sự kiện liên quan", many=True, symmetric=True,
+                             description="Mã các sự kiện liên quan.")
+    follows: str | None = ref("event", "Tiếp nối", "Được tiếp nối bởi", description="Mã sự kiện trước đó.")
+
+
+def linked_events(tmp_path, first: str, second: str):
+    register(event_kind(model=Linked))
+    try:
+        files = {"data/events/hoi-nghi-quan-triet-2010.yaml": EVENTS["data/events/hoi-nghi-quan-triet-2010.yaml"] + first,
+                 "data/events/hoi-nghi-so-ket-2013.yaml": EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"] + second}
+        return run(scratch_project(tmp_path, files) / "data")
+    finally:
+        unregister("event")
+
+
+def test_a_symmetric_reference_may_be_written_both_ways(tmp_path):
+    result = linked_events(tmp_path, "related: [hoi-nghi-so-ket-2013]\n", "related: [hoi-nghi-quan-triet-2010]\n")
+    assert result.ok, [p.format() for p in result.problems]
+    page = result.pages["su-kien/hoi-nghi-so-ket-2013.md"]
+    assert page.count("**Sự kiện liên quan:**") == 1 and "(../su-kien/hoi-nghi-quan-triet-2010.md)" in page
+    one_way = linked_events(tmp_path / "2", "related: [hoi-nghi-so-ket-2013]\n", "")
+    assert "**Sự kiện liên quan:**" in one_way.pages["su-kien/hoi-nghi-so-ket-2013.md"]     # shown on both pages
+
+
+def test_a_directed_reference_to_the_same_kind_may_not_close_a_cycle(tmp_path):
+    result = linked_events(tmp_path, "follows: hoi-nghi-so-ket-2013\n", "follows: hoi-nghi-quan-triet-2010\n")
+    assert [p.code for p in result.problems] == ["relation.cycle"]
+
+
+def test_the_glossary_page_is_found_by_its_kind_not_its_folder(monkeypatch, tmp_path):
+    """Search's "chữ viết tắt" answer and the printed pack's glossary link follow the kind's section."""
+    from generator import pdf, search
+    monkeypatch.setitem(KINDS, "glossary", dataclasses.replace(KINDS["glossary"], section="chu-viet-tat"))
+    pages = [{"location": "thuat-ngu/", "title": "Thuật ngữ", "text": ""},
+             {"location": "chu-viet-tat/", "title": "Chữ viết tắt", "text": ""}]
+    infos = {page["location"]: search.PageInfo(search.LISTING) for page in pages}
+    meta = json.loads(search.build(pages, infos, {})[f"{search.INDEX_DIR}/meta.js"].split("(", 1)[1].rsplit(")", 1)[0])
+    assert meta["glossary"] == "chu-viet-tat/" and meta["glossaryPage"] == 1
+
+    handbook = run(scratch_project(tmp_path) / "data").handbook
+    links = pdf._Links({}, set(), "", tmp_path)
+    assert pdf._abbreviations(handbook, ["Theo BTCTW"], links) == [("BTCTW", "Ban Tổ chức Trung ương")]
+    assert links.anchors == {"chu-viet-tat/index.md": "viet-tat"}
+
+
+# editor.js run by node as the admin page loads it, with Decap reduced to what the script calls.
+_LOAD_EDITOR = """
+const registered = [];
+global.window = {h() {}, CMS: {registerPreviewTemplate(name) { registered.push(name); }, registerPreviewStyle() {},
+                               registerEventListener() {}, getLocale() { return null; }, registerLocale() {}}};
+global.document = {currentScript: {getAttribute: (name) => name === "data-collections" ? process.argv[2] : null}};
+require(process.argv[1]);
+console.log(JSON.stringify(registered));
+"""
+
+
+def test_new_kind_gets_the_form_editors_preview(event, tmp_path, monkeypatch):
+    from generator import cms
+    if shutil.which("node") is None:
+        pytest.skip("node is missing")
+    dist = tmp_path / "cache" / f"decap-cms-{cms.DECAP_VERSION}"
+    dist.mkdir(parents=True)
+    for name in ("decap-cms.js", "decap-cms.js.LICENSE.txt"):
+        (dist / name).write_text("", encoding="utf-8")
+    monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
+    monkeypatch.setattr(cms, "CONFIG_FILE", cms_config.write_cms_config(tmp_path / "config.yml"))
+    assert cms.write_admin(tmp_path / "site", cms.Backend(repo="so-tay/kho"), "Sổ tay") == ""
+
+    admin = tmp_path / "site" / "admin"
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script on the editor page"
+    tag = re.search(r'<script src="editor.js" data-collections="([^"]*)">', page)
+    found = subprocess.run(["node", "-e", _LOAD_EDITOR, str(admin / "editor.js"), html.unescape(tag.group(1))], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == [c["name"] for c in cms_config.cms_config()["collections"]]
+    assert "events" in json.loads(found.stdout)

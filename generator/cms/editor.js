@@ -8,6 +8,9 @@
   "use strict";
   var CMS = window.CMS, h = window.h;
   if (!CMS || !h) { return; }
+  // The collections, one per record kind, as the page names them (cms.py): a new kind gets the preview too.
+  var script = document.currentScript;
+  var collections = ((script && script.getAttribute("data-collections")) || "").split(" ").filter(Boolean);
 
   function plain(value) {
     if (value === null || value === undefined) { return ""; }
@@ -113,6 +116,5 @@
   }
 
   CMS.registerPreviewStyle("preview.css");
-  ["directives", "models", "practices", "provinces", "organs", "sources", "topics", "glossary", "courses"]
-    .forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });
+  collections.forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });
 }());
