@@ -584,7 +584,8 @@ def _check_relation_dates(entries: dict[str, Entry], by_path: dict[str, Document
 def _check_glossary(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
     """One meaning per abbreviation: a second one would silently replace the first on every page."""
     problems, seen = [], {}
-    for entry in entries.values():
+    # By id, so that the record added later ("btctw-2" beside "btctw") is the one told.
+    for entry in sorted(entries.values(), key=lambda e: e.id):
         if entry.kind.model is not Glossary:
             continue
         first = seen.setdefault(entry.record.abbr, entry)

@@ -60,3 +60,11 @@ def test_messages_are_vietnamese_and_codes_documented(tmp_path):
 def test_a_file_that_cannot_be_read_does_not_cascade(tmp_path):
     root = scratch_project(tmp_path, {"data/topics/sinh-hoat-chi-bo.yaml": "id: sinh-hoat-chi-bo\nname: [\n"})
     assert [p.code for p in run(root / "data").problems] == ["yaml.syntax"]
+
+
+def test_every_problem_code_has_a_case():
+    """A check no case exercises can be switched off unnoticed (found by mutating the validator)."""
+    cases = "\n".join(c.read_text(encoding="utf-8") for c in CASES)
+    others = "\n".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
+    assert [code for code in CODES if f" {code}\n" not in cases and f'"{code}"' not in others
+                    and f"[{code}]" not in others] == []
