@@ -85,6 +85,16 @@ def test_abbreviations_answer_both_ways():
     assert meta["abbr"]["tư"] == ["trung", "uong"] and meta["abbr"]["tu"] == ["tinh", "uy"]
 
 
+def test_an_organ_is_found_by_its_abbreviations_meaning(tmp_path):
+    """"UBND tỉnh A" is found by "ủy ban nhân dân" when the glossary explains UBND (its own abbr)."""
+    root = scratch_project(tmp_path, {
+        "data/glossary/ubnd.yaml": "id: ubnd\nabbr: UBND\nexpansion: Ủy ban nhân dân\nsources: [bai-mau]\n",
+        "data/organs/ubnd-tinh-a.yaml": "id: ubnd-tinh-a\nname: UBND tỉnh A\nabbr: UBND\nprovince: tinh-a\n",
+    })
+    infos = search.page_infos(run(root / "data").handbook, {"co-quan/ubnd-tinh-a.md": "co-quan/ubnd-tinh-a/"})
+    assert "Ủy ban nhân dân" in infos["co-quan/ubnd-tinh-a/"].keys
+
+
 def test_listing_and_record_pages_are_told_apart(tmp_path):
     root = scratch_project(tmp_path, {
         "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\n",
