@@ -339,26 +339,27 @@ def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
     titled = [a.expansion for a in abbreviations if a.folded in title_words]
     fields = ((TITLE, [page.title, *titled]), (SUBJECT, [info.subject]), (KEYS, keys), (BODY, page.body))
     terms: dict[str, int] = {}
-    for bit, texts in fields:
-        exact_too = bit in (TITLE, SUBJECT)
+    for bit, texts in reversed(fields):        # the body first: most of the terms, set at once
+        found: set[str] = set()
         for text in texts:
             for run in segments(text):
-                previous = None
-                for exact, folded in run:
-                    terms[folded] = terms.get(folded, 0) | bit
-                    if previous is not None:
-                        pair = f"{previous} {folded}"
-                        terms[pair] = terms.get(pair, 0) | bit
-                    if exact_too and exact != folded:
-                        terms["=" + exact] = terms.get("=" + exact, 0) | bit
-                    previous = folded
+                folded = [f for _, f in run]
+                found.update(folded)
+                found.update(map(" ".join, zip(folded, folded[1:])))     # each pair of adjacent syllables
+                if bit in (TITLE, SUBJECT):
+                    found.update("=" + exact for exact, f in run if exact != f)
+        if not terms:
+            terms = dict.fromkeys(found, bit)
+            continue
+        for term in found:
+            terms[term] = terms.get(term, 0) | bit
     return terms
 
 
 def shard_key(term: str) -> str:
     """The shard of a term: its first three characters, folded, as a safe file name."""
     head = term.removeprefix("=")
-    head = fold(head.split(" ", 1)[0])[:3]
+    head = _fold_syllable(head.split(" ", 1)[0])[:3]
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in head) or "_"
 
 
@@ -380,7 +381,8 @@ def _encode(pages: dict[int, int]) -> str:
     """Pages as base-36 gaps, each followed by its field bits as a letter A–P: "0B3I…"."""
     out, last = [], 0
     for page in sorted(pages):
-        out.append(_base36(page - last) + chr(65 + pages[page]))
+        gap = page - last
+        out.append((_GAPS[gap] if gap < len(_GAPS) else _base36(gap)) + _BITS[pages[page]])
         last = page
     return "".join(out)
 
@@ -404,6 +406,10 @@ def _base36(number: int) -> str:
         text = digits[rest] + text
         if not number:
             return text
+
+
+_GAPS = [_base36(n) for n in range(36 ** 3)]        # every gap below 46,656 pages, written once
+_BITS = [chr(65 + bits) for bits in range(16)]
 
 
 def _script(function: str, *arguments) -> str:
