@@ -108,6 +108,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.last_pages = tuple(self.result.pages)
         self.glossary = self.result.handbook.glossary()
         self.worker = search.worker_source() if own_search() else None
+        if self.command != "serve":
+            # The handbook (hundreds of thousands of objects) lives as long as the build: no garbage
+            # collection need traverse it again on every page. Unfrozen when the build ends.
+            gc.freeze()
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -209,6 +213,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._write_search_index(config)
         if self.command == "serve":
             self._forget_removed_pages(config)
+        else:
+            gc.unfreeze()
 
     def _write_search_index(self, config) -> None:
         """The handbook's own search index, from the entries the search plugin wrote (search.py)."""
@@ -251,6 +257,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             log.warning(note)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.command != "serve":
+            gc.unfreeze()
         if self.command == "serve":     # pages written before the failure may show anything: build all next time
             self.built, self.file_objects = {}, {}
             self.search_index = search.Index()
