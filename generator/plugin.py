@@ -257,11 +257,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             log.warning(note)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.command != "serve":
-            gc.unfreeze()
         if self.command == "serve":     # pages written before the failure may show anything: build all next time
             self.built, self.file_objects = {}, {}
             self.search_index = search.Index()
+        else:
+            gc.unfreeze()
 
     def _forget_removed_pages(self, config) -> None:
         """Serve: remember what each page's HTML shows; delete the HTML of pages that are gone."""
