@@ -80,6 +80,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.outputs: dict[str, str] = {}       # generated page → its HTML file, to remove it once gone
         self.fingerprint: tuple | None = None   # configuration and hand-written pages the HTML was built with
         self.search_pieces = SearchPieces()
+        self.search_index = search.Index()      # the own index, written again shard by shard
         self.file_objects: dict[str, File] = {}  # generated page → its File, reused while unchanged
 
     def on_config(self, config):
@@ -108,6 +109,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.last_pages = tuple(self.result.pages)
         self.glossary = self.result.handbook.glossary()
         self.worker = search.worker_source() if own_search() else None
+        if self.command != "serve":
+            # The handbook (hundreds of thousands of objects) lives as long as the build: no garbage
+            # collection need traverse it again on every page. Unfrozen when the build ends.
+            gc.freeze()
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -209,6 +214,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self._write_search_index(config)
         if self.command == "serve":
             self._forget_removed_pages(config)
+        else:
+            gc.unfreeze()
 
     def _write_search_index(self, config) -> None:
         """The handbook's own search index, from the entries the search plugin wrote (search.py)."""
@@ -223,9 +230,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             rebuilt = {_location(f) for f in pages if not (self.dirty and getattr(f, "kept", False))}
             docs = self.search_pieces.docs(index, rebuilt, [_location(f) for f in pages])
         infos = search.page_infos(self.result.handbook, self.locations)
-        for name, text in search.build(docs, infos, self.glossary).items():
-            (site / name).parent.mkdir(parents=True, exist_ok=True)
-            (site / name).write_text(text, encoding="utf-8")
+        own = self.search_index if self.command == "serve" else search.Index()
+        files = own.update(docs, infos, self.glossary)
+        for name in sorted(own.removed):
+            (site / name).unlink(missing_ok=True)
+        for name, text in files.items():
+            if name in own.changed or not (site / name).is_file():
+                (site / name).parent.mkdir(parents=True, exist_ok=True)
+                (site / name).write_text(text, encoding="utf-8")
         worker = site / search.WORKER_DIR / search.worker_name(self.worker)
         worker.parent.mkdir(parents=True, exist_ok=True)
         worker.write_text(self.worker, encoding="utf-8")
@@ -248,6 +260,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.command == "serve":     # pages written before the failure may show anything: build all next time
             self.built, self.file_objects = {}, {}
+            self.search_index = search.Index()
+        else:
+            gc.unfreeze()
 
     def _forget_removed_pages(self, config) -> None:
         """Serve: remember what each page's HTML shows; delete the HTML of pages that are gone."""

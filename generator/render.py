@@ -225,10 +225,15 @@ def abbreviation_definitions(text: str, glossary: dict[str, str]) -> str:
     The schema already refuses markup in abbreviations; this is the tooltip's
     own boundary, so that nothing else can put markup there either.
     """
-    safe = {abbr: tooltip_text(expansion) for abbr, expansion in glossary.items()
-            if abbr.strip() and not _NOT_IN_TOOLTIP.search(abbr) and not any(c.isspace() for c in abbr)}
+    safe = _tooltips(tuple(glossary.items()))
     used = used_abbreviations(text, safe)
     return "".join(f"\n*[{abbr}]: {safe[abbr]}" for abbr in used if safe[abbr])
+
+
+@lru_cache(maxsize=4)      # one glossary for every page of a build: not 100 tooltips per page again
+def _tooltips(glossary: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {abbr: tooltip_text(expansion) for abbr, expansion in glossary
+            if abbr.strip() and not _NOT_IN_TOOLTIP.search(abbr) and not any(c.isspace() for c in abbr)}
 
 
 def tooltip_text(value: str) -> str:

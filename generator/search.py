@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .link import Handbook
@@ -74,7 +75,11 @@ class PageInfo:
 def tokens(text: str) -> list[tuple[str, str]]:
     """(exact, folded) syllables: "Đảng bộ TW4" → (đảng, dang), (bộ, bo), (tw, tw), (4, 4)."""
     text = unicodedata.normalize("NFC", text.lower())
-    return [(t, fold(t)) for t in _TOKEN.findall(text)]
+    return [(t, _fold_syllable(t)) for t in _TOKEN.findall(text)]
+
+
+#: A handbook has a few thousand distinct syllables and millions of them in its text.
+_fold_syllable = lru_cache(maxsize=1 << 17)(fold)
 
 
 def segments(text: str) -> list[list[tuple[str, str]]]:
@@ -136,112 +141,261 @@ def _markdown_text(text: str) -> str:
     return _SPACES.sub(" ", re.sub(r"[*_`#>|]+", " ", text)).strip()
 
 
-def _pages(docs: list[dict]) -> list[_Page]:
-    """Material's entries (a page and each of its sections) merged into one per page."""
-    pages: dict[str, _Page] = {}
+def _page(location: str, docs: list[dict]) -> _Page:
+    """Material's entries for one page (the page and each of its sections) merged into one."""
+    page = None
     for doc in docs:
-        location = doc["location"].split("#", 1)[0]
         title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
-        page = pages.get(location)
         if page is None:
-            page = pages[location] = _Page(location, title, "", [])
+            page = _Page(location, title, "", [])
         elif title:
             page.body.append(title)
         if text:
             page.body.append(text)
             if not page.teaser:
                 page.teaser = _cut(text.removeprefix("Mục Nội dung "), TEASER)   # not a table's header
-    return list(pages.values())
+    return page
+
+
+def _by_page(docs: list[dict]) -> dict[str, list[dict]]:
+    """Material's entries grouped by page, pages in the order they first appear."""
+    grouped: dict[str, list[dict]] = {}
+    for doc in docs:
+        grouped.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    return grouped
+
+
+def _pages(docs: list[dict]) -> list[_Page]:
+    return [_page(location, group) for location, group in _by_page(docs).items()]
 
 
 def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]) -> dict[str, str]:
     """The index files, by path under the site: meta.js, postings shards, page chunks."""
-    pages = _pages(docs)
-    for page in pages:
-        if page.location in infos and infos[page.location].teaser:
-            page.teaser = infos[page.location].teaser
-    postings: dict[str, dict[int, int]] = defaultdict(dict)
-    kinds = []
-    abbreviations = [(abbr, fold(abbr), expansion) for abbr, expansion in glossary.items()]
-    for number, page in enumerate(pages):
-        # Hand-written pages: the home page lists, the others guide ("" online, "index.html" offline).
-        home = not page.location.removesuffix("index.html").strip("/")
-        info = infos.get(page.location, PageInfo(LISTING if home else GUIDE))
-        keys = list(info.keys) + _abbreviation_words(page, abbreviations)
-        # An abbreviation in a title stands for its expansion there too ("khối MTTQ").
-        # Not inside a document number: "38-HD/BTCTW" names its issuer, not the subject.
-        title_words = {f for _, f in tokens(_NUMBER.sub(" ", page.title))}
-        titled = [expansion for _, folded, expansion in abbreviations if folded in title_words]
-        fields = ((TITLE, [page.title, *titled]), (SUBJECT, [info.subject]), (KEYS, keys), (BODY, page.body))
-        for bit, texts in fields:
-            for text in texts:
-                for run in segments(text):
-                    previous = None
-                    for exact, folded in run:
-                        _post(postings, folded, number, bit)
-                        if previous is not None:
-                            _post(postings, f"{previous} {folded}", number, bit)
-                        if bit in (TITLE, SUBJECT) and exact != folded:
-                            _post(postings, "=" + exact, number, bit)
-                        previous = folded
-        kinds.append(info.kind * 40 + min(39, len(tokens(page.title))))
+    return Index().update(docs, infos, glossary)
 
-    shards: dict[str, dict[str, str]] = defaultdict(dict)
-    for term in sorted(postings):
-        shards[shard_key(term)][term] = _encode(postings[term])
-    files = {f"{INDEX_DIR}/t-{key}.js": _script("HB_SHARD", key, terms) for key, terms in shards.items()}
-    for start in range(0, len(pages), CHUNK):
-        chunk = [[p.location, p.title, p.teaser] for p in pages[start:start + CHUNK]]
-        files[f"{INDEX_DIR}/d-{start // CHUNK}.js"] = _script("HB_DOCS", start // CHUNK, chunk)
-    meta = {
-        "pages": len(pages),
-        "chunk": CHUNK,
-        "kinds": kinds,
-        "shards": sorted(shards),
-        # Abbreviations as written, lowercase ("tư", "tu"), with the folded syllables
-        # of what they stand for: "TƯ" (Trung ương) and "TU" (Tỉnh ủy) fold alike.
-        "abbr": {abbr.lower(): [f for _, f in tokens(expansion)] for abbr, _, expansion in abbreviations},
-    }
-    glossary_page = next((n for n, p in enumerate(pages) if infos.get(p.location) is not None
-                          and p.location.startswith(f"{glossary_section()}/") and infos[p.location].kind == LISTING), -1)
-    meta["glossary"] = pages[glossary_page].location if glossary_page >= 0 else ""
-    meta["glossaryPage"] = glossary_page
-    meta["version"] = hashlib.sha256(json.dumps([meta, sorted(files)], sort_keys=True).encode()).hexdigest()[:12]
-    files[f"{INDEX_DIR}/meta.js"] = _script("HB_META", meta)
-    return files
+
+@dataclass
+class _Share:
+    """One page's part of the index and what it was made from (its entries and what the handbook says)."""
+
+    docs: list[dict]
+    info: PageInfo | None
+    page: _Page
+    kind: int
+
+
+class Index:
+    """The index files, kept up to date page by page between rebuilds (`handbook serve`).
+
+    A page's postings are its own: term → the fields it occurs in there. After
+    an edit only the pages whose entries or handbook facts changed are read
+    again, only the terms whose fields changed on them are encoded again, and
+    only the shards holding such terms are serialised again; `changed` names
+    the files to write and `removed` those to delete. Pages added, removed or
+    moved shift every later page's number: then every posting is made again.
+    The files are always those a clean build writes (`build` is a fresh
+    Index); tests/test_search.py checks it on random edits.
+    """
+
+    def __init__(self) -> None:
+        self.shares: dict[str, _Share] = {}
+        self.glossary: dict[str, str] | None = None
+        self.encoded: dict[str, str] = {}                   # term → its postings, encoded
+        self.shard_terms: dict[str, set[str]] = {}          # shard key → its terms
+        self.shards: dict[str, str] = {}                    # shard key → its file
+        self.files: dict[str, str] = {}
+        self.changed: set[str] = set()
+        self.removed: set[str] = set()
+
+    def update(self, docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]) -> dict[str, str]:
+        """Every index file for these pages, by path under the site."""
+        abbreviations = _abbreviations(glossary)
+        grouped = _by_page(docs)
+        order = list(grouped)
+        renumbered = order != list(self.shares) or glossary != self.glossary
+        shares: dict[str, _Share] = {}
+        edited: dict[int, tuple[_Share | None, _Share]] = {}
+        for number, location in enumerate(order):
+            old = self.shares.get(location)
+            info = infos.get(location)
+            if not renumbered and old is not None and old.info == info and old.docs == grouped[location]:
+                shares[location] = old
+                continue
+            shares[location] = _share(location, grouped[location], info, abbreviations)
+            edited[number] = (old, shares[location])
+        if renumbered:
+            dirty = self._post_all(shares, abbreviations)
+        else:
+            dirty = self._post_edits(edited, abbreviations)
+        self.shares, self.glossary = shares, dict(glossary)
+        for key in sorted(dirty):
+            terms = self.shard_terms.get(key)
+            if terms:
+                self.shards[key] = _script("HB_SHARD", key, {term: self.encoded[term] for term in sorted(terms)})
+            else:
+                self.shard_terms.pop(key, None)
+                self.shards.pop(key, None)
+        files = self._files(infos, abbreviations)
+        self.changed = {name for name, text in files.items() if self.files.get(name) != text}
+        self.removed = self.files.keys() - files.keys()
+        self.files = files
+        return dict(files)
+
+    def _post_all(self, shares: dict[str, _Share], abbreviations) -> set[str]:
+        """Every page's postings, encoded; every shard is then written again."""
+        postings: dict[str, dict[int, int]] = defaultdict(dict)
+        for number, share in enumerate(shares.values()):
+            for term, bits in _terms(share, abbreviations).items():
+                postings[term][number] = bits
+        self.encoded = {term: _encode(pages) for term, pages in postings.items()}
+        self.shard_terms = {}
+        for term in self.encoded:
+            self.shard_terms.setdefault(shard_key(term), set()).add(term)
+        return set(self.shard_terms) | set(self.shards)
+
+    def _post_edits(self, edited: dict[int, tuple[_Share, _Share]], abbreviations) -> set[str]:
+        """The postings of edited pages changed in place; the shards whose terms changed."""
+        dirty: set[str] = set()
+        for number, (old, new) in edited.items():
+            before, after = _terms(old, abbreviations), _terms(new, abbreviations)
+            for term in before.keys() | after.keys():
+                bits = after.get(term)
+                if before.get(term) == bits:
+                    continue
+                pages = _decode(self.encoded.get(term, ""))
+                if bits is None:
+                    del pages[number]
+                else:
+                    pages[number] = bits
+                key = shard_key(term)
+                dirty.add(key)
+                if pages:
+                    self.encoded[term] = _encode(pages)
+                    self.shard_terms.setdefault(key, set()).add(term)
+                else:
+                    del self.encoded[term]
+                    self.shard_terms[key].discard(term)
+        return dirty
+
+    def _files(self, infos: dict[str, PageInfo], abbreviations) -> dict[str, str]:
+        shares = list(self.shares.values())
+        files = {f"{INDEX_DIR}/t-{key}.js": self.shards[key] for key in sorted(self.shards)}
+        for start in range(0, len(shares), CHUNK):
+            chunk = [[s.page.location, s.page.title, s.page.teaser] for s in shares[start:start + CHUNK]]
+            files[f"{INDEX_DIR}/d-{start // CHUNK}.js"] = _script("HB_DOCS", start // CHUNK, chunk)
+        meta = {
+            "pages": len(shares),
+            "chunk": CHUNK,
+            "kinds": [s.kind for s in shares],
+            "shards": sorted(self.shards),
+            # Abbreviations as written, lowercase ("tư", "tu"), with the folded syllables
+            # of what they stand for: "TƯ" (Trung ương) and "TU" (Tỉnh ủy) fold alike.
+            "abbr": {a.abbr.lower(): a.syllables for a in abbreviations},
+        }
+        glossary_page = next((n for n, s in enumerate(shares) if s.info is not None
+                              and s.page.location.startswith(f"{glossary_section()}/") and s.info.kind == LISTING), -1)
+        meta["glossary"] = shares[glossary_page].page.location if glossary_page >= 0 else ""
+        meta["glossaryPage"] = glossary_page
+        meta["version"] = hashlib.sha256(json.dumps([meta, sorted(files)], sort_keys=True).encode()).hexdigest()[:12]
+        files[f"{INDEX_DIR}/meta.js"] = _script("HB_META", meta)
+        return files
+
+
+@dataclass
+class _Abbreviation:
+    abbr: str
+    folded: str
+    expansion: str
+    syllables: list[str]        # the expansion's, folded
+    phrase: str                 # " ban to chuc " : the expansion as it stands in folded text
+
+
+def _abbreviations(glossary: dict[str, str]) -> list[_Abbreviation]:
+    found = []
+    for abbr, expansion in glossary.items():
+        syllables = [f for _, f in tokens(expansion)]
+        found.append(_Abbreviation(abbr, fold(abbr), expansion, syllables, f" {' '.join(syllables)} "))
+    return found
+
+
+def _share(location: str, docs: list[dict], info: PageInfo | None, abbreviations) -> _Share:
+    page = _page(location, docs)
+    if info is not None and info.teaser:
+        page.teaser = info.teaser
+    if info is None:        # hand-written: the home page lists, the others guide ("" online, "index.html" offline)
+        kind = LISTING if not location.removesuffix("index.html").strip("/") else GUIDE
+    else:
+        kind = info.kind
+    return _Share(docs, info, page, kind * 40 + min(39, len(tokens(page.title))))
+
+
+def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
+    """One page's postings: each term it holds, with the fields it holds it in."""
+    page, info = share.page, share.info or PageInfo()
+    keys = list(info.keys) + _abbreviation_words(page, abbreviations)
+    # An abbreviation in a title stands for its expansion there too ("khối MTTQ").
+    # Not inside a document number: "38-HD/BTCTW" names its issuer, not the subject.
+    title_words = {f for _, f in tokens(_NUMBER.sub(" ", page.title))}
+    titled = [a.expansion for a in abbreviations if a.folded in title_words]
+    fields = ((TITLE, [page.title, *titled]), (SUBJECT, [info.subject]), (KEYS, keys), (BODY, page.body))
+    terms: dict[str, int] = {}
+    for bit, texts in reversed(fields):        # the body first: most of the terms, set at once
+        found: set[str] = set()
+        for text in texts:
+            for run in segments(text):
+                folded = [f for _, f in run]
+                found.update(folded)
+                found.update(map(" ".join, zip(folded, folded[1:])))     # each pair of adjacent syllables
+                if bit in (TITLE, SUBJECT):
+                    found.update("=" + exact for exact, f in run if exact != f)
+        if not terms:
+            terms = dict.fromkeys(found, bit)
+            continue
+        for term in found:
+            terms[term] = terms.get(term, 0) | bit
+    return terms
 
 
 def shard_key(term: str) -> str:
     """The shard of a term: its first three characters, folded, as a safe file name."""
     head = term.removeprefix("=")
-    head = fold(head.split(" ", 1)[0])[:3]
+    head = _fold_syllable(head.split(" ", 1)[0])[:3]
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in head) or "_"
 
 
-def _abbreviation_words(page: _Page, abbreviations: list[tuple[str, str, str]]) -> list[str]:
+def _abbreviation_words(page: _Page, abbreviations: list[_Abbreviation]) -> list[str]:
     """The other side of every abbreviation the page uses one side of."""
-    words = {folded for text in (page.title, *page.body) for _, folded in tokens(text)}
-    text = " " + " ".join(f for text in (page.title, *page.body) for _, f in tokens(text)) + " "
+    folded = [f for text in (page.title, *page.body) for _, f in tokens(text)]
+    words = set(folded)
+    text = " " + " ".join(folded) + " "
     found = []
-    for abbr, folded_abbr, expansion in abbreviations:
-        if folded_abbr in words:
-            found.append(expansion)
-        if f" {' '.join(f for _, f in tokens(expansion))} " in text:
-            found.append(abbr)
+    for abbreviation in abbreviations:
+        if abbreviation.folded in words:
+            found.append(abbreviation.expansion)
+        if abbreviation.phrase in text:
+            found.append(abbreviation.abbr)
     return found
-
-
-def _post(postings: dict[str, dict[int, int]], term: str, page: int, bit: int) -> None:
-    postings[term][page] = postings[term].get(page, 0) | bit
 
 
 def _encode(pages: dict[int, int]) -> str:
     """Pages as base-36 gaps, each followed by its field bits as a letter A–P: "0B3I…"."""
     out, last = [], 0
     for page in sorted(pages):
-        out.append(_base36(page - last) + chr(65 + pages[page]))
+        gap = page - last
+        out.append((_GAPS[gap] if gap < len(_GAPS) else _base36(gap)) + _BITS[pages[page]])
         last = page
     return "".join(out)
+
+
+_POSTING = re.compile(r"([0-9a-z]+)([A-P])")
+
+
+def _decode(text: str) -> dict[int, int]:
+    pages, last = {}, 0
+    for gap, bits in _POSTING.findall(text):
+        last += int(gap, 36)
+        pages[last] = ord(bits) - 65
+    return pages
 
 
 def _base36(number: int) -> str:
@@ -252,6 +406,10 @@ def _base36(number: int) -> str:
         text = digits[rest] + text
         if not number:
             return text
+
+
+_GAPS = [_base36(n) for n in range(36 ** 3)]        # every gap below 46,656 pages, written once
+_BITS = [chr(65 + bits) for bits in range(16)]
 
 
 def _script(function: str, *arguments) -> str:

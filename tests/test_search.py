@@ -141,3 +141,51 @@ def test_whatever_an_editor_writes_every_word_of_a_title_is_found(title, body):
     for exact, folded in search.tokens(search._plain(title)):
         assert postings[folded][0] & search.TITLE
         assert folded == "".join(c for c in folded if not 0x300 <= ord(c) < 0x370)
+
+
+# --- The index kept between rebuilds (`handbook serve`) ----------------------------------------
+
+words = st.sampled_from(["chi bộ", "Đảng viên", "bốn tốt", "BTV", "Ban Thường vụ", "sinh hoạt", "TW4", "38-HD",
+                         "quần chúng", "thôn", "xã", ".", ","])
+page_text = st.lists(words, max_size=6).map(" ".join)
+page_state = st.tuples(page_text, page_text, st.lists(words, max_size=2))       # title, body, keywords
+edits = st.lists(st.tuples(st.sampled_from(["edit", "add", "remove", "rename", "keys", "glossary"]),
+                           st.integers(0, 7), page_state), min_size=1, max_size=8)
+
+
+@settings(max_examples=80, deadline=None)
+@given(start=st.lists(page_state, min_size=1, max_size=6), steps=edits)
+def test_the_index_kept_between_rebuilds_equals_a_clean_one(start, steps):
+    """Whatever pages an editor changes, adds, removes or renames, the files written (changed ones
+    written, removed ones deleted) are those a clean build writes: no word stays on a page it left."""
+    pages = {f"p{n}/": state for n, state in enumerate(start)}
+    glossary = {"BTV": "Ban Thường vụ"}
+    index, on_disk = search.Index(), {}
+
+    def check() -> None:
+        docs = [doc(location, title, body) for location, (title, body, _) in pages.items()]
+        infos = {location: search.PageInfo(search.RECORD, keys=list(keys))
+                 for location, (_, _, keys) in pages.items() if keys}
+        files = index.update(docs, infos, glossary)
+        for name in index.removed:
+            del on_disk[name]
+        on_disk.update({name: files[name] for name in index.changed})
+        assert files == search.build(docs, infos, glossary) == on_disk
+
+    check()
+    for action, number, state in steps:
+        locations = list(pages)
+        location = locations[number % len(locations)]
+        if action == "edit":
+            pages[location] = state
+        elif action == "add":
+            pages[f"n{number}-{len(pages)}/"] = state
+        elif action == "remove" and len(pages) > 1:
+            del pages[location]
+        elif action == "rename":
+            pages = {(f"{key}moi/" if key == location else key): value for key, value in pages.items()}
+        elif action == "keys":
+            pages[location] = (*pages[location][:2], state[2])
+        elif action == "glossary":
+            glossary = {"BTV": state[0] or "Ban Thường vụ"}
+        check()
