@@ -62,6 +62,14 @@ class Handbook:
         return sorted(found.values(), key=entry_order)
 
 
+    def formers(self, entry_id: str) -> list[Entry]:
+        """The former records now part of `entry_id` (its kind's `successor` role): old provinces
+        merged into a current one. Not every same-kind link: a twinned province is no former one."""
+        kind = self.entries[entry_id].kind
+        return [e for e in self.citing(entry_id, kind.name)
+                if kind.successor and getattr(e.record, kind.successor) == entry_id]
+
+
 def entry_order(entry: Entry) -> tuple:
     rank = _KIND_RANK.get(entry.kind.name)
     if rank is None:        # first call, or a kind registered since (tests declare kinds)

@@ -294,6 +294,10 @@ class _Tracked:
         self.reads.saw(found)
         return found
 
+    def formers(self, entry_id: str) -> list[Entry]:
+        self.citing(entry_id, self._handbook.entries[entry_id].kind.name)     # what the choice is made from
+        return self._handbook.formers(entry_id)
+
     def of_kind(self, kind: str) -> list[Entry]:
         found = self._handbook.of_kind(kind)
         self.reads.saw(found)

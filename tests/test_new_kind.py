@@ -336,6 +336,26 @@ def test_the_glossary_page_is_found_by_its_kind_not_its_folder(monkeypatch, tmp_
     assert links.anchors == {"chu-viet-tat/index.md": "viet-tat"}
 
 
+def test_a_province_linking_another_is_no_former_province(monkeypatch, tmp_path):
+    """Only the `successor` role makes a former province: a twinned province keeps its own page."""
+    province = KINDS["province"]
+
+    class TwinnedProvince(province.model):
+        twin: str | None = ref("province", "Kết nghĩa với", "Được kết nghĩa bởi", description="Tỉnh kết nghĩa.")
+
+    monkeypatch.setitem(KINDS, "province", dataclasses.replace(province, model=TwinnedProvince))
+    root = scratch_project(tmp_path, {
+        "data/provinces/tinh-b.yaml": "id: tinh-b\nname: Tỉnh B\ntwin: tinh-a\n",
+        "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\n",
+    })
+    result = run(root / "data")
+    assert result.ok, [p.format() for p in result.problems]
+    assert [e.id for e in result.handbook.formers("tinh-a")] == ["tinh-c"]
+    page, index = result.pages["tinh-thanh/tinh-a.md"], result.pages["tinh-thanh/index.md"]
+    assert "Tỉnh C" in page and "Tỉnh B (tỉnh cũ" not in page and "Được kết nghĩa bởi" in page
+    assert "gồm cả Tỉnh C" in index and "Tỉnh B" not in index.split("gồm cả", 1)[1].split("\n", 1)[0]
+
+
 # editor.js run by node as the admin page loads it, with Decap reduced to what the script calls.
 _LOAD_EDITOR = """
 const registered = [];
