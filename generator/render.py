@@ -398,8 +398,8 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
                     found["sections"].append(("text", info.title, markdown(value)))
                 elif isinstance(value, BaseModel) or (isinstance(value, list) and isinstance(value[0], BaseModel)):
                     found["sections"].append(("table", info.title, table(value if isinstance(value, list) else [value])))
-                elif isinstance(value, list):
-                    found["sections"].append(("list", info.title, value))
+                elif isinstance(value, list):      # sentences, or dates, yes/no, numbers shown as read
+                    found["sections"].append(("list", info.title, [shown(item) for item in value]))
                 else:
                     found["facts"].append((info.title, shown(value, name in refs)))
             return found

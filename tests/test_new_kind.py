@@ -204,12 +204,13 @@ class Meeting(Event):
     online: bool = Field(False, title="Trực tuyến", description="Họp trực tuyến.")
     delegates: int | None = Field(None, title="Số đại biểu", description="Số đại biểu dự.")
     figures: list[Figure] = Field(default_factory=list, title="Số liệu", description="Số liệu mà nguồn nêu.")
+    sessions: list[PartialDate] = Field(default_factory=list, title="Các phiên họp", description="Ngày các phiên họp.")
 
 
 MEETING = EVENTS | {
     "data/events/hoi-nghi-so-ket-2013.yaml": EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"]
     + "online: true\ndelegates: 0\nfigures:\n  - {label: Chi bộ đạt chuẩn, value: 0}\n"
-      "  - {label: Đảng viên mới, value: 12, unit: người}\n",
+      "  - {label: Đảng viên mới, value: 12, unit: người}\nsessions: [\"2013-05-02\", \"2013-06\"]\n",
     "data/glossary/btctw.yaml": "id: btctw\nabbr: BTCTW\nexpansion: Ban Tổ chức Trung ương\nsources: [bai-mau]\n",
 }
 
@@ -229,6 +230,7 @@ def test_generic_page_shows_every_field_type(tmp_path):
     assert "| Trực tuyến | Có |" in page and "| Số đại biểu | 0 |" in page
     assert ("## Số liệu\n\n| Chỉ tiêu | Giá trị | Đơn vị |\n|---|---|---|\n"
             "| Chi bộ đạt chuẩn | 0 |  |\n| Đảng viên mới | 12 | người |\n") in page      # unused "Thời điểm": no column
+    assert "## Các phiên họp\n\n- 2/5/2013\n- tháng 6/2013\n" in page        # dates in a list read as dates
     other = meeting_pages(tmp_path / "2")["su-kien/hoi-nghi-quan-triet-2010.md"]
     assert "| Trực tuyến | Không |" in other and "Số đại biểu" not in other and "Số liệu" not in other
 
