@@ -192,6 +192,13 @@ _TYPE_NAMES = {
     "float_type": "một số",
     "bool_type": "đúng hoặc sai (true/false)",
 }
+# Text that does not read as the number or yes/no a field holds: what to write instead.
+_VALUE_HINTS = {
+    "bool_parsing": ("có hoặc không", "ghi `true` (có) hoặc `false` (không)"),
+    "int_parsing": ("một số nguyên", "chỉ ghi chữ số, không dấu chấm hay dấu phẩy ngăn hàng nghìn: `1000`"),
+    "int_from_float": ("một số nguyên", "số này có phần lẻ; chỉ ghi chữ số: `1000`"),
+    "float_parsing": ("một số", "ghi chữ số, phần lẻ sau dấu chấm: `1.5`"),
+}
 
 
 def _schema_problems(document: Document, error: ValidationError) -> list[Problem]:
@@ -286,6 +293,9 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
                        "đặt tên tệp giống mã")
     if kind_type == "string_pattern_mismatch":
         return problem("field.value", f"giá trị \"{_short(value)}\" không đúng dạng của `{name}`", about)
+    if kind_type in _VALUE_HINTS:
+        wanted, hint = _VALUE_HINTS[kind_type]
+        return problem("field.value", f"`{name}` phải là {wanted}, không phải \"{_short(value)}\"", hint)
     if kind_type in _TYPE_NAMES:
         return problem("field.type", f"`{name}` phải là {_TYPE_NAMES[kind_type]}, không phải {_describe(value)}",
                        about)

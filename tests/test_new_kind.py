@@ -235,6 +235,21 @@ def test_generic_page_shows_every_field_type(tmp_path):
     assert "| Trực tuyến | Không |" in other and "Số đại biểu" not in other and "Số liệu" not in other
 
 
+def test_a_wrong_yes_no_or_number_says_what_to_write(tmp_path):
+    register(event_kind(model=Meeting))
+    try:
+        root = scratch_project(tmp_path, EVENTS | {"data/events/hoi-nghi-so-ket-2013.yaml":
+                                                   EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"]
+                                                   + "online: có\ndelegates: khoảng 50\n"})
+        problems = run(root / "data").problems
+    finally:
+        unregister("event")
+    said = {p.message: p.hint for p in problems}
+    assert said == {'`online` phải là có hoặc không, không phải "có"': "ghi `true` (có) hoặc `false` (không)",
+                    '`delegates` phải là một số nguyên, không phải "khoảng 50"':
+                        "chỉ ghi chữ số, không dấu chấm hay dấu phẩy ngăn hàng nghìn: `1000`"}
+
+
 def test_kind_without_pages_shows_each_record_in_full_on_its_index(tmp_path):
     pages = meeting_pages(tmp_path, pages=False)
     assert not any(path.startswith("su-kien/") and path != "su-kien/index.md" for path in pages)
