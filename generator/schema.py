@@ -708,4 +708,7 @@ for _kind in (
     register(_kind)
 for _kind in KINDS.values():
     _check_references(_kind)
+# A reading list opens pages (the offline bundle holds them, the printed pack prints them).
+if any(not KINDS[name].pages for name in COURSE_ITEM_KINDS):
+    raise ValueError("COURSE_ITEM_KINDS names a kind without pages: a course can only list records that have one")
 _DECLARED = True
