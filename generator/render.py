@@ -48,10 +48,11 @@ _NOT_IN_TOOLTIP = re.compile(r"[<>&\"*\[\]\\`{}|]")
 
 
 def listed_fields(kind: Kind) -> set[str]:
-    """Outgoing links listed under "Liên kết"; single references show in the facts table,
-    topics and sources have their own place at the foot of the page."""
+    """Outgoing links listed under "Liên kết"; single references show in the facts table (but a
+    symmetric one is listed, as the other record lists it), topics and sources have their own
+    place at the foot of the page."""
     return {relations_field(kind.model)} | {f.name for f in ref_fields(kind.model)
-                                            if f.many and f.name not in (kind.sources, kind.topics)}
+                                            if (f.many or f.symmetric) and f.name not in (kind.sources, kind.topics)}
 
 
 def _in_body_labels() -> dict[str, set[str]]:
@@ -392,7 +393,7 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
             found: dict[str, list] = {"facts": [], "sections": []}
             for name, info in kind.model.model_fields.items():
                 value = getattr(record, name)
-                if name in skip or value is None or value == [] or (name in refs and refs[name].many):
+                if name in skip or value is None or value == [] or (name in refs and (refs[name].many or refs[name].symmetric)):
                     continue
                 if name in texts:
                     found["sections"].append(("text", info.title, markdown(value)))

@@ -311,6 +311,8 @@ class Linked(Event):
     related: list[str] = ref("event", "Sự kiện liên quan", "Sự kiện liên quan", many=True, symmetric=True,
                              description="Mã các sự kiện liên quan.")
     follows: str | None = ref("event", "Tiếp nối", "Được tiếp nối bởi", description="Mã sự kiện trước đó.")
+    partner: str | None = ref("event", "Tổ chức cùng", "Tổ chức cùng", symmetric=True,
+                              description="Mã sự kiện tổ chức cùng lúc.")
 
 
 def linked_events(tmp_path, first: str, second: str):
@@ -330,6 +332,14 @@ def test_a_symmetric_reference_may_be_written_both_ways(tmp_path):
     assert page.count("**Sự kiện liên quan:**") == 1 and "(../su-kien/hoi-nghi-quan-triet-2010.md)" in page
     one_way = linked_events(tmp_path / "2", "related: [hoi-nghi-so-ket-2013]\n", "")
     assert "**Sự kiện liên quan:**" in one_way.pages["su-kien/hoi-nghi-so-ket-2013.md"]     # shown on both pages
+
+
+def test_a_single_symmetric_reference_shows_on_both_pages(tmp_path):
+    result = linked_events(tmp_path, "partner: hoi-nghi-so-ket-2013\n", "")
+    assert result.ok, [p.format() for p in result.problems]
+    for page, other in (("hoi-nghi-quan-triet-2010", "hoi-nghi-so-ket-2013"), ("hoi-nghi-so-ket-2013", "hoi-nghi-quan-triet-2010")):
+        text = result.pages[f"su-kien/{page}.md"]
+        assert text.count("Tổ chức cùng") == 1 and f"(../su-kien/{other}.md)" in text, text
 
 
 def test_a_directed_reference_to_the_same_kind_may_not_close_a_cycle(tmp_path):
