@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .link import Handbook
+from .link import Handbook, nested_targets
 from .render import Reads, page_path, render_pages
 
 
@@ -44,6 +44,8 @@ def _targets(handbook: Handbook, ids: set[str]) -> set[str]:
     for entry_id in ids:
         for group in handbook.outgoing.get(entry_id, ()):
             found.update(e.id for e in group.entries)
+        if entry_id in handbook.entries:        # references inside nested values make backlinks too
+            found.update(target for _, target in nested_targets(handbook.entries[entry_id].record))
     return found
 
 

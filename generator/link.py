@@ -15,7 +15,7 @@ from functools import lru_cache
 from .load import paused_gc
 from .schema import KINDS, RELATION_TYPES, Glossary, ref_fields, relations_field
 from .text import sort_key
-from .validate import Entry
+from .validate import Entry, nested_model
 
 
 
@@ -26,9 +26,8 @@ def _label_order() -> dict[str, int]:
         labels += [f.label for f in ref_fields(kind.model)]
     for kind in KINDS.values():
         labels += [f.backlabel for f in ref_fields(kind.model)]
+        labels += [f.backlabel for _, refs in _nested_refs(kind.model) for f in refs]
     return {label: index for index, label in enumerate(dict.fromkeys(labels))}
-
-
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,30 @@ class Handbook:
                 if kind.successor and getattr(e.record, kind.successor) == entry_id]
 
 
+def nested_targets(record, nested: list[tuple[str, list]] | None = None) -> list[tuple[tuple[str, str], str]]:
+    """(backlabel, field path) and target id of every reference inside the record's nested values."""
+    found = []
+    for name, inner in _nested_refs(type(record)) if nested is None else nested:
+        value = getattr(record, name)
+        for item in value if isinstance(value, list) else [value] if value else []:
+            for ref in inner:
+                target = getattr(item, ref.name)
+                found += [((ref.backlabel, f"{name}.{ref.name}"), t) for t in (target if ref.many else [target] if target else [])]
+    return found
+
+
+def _nested_refs(model) -> list[tuple[str, list]]:
+    """Fields holding nested values whose references make backlinks (those declaring a backlabel;
+    a course item or a relation's target is shown its own way)."""
+    found = []
+    for name, info in model.model_fields.items():
+        inner = nested_model(info.annotation)
+        refs = [ref for ref in ref_fields(inner) if ref.backlabel] if inner else []
+        if refs:
+            found.append((name, refs))
+    return found
+
+
 def entry_order(entry: Entry) -> tuple:
     rank = _KIND_RANK.get(entry.kind.name)
     if rank is None:        # first call, or a kind registered since (tests declare kinds)
@@ -91,6 +114,7 @@ def link(entries: dict[str, Entry]) -> Handbook:
     incoming: dict[str, dict[tuple, list[Entry]]] = defaultdict(lambda: defaultdict(list))
 
     refs = {kind.model: ref_fields(kind.model) for kind in KINDS.values()}     # not once per record
+    nested = {kind.model: _nested_refs(kind.model) for kind in KINDS.values()}
     relations_of = {kind.model: relations_field(kind.model) for kind in KINDS.values()}
     for entry in entries.values():
         record = entry.record
@@ -110,6 +134,8 @@ def link(entries: dict[str, Entry]) -> Handbook:
                     outgoing[target_id][(ref.label, ref.name)].append(entry)
                 else:
                     incoming[target_id][(ref.backlabel, ref.name)].append(entry)
+        for key, target_id in nested_targets(record, nested[type(record)]):    # the organ of each speaker
+            incoming[target_id][key].append(entry)
 
     order = {i: entry_order(e) for i, e in entries.items()}     # once per record, not once per mention
     label_order = _label_order()        # read now: a kind may have been declared since import

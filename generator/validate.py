@@ -230,18 +230,18 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         info = model.model_fields.get(part)
         if info is None:
             return None
-        inner = _nested_model(info.annotation)
+        inner = nested_model(info.annotation)
         if inner is None:
             return None
         model = inner
     return model
 
 
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
+def nested_model(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
-        found = _nested_model(arg)
+        found = nested_model(arg)
         if found:
             return found
     return None
@@ -419,7 +419,7 @@ def _references_in(model: type[BaseModel], data: Any, at: tuple) -> list[tuple[t
 def _shape(model: type[BaseModel]) -> tuple[list, list[tuple[str, type[BaseModel]]]]:
     """A model's reference fields and nested groups, read once per model rather than once per record."""
     groups = [(name, nested) for name, info in model.model_fields.items()
-              if (nested := _nested_model(info.annotation)) is not None]
+              if (nested := nested_model(info.annotation)) is not None]
     return ref_fields(model), groups
 
 

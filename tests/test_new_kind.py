@@ -20,7 +20,7 @@ from pathlib import Path
 import markdown as markdown_lib
 import pytest
 import yaml
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generator import cms_config, editor_schema, navigation
 from generator.cli import main
@@ -340,6 +340,36 @@ def test_a_single_symmetric_reference_shows_on_both_pages(tmp_path):
     for page, other in (("hoi-nghi-quan-triet-2010", "hoi-nghi-so-ket-2013"), ("hoi-nghi-so-ket-2013", "hoi-nghi-quan-triet-2010")):
         text = result.pages[f"su-kien/{page}.md"]
         assert text.count("Tổ chức cùng") == 1 and f"(../su-kien/{other}.md)" in text, text
+
+
+class Speaker(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(title="Người phát biểu", description="Họ tên.")
+    organ: str | None = ref("organ", "Cơ quan", "Có người phát biểu tại", description="Mã cơ quan của người phát biểu.")
+
+
+class WithSpeakers(Event):
+    speakers: list[Speaker] = Field(default_factory=list, title="Phát biểu", description="Những người phát biểu.")
+
+
+def test_a_reference_inside_nested_values_makes_a_backlink_kept_up_to_date(tmp_path):
+    from generator.incremental import render_all, rerender
+
+    register(event_kind(model=WithSpeakers))
+    try:
+        root = scratch_project(tmp_path, EVENTS)
+        before = run(root / "data")
+        event = root / "data/events/hoi-nghi-so-ket-2013.yaml"
+        event.write_text(event.read_text(encoding="utf-8") + "speakers:\n  - {name: Ông A, organ: ban-to-chuc-trung-uong}\n",
+                         encoding="utf-8")
+        after = run(root / "data")
+        kept, _ = rerender(render_all(before.handbook), after.handbook)
+    finally:
+        unregister("event")
+    organ = after.pages["co-quan/ban-to-chuc-trung-uong.md"]
+    assert "Có người phát biểu tại" in organ and "(../su-kien/hoi-nghi-so-ket-2013.md)" in organ
+    assert kept.pages == after.pages         # the preview's incremental render saw it too
 
 
 def test_a_directed_reference_to_the_same_kind_may_not_close_a_cycle(tmp_path):
