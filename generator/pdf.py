@@ -302,8 +302,9 @@ class _PackTreeprocessor(Treeprocessor):
             return
         target = posixpath.normpath(posixpath.join(posixpath.dirname(links.page), unquote(parts.path)))
         anchor = links.anchors.get(target)
-        if anchor is None:
-            unlink(element, links.note if target in links.known else "")
+        if anchor is None:      # a kind's index (the breadcrumb's "Văn bản") is a place, not a reading left out
+            listing = target in {f"{kind.section}/index.md" for kind in KINDS.values()}
+            unlink(element, links.note if target in links.known and not listing else "")
             return
         element.set("href", f"#{anchor}-{parts.fragment}" if parts.fragment else f"#{anchor}")
         element.set("class", "trong-tap")

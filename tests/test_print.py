@@ -223,6 +223,7 @@ def test_links_inside_the_pack_give_a_page_and_others_become_text(course_pack):
     body_links = [(p, t, target) for p, t, target in internal_links(path) if p > 2]
     assert body_links and all(1 <= target <= len(texts) for _, _, target in body_links)
     assert f"Ban Tổ chức Trung ương (BTCTW) ({NOT_IN_COURSE})" in text      # the issuing organ is not in this course
+    assert "Văn bản › " in text and f"Văn bản ({NOT_IN_COURSE})" not in text  # a breadcrumb says where, not what is missing
     assert "Dữ liệu của trang này" not in text               # the editors' footer is for the site
 
 
