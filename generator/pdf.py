@@ -255,7 +255,12 @@ def _page_html(text: str, path: str, anchor: str, links: _Links) -> str:
     converter = markdown_lib.Markdown(extensions=[*EXTENSIONS, _PackExtension(links)],
                                       extension_configs=EXTENSION_CONFIGS, output_format="html")
     # Front matter first: the footer pattern would otherwise take its closing line too.
-    return converter.convert(_EDITOR_FOOTER.sub("\n", _FRONT_MATTER.sub("", text, count=1)))
+    text = _BREADCRUMB.sub(r"\1\2", _FRONT_MATTER.sub("", text, count=1))     # "Văn bản ›" says where, on paper too
+    return converter.convert(_EDITOR_FOOTER.sub("\n", text))
+
+
+# A record page's first line: its kind, linked to the kind's index (which no pack holds).
+_BREADCRUMB = re.compile(r"^(<small data-search-exclude>)\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
 
 
 class _PackExtension(Extension):
@@ -302,9 +307,8 @@ class _PackTreeprocessor(Treeprocessor):
             return
         target = posixpath.normpath(posixpath.join(posixpath.dirname(links.page), unquote(parts.path)))
         anchor = links.anchors.get(target)
-        if anchor is None:      # a kind's index (the breadcrumb's "Văn bản") is a place, not a reading left out
-            listing = target in {f"{kind.section}/index.md" for kind in KINDS.values()}
-            unlink(element, links.note if target in links.known and not listing else "")
+        if anchor is None:
+            unlink(element, links.note if target in links.known else "")
             return
         element.set("href", f"#{anchor}-{parts.fragment}" if parts.fragment else f"#{anchor}")
         element.set("class", "trong-tap")
