@@ -330,8 +330,29 @@ def _notified_not_polled(server) -> None:
             or server.observer.is_alive():
         return
     paths = list(watched)
-    server.observer = Observer()
+    server.observer = changes_observer()
     watched.clear()
     refs.clear()
     for path in paths:
         server.watch(path)
+
+
+def changes_observer():
+    """A native file observer that reports changes only.
+
+    inotify also reports a file opened or closed unwritten; MkDocs rebuilds on any
+    event, and each rebuild reads the watched files: a read would start a rebuild
+    that starts the next, forever.
+    """
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+               events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+
+    class ChangesOnly(Observer):
+        def schedule(self, handler, path, *, recursive=False, event_filter=None, **options):
+            return super().schedule(handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                    **options)
+
+    return ChangesOnly()

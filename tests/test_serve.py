@@ -196,3 +196,33 @@ def test_served_pages_equal_a_clean_build_after_edits_renames_and_deletes(server
 def replace_line(path: Path, field: str, value: str) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {value}", text, count=1), encoding="utf-8")
+
+
+def test_the_preview_watches_changes_not_reads(tmp_path):
+    """Reading a watched file (every rebuild does; so do `git diff` and `handbook validate`) is no change:
+    with inotify's open/close events counted, one save made the preview rebuild forever."""
+    from watchdog.events import FileSystemEventHandler
+
+    from generator.plugin import changes_observer
+
+    record = tmp_path / "a.yaml"
+    record.write_text("id: a\n", encoding="utf-8")
+    seen = []
+    handler = FileSystemEventHandler()
+    handler.on_any_event = lambda event: seen.append(type(event).__name__)
+    observer = changes_observer()
+    observer.schedule(handler, str(tmp_path), recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.3)
+        record.read_text(encoding="utf-8")
+        time.sleep(1)
+        assert seen == []
+        record.write_text("id: b\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "FileModifiedEvent" in seen
+    finally:
+        observer.stop()
+        observer.join()
