@@ -77,7 +77,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.rendered: Rendered | None = None
         self.validated: dict = {}               # what each unchanged document gave validation
         self.built: dict[str, str] = {}         # generated page → the Markdown its HTML in site_dir shows
-        self.outputs: dict[str, str] = {}       # generated page → its HTML file, to remove it once gone
+        self.outputs: dict[str, str] = {}       # page or file → its output, to remove it once gone
         self.fingerprint: tuple | None = None   # configuration and hand-written pages the HTML was built with
         self.search_pieces = SearchPieces()
         self.search_index = search.Index()      # the own index, written again shard by shard
@@ -116,9 +116,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        refused = [message for file in files if (message := refusal(file, Path(config.docs_dir)))]
-        if refused:
-            raise PluginError("content/ có tệp không được phép:\n" + "\n".join(refused))
+        refused = {file: problem for file in files if (problem := refusal(file, Path(config.docs_dir)))}
+        if refused and self.command != "serve":
+            raise PluginError("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
+        if refused:     # serve: never published, and every page says why until the file goes
+            for file in refused:
+                files.remove(file)
+            self.result = Result(sorted(self.result.problems + list(refused.values())))
+            log.error("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
         self.files = files
         if self.command == "serve":
             self._keep_or_forget(files, config)
@@ -232,7 +237,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         infos = search.page_infos(self.result.handbook, self.locations)
         own = self.search_index if self.command == "serve" else search.Index()
         files = own.update(docs, infos, self.glossary)
-        for name in sorted(own.removed):
+        stale = set(own.removed)
+        if self.command == "serve" and own.changed == set(files):   # a fresh index: it never saw the files on disk
+            stale |= {p.relative_to(site).as_posix() for p in (site / search.INDEX_DIR).glob("*.js")} - set(files)
+        for name in sorted(stale):
             (site / name).unlink(missing_ok=True)
         for name, text in files.items():
             if name in own.changed or not (site / name).is_file():
@@ -265,10 +273,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             gc.unfreeze()
 
     def _forget_removed_pages(self, config) -> None:
-        """Serve: remember what each page's HTML shows; delete the HTML of pages that are gone."""
+        """Serve: remember what each page's HTML shows; delete the output of pages and files that are
+        gone (a removed record, a deleted page or picture of content/: a dirty build keeps the rest)."""
         if not self.result.ok:
             return
-        outputs = {path: self.files.get_file_from_path(path).abs_dest_path for path in self.result.pages}
+        outputs = {file.src_uri: file.abs_dest_path for file in self.files}
         written = set(outputs.values())
         for path, output in self.outputs.items():
             if path not in outputs and output not in written:

@@ -55,6 +55,7 @@ CODES = {
     "relation.date": "Văn bản căn cứ, thay thế, sửa đổi… một văn bản ban hành sau nó.",
     "glossary.duplicate": "Một chữ viết tắt được giải nghĩa hai lần.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
+    "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
     "course.page": "Khóa học nêu một trang viết tay không có trong content/.",
 }
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import nh3
 
+from .problems import Problem
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
@@ -139,7 +141,7 @@ def safe_meta(meta: dict) -> dict:
 CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
 
 
-def refusal(file, docs_dir: Path) -> str | None:
+def refusal(file, docs_dir: Path) -> Problem | None:
     """Why a file of content/ may not be published, if it may not."""
     if file.generated_by or file.abs_src_path is None:
         return None
@@ -149,9 +151,10 @@ def refusal(file, docs_dir: Path) -> str | None:
         return None             # the theme's own files
     shown = f"content/{file.src_uri}"
     if path.is_symlink() or not path.resolve().is_relative_to(docs.resolve()):
-        return f"{shown}: liên kết tượng trưng (symlink) bị từ chối — thay bằng chính tệp, hoặc xóa nó"
+        return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink) bị từ chối",
+                       "thay bằng chính tệp, hoặc xóa nó")
     if path.suffix.lower() not in CONTENT_SUFFIXES:
         allowed = ", ".join(sorted(CONTENT_SUFFIXES))
-        return (f"{shown}: loại tệp {path.suffix or '(không đuôi)'} không được đăng — content/ chỉ nhận {allowed}; "
-                "mã (CSS, JavaScript) thuộc generator/theme/")
+        return Problem(shown, 1, 1, "content.refused", f"loại tệp {path.suffix or '(không đuôi)'} không được đăng",
+                       f"content/ chỉ nhận {allowed}; mã (CSS, JavaScript) thuộc generator/theme/")
     return None

@@ -81,6 +81,20 @@ def test_a_data_error_is_shown_in_the_browser_and_cleared_on_the_next_save(serve
     wait_for(base + PAGE, lambda status, body: status == 200 and "Dữ liệu có lỗi" not in body
              and "Sinh hoạt chi bộ" in body)
 
+    # A file content/ may not publish is an error page too, never a server that stops answering.
+    (root / "content" / "ghi-chu.txt").write_text("x", encoding="utf-8")
+    refused = wait_for(base + PAGE, lambda status, body: "content.refused" in body)
+    assert "content/ghi-chu.txt" in refused
+    assert get(base + "/ghi-chu.txt")[0] == 404
+    (root / "content" / "ghi-chu.txt").unlink()
+    wait_for(base + PAGE, lambda status, body: status == 200 and "Dữ liệu có lỗi" not in body)
+
+    # A hand-written page deleted is gone from the preview too.
+    (root / "content" / "thu-nghiem.md").write_text("# Thử nghiệm\n", encoding="utf-8")
+    wait_for(base + "/thu-nghiem/", lambda status, body: status == 200 and "Thử nghiệm" in body)
+    (root / "content" / "thu-nghiem.md").unlink()
+    wait_for(base + "/thu-nghiem/", lambda status, body: status == 404)
+
 
 # --- Partial rebuilds: what the editor sees equals a clean build ------------------------------
 
