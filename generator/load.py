@@ -166,15 +166,15 @@ def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Doc
                                        f"mỗi bản ghi là một tệp .yaml nằm ngay trong một trong các thư mục {folders}",
                                        WARNING)]))
             continue
-        known = cache.get(shown, status.st_size, status.st_mtime_ns) if cache is not None else None
+        known = cache.get(shown, status.st_size, status.st_ctime_ns) if cache is not None else None
         if known is not None:
             slots.append(([known[0]], known[1]))
             continue
-        to_parse.append((len(slots), path, shown, kind.name, status.st_size, status.st_mtime_ns))
+        to_parse.append((len(slots), path, shown, kind.name, status.st_size, status.st_ctime_ns))
         slots.append(None)
-    for (slot, _, shown, _, size, mtime_ns), (document, problems) in zip(to_parse, _parse_all(to_parse)):
+    for (slot, _, shown, _, size, changed_ns), (document, problems) in zip(to_parse, _parse_all(to_parse)):
         if cache is not None and document is not None and not any(p.code == "file.unreadable" for p in problems):
-            cache.put(shown, size, mtime_ns, document, problems)
+            cache.put(shown, size, changed_ns, document, problems)
         slots[slot] = ([document] if document is not None else [], problems)
     documents = [d for slot in slots for d in slot[0]]
     problems = [p for slot in slots for p in slot[1]]

@@ -3,7 +3,8 @@
 `handbook validate` and `handbook serve` read tens of thousands of YAML files
 of which an editor changed one. A file's parsed Document (plain values,
 positions, the loader's problems) is kept under `.cache/handbook/` keyed by
-its path, size and modification time, and by the code's own version; and so
+its path, size and status-change time (ctime: unlike the modification time,
+no copying tool or `touch -d` can set it back), and by the code's own version; and so
 is the outcome of the last validation, reused when no input changed at all.
 
 The cache holds plain values only (marshal: text, numbers, lists, tuples,
@@ -70,7 +71,7 @@ def _key() -> bytes | None:
 
 
 class ParseCache:
-    """path → (size, mtime_ns, Document, problems); `get` and `put` as the loader reads files.
+    """path → (size, changed_ns, Document, problems); `get` and `put` as the loader reads files.
 
     The parsed files are read from disk on the first `get`, so that a run
     that recalls its outcome (nothing changed) never reads them.
@@ -101,19 +102,19 @@ class ParseCache:
                 pass
         return self._entries
 
-    def get(self, shown: str, size: int, mtime_ns: int) -> tuple[Document, list[Problem]] | None:
+    def get(self, shown: str, size: int, changed_ns: int) -> tuple[Document, list[Problem]] | None:
         self.seen.add(shown)
         entry = self.entries.get(shown)
-        if entry is not None and entry[0] == size and entry[1] == mtime_ns:
+        if entry is not None and entry[0] == size and entry[1] == changed_ns:
             return entry[2], list(entry[3])
         self.misses += 1
         return None
 
-    def put(self, shown: str, size: int, mtime_ns: int, document: Document, problems: list[Problem]) -> None:
-        if time.time_ns() - mtime_ns < RACY_NS:       # may change again within the same time stamp
+    def put(self, shown: str, size: int, changed_ns: int, document: Document, problems: list[Problem]) -> None:
+        if time.time_ns() - changed_ns < RACY_NS:       # may change again within the same time stamp
             self.entries.pop(shown, None)
             return
-        self.entries[shown] = (size, mtime_ns, document, problems)
+        self.entries[shown] = (size, changed_ns, document, problems)
         self.stored += 1
 
     def save(self, *, force: bool = False) -> None:
@@ -157,9 +158,9 @@ def inputs(data_dir: Path, content_dir: Path) -> str | None:
         digest.update(f"{folder}\0".encode())
         for name in sorted(names + subfolders):
             status = os.lstat(os.path.join(folder, name))
-            if now - status.st_mtime_ns < RACY_NS and stat.S_ISREG(status.st_mode):
+            if now - status.st_ctime_ns < RACY_NS and stat.S_ISREG(status.st_mode):
                 return None
-            digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_mode}\0".encode())
+            digest.update(f"{name}\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
     for folder, subfolders, names in os.walk(content_dir):
         subfolders.sort()
         digest.update(f"{folder}\0{sorted(names)}\0".encode())
@@ -205,8 +206,8 @@ def _write(file: Path, version: str, key: bytes, value: Any) -> bool:
 
 # --- Plain values both ways -------------------------------------------------------------
 
-def _encode(size: int, mtime_ns: int, document: Document, problems: list[Problem]) -> tuple:
-    return (size, mtime_ns, document.kind.name, document.data, document.positions, document.key_positions,
+def _encode(size: int, changed_ns: int, document: Document, problems: list[Problem]) -> tuple:
+    return (size, changed_ns, document.kind.name, document.data, document.positions, document.key_positions,
             document.broken, document.refused, tuple(_problem_out(p) for p in problems))
 
 
@@ -223,15 +224,15 @@ def _problem_in(value: tuple) -> Problem:
 
 
 def _decode(shown: str, value: tuple) -> tuple[int, int, Document, list[Problem]]:
-    size, mtime_ns, kind, data, positions, key_positions, broken, refused, problems = value
-    if not (_int(size) and _int(mtime_ns) and kind in KINDS and isinstance(data, dict)
+    size, changed_ns, kind, data, positions, key_positions, broken, refused, problems = value
+    if not (_int(size) and _int(changed_ns) and kind in KINDS and isinstance(data, dict)
             and isinstance(positions, dict) and isinstance(key_positions, dict) and isinstance(broken, bool)
             and isinstance(refused, tuple)):
         raise ValueError(shown)
     found = [_problem_in(p) for p in problems]
     if any(p.path != shown for p in found):
         raise ValueError(shown)
-    return size, mtime_ns, Document(shown, KINDS[kind], data, positions, key_positions, broken, refused), found
+    return size, changed_ns, Document(shown, KINDS[kind], data, positions, key_positions, broken, refused), found
 
 
 def _int(value: Any) -> bool:

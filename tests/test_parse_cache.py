@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +27,15 @@ BROKEN = {
 }
 
 
+@pytest.fixture(autouse=True)
+def no_racy_window(monkeypatch):
+    """Files count as saved a while ago: a file saved within the last moments is never cached
+    (test_a_file_just_saved_is_not_kept checks that), and no test can age a file's ctime."""
+    monkeypatch.setattr(parse_cache, "RACY_NS", 0)
+
+
 def aged(root: Path, seconds: float = 60) -> None:
-    """Files saved a while ago: a file saved within the last moments is never cached."""
+    """Modification times in the past, as a checkout or a copy with `cp -p` leaves them."""
     past = time.time() - seconds
     for path in (root / "data").rglob("*.yaml"):
         os.utime(path, (past, past))
@@ -57,6 +65,17 @@ def test_a_second_run_reads_no_file_and_finds_the_same(tmp_path):
     documents, _ = load(root / "data", cache=third)
     assert third.misses == 1
     assert "Sinh hoạT" in str(next(d.data for d in documents if d.path.endswith("sinh-hoat-chi-bo.yaml")))
+
+    # An edit of the same size whose modification time is then put back (cp -p, rsync -a, tar) is seen:
+    # the status-change time cannot be put back.
+    stamp = path.stat().st_mtime_ns
+    path.write_text(text.replace("Sinh hoạt", "Sinh hoạX", 1), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    third.save(force=True)
+    fourth = ParseCache.of_project(root)
+    documents, _ = load(root / "data", cache=fourth)
+    assert fourth.misses == 1
+    assert "Sinh hoạX" in str(next(d.data for d in documents if d.path.endswith("sinh-hoat-chi-bo.yaml")))
 
     # A deleted record is gone, not served from the cache.
     (root / "data/topics/hong.yaml").unlink()
@@ -162,3 +181,15 @@ def test_parsing_on_several_cores_gives_the_same_documents(tmp_path, monkeypatch
     assert [(d.path, d.kind, d.data, d.positions) for d in parallel] == \
         [(d.path, d.kind, d.data, d.positions) for d in documents]
     assert found == problems and outcome(root, None) == alone
+
+
+def test_a_file_just_saved_is_not_kept(tmp_path, monkeypatch):
+    """Two saves within one time stamp would look alike: what changed in the last moments is read again."""
+    monkeypatch.setattr(parse_cache, "RACY_NS", 60 * 10**9)
+    root = scratch_project(tmp_path)
+    first = ParseCache.of_project(root)
+    outcome(root, first)
+    first.save(force=True)
+    again = ParseCache.of_project(root)
+    outcome(root, again)
+    assert again.misses > 0 and again.entries == {}
