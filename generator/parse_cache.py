@@ -184,12 +184,19 @@ def _read(file: Path, version: str, key: bytes) -> Any:
 
 def _write(file: Path, version: str, key: bytes, value: Any) -> bool:
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        # A pull request may commit `.cache` or `.cache/handbook` as a link (to content/, data/…):
+        # mkdir would follow it and the cache would be written there. Only real folders are used.
+        for folder in (file.parent.parent, file.parent):
+            if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                return False
+            folder.mkdir(exist_ok=True)
         if file.parent.is_symlink() or file.is_symlink():
             return False
         gitignore = file.parent.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n", encoding="utf-8")     # never committed by accident
+        if not os.path.lexists(gitignore):        # never committed by accident; never written through a link
+            descriptor = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+                out.write("*\n")
         body = marshal.dumps((version, value))
         handle, temporary = tempfile.mkstemp(prefix=".part-", dir=file.parent)
         try:

@@ -193,3 +193,20 @@ def test_a_file_just_saved_is_not_kept(tmp_path, monkeypatch):
     again = ParseCache.of_project(root)
     outcome(root, again)
     assert again.misses > 0 and again.entries == {}
+
+
+@pytest.mark.parametrize("planted", ["folder", "gitignore"])
+def test_a_linked_cache_folder_writes_nothing_elsewhere(tmp_path, planted):
+    """A pull request committing `.cache` as a link to content/, or `.cache/.gitignore` as a dangling
+    link, must not make validation write into content/ or at the link's target."""
+    root = scratch_project(tmp_path / "p")
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*"))
+    target = tmp_path / "pwned"
+    if planted == "folder":
+        (root / ".cache").symlink_to(root / "content")
+    else:
+        (root / ".cache").mkdir()
+        (root / ".cache" / ".gitignore").symlink_to(target)
+    assert main(["-C", str(root), "validate"]) == 0
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*")) == before
+    assert not target.exists()
