@@ -222,6 +222,19 @@ def _format(problem: Problem, root: Path) -> str:
     return f"{text}\n{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * caret}^"
 
 
+def _abort_reason(error: Exception) -> str:
+    """MkDocs' closing line ("Aborted with a BuildError!") in Vietnamese; the cause is logged above it."""
+    text = str(error)
+    match = re.search(r"Aborted with (\d+) warnings? in strict mode", text)
+    if match:
+        return f"{match.group(1)} cảnh báo ở chế độ --strict (xem các dòng ở trên)"
+    if "configuration error" in text:
+        return "mkdocs.yml có lỗi cấu hình (xem các dòng ở trên)"
+    if text.startswith("Aborted with"):
+        return "lỗi khi dựng trang (xem các dòng ở trên)"
+    return text
+
+
 def _validate(args: argparse.Namespace) -> int:
     return 0 if _check(args.root, args.strict, args.format, render=False) else 1
 
@@ -241,7 +254,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         build_site(args.root / "mkdocs.yml", site_dir, strict=args.strict, result=result)
     except MkDocsException as error:
-        print(f"Dựng trang thất bại, {site_dir}/ cũ được giữ nguyên: {error}", file=sys.stderr)
+        print(f"Dựng trang thất bại, {site_dir}/ cũ được giữ nguyên: {_abort_reason(error)}", file=sys.stderr)
         return 1
     print(f"Xong sau {time.perf_counter() - started:.1f} giây: {site_dir}/. Xem thử bằng `handbook serve`.",
           file=sys.stderr)
