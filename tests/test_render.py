@@ -43,6 +43,7 @@ def test_golden_page(page, mini_pages):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(pages[page], encoding="utf-8")
         pytest.skip("golden page rewritten: read its diff before committing")
+    assert golden.is_file(), f"a new page kind: write tests/golden/{page} with UPDATE_GOLDEN=1 and read it"
     assert pages[page] == golden.read_text(encoding="utf-8")
 
 
