@@ -425,8 +425,9 @@ def links_of(handbook: Handbook, entry: Entry, in_body: dict[str, set[str]] | No
     # A list, not a dict by field: every relation type is its own group of the relations field.
     outgoing = handbook.outgoing.get(entry.id, [])
     entries_of = {g.field: g.entries for g in outgoing if g.field in (kind.sources, kind.topics)}
+    listed = listed_fields(kind)
     return {"incoming": [g for g in handbook.incoming.get(entry.id, []) if g.label not in in_body.get(kind.name, ())],
-            "related": [g for g in outgoing if g.field in listed_fields(kind)],
+            "related": [g for g in outgoing if g.field in listed],
             "topics": entries_of.get(kind.topics, ()), "sources": entries_of.get(kind.sources, ())}
 
 
