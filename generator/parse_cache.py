@@ -18,6 +18,7 @@ quick save (the "racy" case known from git's index).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import marshal
@@ -26,9 +27,10 @@ import secrets
 import stat
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -119,15 +121,48 @@ class ParseCache:
 
     def save(self, *, force: bool = False) -> None:
         """Write the cache if it changed enough to pay for the write (an entry left unsaved just misses)."""
+        if self._worth_saving(force):
+            self._write()
+
+    def save_aside(self) -> Callable[[], None]:
+        """`save`, done by a forked copy of this process while the caller goes on (validation);
+        call the function returned to wait for it. Where forking is unsafe (threads: a live
+        server) or impossible, it saves here and now."""
+        if not self._worth_saving() or threading.active_count() > 1 or not hasattr(os, "fork"):
+            self.save()
+            return lambda: None
+        try:
+            pid = os.fork()
+        except OSError:
+            self.save()
+            return lambda: None
+        if pid == 0:                    # the copy: write, say whether it did, and leave at once
+            code = 1
+            try:
+                gc.freeze()             # no collection walking (and copying) the parent's objects
+                code = 0 if self._write() else 1
+            finally:
+                os._exit(code)
+
+        def join() -> None:
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                self.stored = 0
+        return join
+
+    def _worth_saving(self, force: bool = False) -> bool:
         if self._entries is None:
-            return
+            return False
         for gone in self.entries.keys() - self.seen:
             del self.entries[gone]
-        if self.file is None or self.key is None or not (force or self.stored > len(self.entries) // 50):
-            return
+        return self.file is not None and self.key is not None and (force or self.stored > len(self.entries) // 50)
+
+    def _write(self) -> bool:
         body = {shown: _encode(*entry) for shown, entry in sorted(self.entries.items())}
         if _write(self.file, self.version, self.key, body):
             self.stored = 0
+            return True
+        return False
 
     # -- the outcome of a whole validation, reused while no input changes
 

@@ -78,13 +78,14 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     stage = _stages(on_stage)
     with stage("load"):
         documents, problems = load(data_dir, cache=cache)
+    saved = cache.save_aside() if cache is not None else None      # written on the other core meanwhile
     with stage("validate"):
         entries, found = validate(documents, data_dir.parent / "content")
     problems = sorted(problems + found)
     if cache is not None:
         if fingerprint:
             cache.remember(fingerprint, problems, len(entries))
-        cache.save()
+        saved()
     if has_errors(problems):
         return Result(problems)
     if not render_pages:

@@ -74,8 +74,13 @@ class PageInfo:
 
 def tokens(text: str) -> list[tuple[str, str]]:
     """(exact, folded) syllables: "Đảng bộ TW4" → (đảng, dang), (bộ, bo), (tw, tw), (4, 4)."""
-    text = unicodedata.normalize("NFC", text.lower())
-    return [(t, _fold_syllable(t)) for t in _TOKEN.findall(text)]
+    return list(zip(*_syllables(text)))
+
+
+def _syllables(text: str) -> tuple[list[str], list[str]]:
+    """`tokens` as two lists, exact and folded: the index reads millions of them."""
+    exact = _TOKEN.findall(unicodedata.normalize("NFC", text.lower()))
+    return exact, list(map(_fold_syllable, exact))
 
 
 #: A handbook has a few thousand distinct syllables and millions of them in its text.
@@ -85,6 +90,28 @@ _fold_syllable = lru_cache(maxsize=1 << 17)(fold)
 def segments(text: str) -> list[list[tuple[str, str]]]:
     """Runs of syllables between punctuation: phrases never span a comma or a full stop."""
     return [found for part in _SEGMENT.split(text) if (found := tokens(part))]
+
+
+_MARK = "\x00"
+_MARKED = re.compile(r"[^\W\d_]+|\d+|\x00")
+
+
+def _marked_syllables(text: str) -> tuple[list[str], list[str]]:
+    """The syllables of `segments(text)`, exact and folded, with _MARK where a segment ends.
+
+    One regex pass over the whole text: tokenising each segment on its own cost
+    most of the index's time (millions of short calls). The mark is a starter
+    without compositions and no cased letter, so lowering and NFC treat the
+    parts between marks exactly as `segments` treats them one by one.
+    """
+    if _MARK in text:           # the text's own NUL would end a segment: the long way
+        exact, folded = [], []
+        for run in segments(text):
+            exact += [e for e, _ in run] + [_MARK]
+            folded += [f for _, f in run] + [_MARK]
+        return exact, folded
+    exact = _MARKED.findall(unicodedata.normalize("NFC", _SEGMENT.sub(_MARK, text).lower()))
+    return exact, list(map(_fold_syllable, exact))
 
 
 def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, PageInfo]:
@@ -342,12 +369,12 @@ def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
     for bit, texts in reversed(fields):        # the body first: most of the terms, set at once
         found: set[str] = set()
         for text in texts:
-            for run in segments(text):
-                folded = [f for _, f in run]
-                found.update(folded)
-                found.update(map(" ".join, zip(folded, folded[1:])))     # each pair of adjacent syllables
-                if bit in (TITLE, SUBJECT):
-                    found.update("=" + exact for exact, f in run if exact != f)
+            exact, folded = _marked_syllables(text)
+            found.update(folded)
+            found.update(map(" ".join, zip(folded, folded[1:])))     # each pair of adjacent syllables
+            if bit in (TITLE, SUBJECT):
+                found.update("=" + e for e, f in zip(exact, folded) if e != f)
+        found = {term for term in found if _MARK not in term}       # nothing spans a segment's end
         if not terms:
             terms = dict.fromkeys(found, bit)
             continue
@@ -365,14 +392,15 @@ def shard_key(term: str) -> str:
 
 def _abbreviation_words(page: _Page, abbreviations: list[_Abbreviation]) -> list[str]:
     """The other side of every abbreviation the page uses one side of."""
-    folded = [f for text in (page.title, *page.body) for _, f in tokens(text)]
+    folded = [f for text in (page.title, *page.body) for f in _syllables(text)[1]]
     words = set(folded)
     text = " " + " ".join(folded) + " "
     found = []
     for abbreviation in abbreviations:
         if abbreviation.folded in words:
             found.append(abbreviation.expansion)
-        if abbreviation.phrase in text:
+        # the phrase's syllables are all words of the page before it can stand in its text
+        if all(s in words for s in abbreviation.syllables) and abbreviation.phrase in text:
             found.append(abbreviation.abbr)
     return found
 

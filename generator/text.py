@@ -31,7 +31,9 @@ def heading_slug(value: str, separator: str = "-") -> str:
     Python-Markdown's default drops "đ" and every letter with a diacritic
     it cannot decompose; mkdocs.yml points the toc extension here.
     """
-    return slugify(value, separator=separator)
+    # The backend named, not "auto": auto tries to import Unidecode on every call (a failed import
+    # when it is absent: most of the cost), and would change the slugs wherever it is installed.
+    return slugify(value, separator=separator, backend="text-unidecode")
 
 
 _WORD = re.compile(r"\w+")

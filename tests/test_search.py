@@ -189,3 +189,21 @@ def test_the_index_kept_between_rebuilds_equals_a_clean_one(start, steps):
         elif action == "glossary":
             glossary = {"BTV": state[0] or "Ban Thường vụ"}
         check()
+
+
+SEGMENT_TEXT = list(" -–/.,;:…()[]“”\"\\|\t\n\x00_0129aAđĐσςΣΑ\u0301\u0323\u0338=<Ⅻİﬁ;") + ["ă", "ơ", "Ư", "ệ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(SEGMENT_TEXT), max_size=40))
+def test_one_pass_tokenising_cuts_the_same_segments(text):
+    """The index tokenises a whole text in one pass, marking where segments end: the same
+    syllables, in the same runs, as tokenising each segment on its own."""
+    exact, folded = search._marked_syllables(text)
+    runs: list = [[]]
+    for e, f in zip(exact, folded):
+        if e == search._MARK:
+            runs.append([])
+        else:
+            runs[-1].append((e, f))
+    assert [run for run in runs if run] == search.segments(text)
