@@ -12,13 +12,9 @@ Markdown keep their formatting but lose raw HTML and unsafe link targets.
 
 from __future__ import annotations
 
-import gc
 import html
 import json
-import marshal
-import os
 import re
-import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -440,59 +436,13 @@ def links_of(handbook: Handbook, entry: Entry, in_body: dict[str, set[str]] | No
             "topics": entries_of.get(kind.topics, ()), "sources": entries_of.get(kind.sources, ())}
 
 
-#: From this many record pages on, a forked copy of the process renders half of them.
-SPLIT_FROM = 4000
-
-
 def render(handbook: Handbook) -> dict[str, str]:
     """Every generated page of the handbook, by path relative to the docs folder."""
-    return _render_shared(handbook) or render_pages(handbook)[0]
+    return render_pages(handbook)[0]
 
 
-def _render_shared(handbook: Handbook) -> dict[str, str] | None:
-    """`render` on two cores: a forked copy renders every other record page and sends them back
-    (marshal through a pipe) while this process renders the rest. None where forking is unsafe
-    (threads: a live server), impossible or not worth it; if the copy fails, its pages are
-    rendered here. The pages are the same strings either way."""
-    ids = [e.id for e in sorted(handbook.entries.values(), key=entry_order) if e.kind.pages]
-    if len(ids) < SPLIT_FROM or (os.cpu_count() or 1) < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return None
-    theirs = set(ids[1::2])
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:                    # the copy
-        code = 1
-        try:
-            os.close(read)
-            gc.freeze()             # no collection walking (and copying) the parent's objects
-            with os.fdopen(write, "wb") as out:
-                marshal.dump(render_pages(handbook, only=theirs, indexes=False)[0], out)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    pages = render_pages(handbook, skip=theirs)[0]
-    with os.fdopen(read, "rb") as received:
-        blob = received.read()
-    _, status = os.waitpid(pid, 0)
-    try:
-        shared = marshal.loads(blob) if os.waitstatus_to_exitcode(status) == 0 else None
-    except (EOFError, ValueError, TypeError):
-        shared = None
-    if not isinstance(shared, dict):
-        shared = render_pages(handbook, only=theirs, indexes=False)[0]
-    return dict(sorted({**pages, **shared}.items()))
-
-
-def render_pages(handbook: Handbook, only: set[str] | None = None, *, skip: set[str] = frozenset(),
-                 indexes: bool = True) -> tuple[dict[str, str], dict[str, Reads]]:
-    """The pages of the records in `only` (all if None) but those in `skip`, and every index
-    page (unless not `indexes`), with what each read.
+def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict[str, str], dict[str, Reads]]:
+    """The pages of the records in `only` (all if None) and every index page, with what each read.
 
     The editors' reference pages do not depend on the data: rendered only when `only` is None.
     """
@@ -502,7 +452,7 @@ def render_pages(handbook: Handbook, only: set[str] | None = None, *, skip: set[
     reads: dict[str, Reads] = {}
     in_body = _in_body_labels()
     for entry in sorted(handbook.entries.values(), key=entry_order):
-        if not entry.kind.pages or (only is not None and entry.id not in only) or entry.id in skip:
+        if not entry.kind.pages or (only is not None and entry.id not in only):
             continue
         template = env.get_or_select_template([f"{entry.kind.name}.md.j2", "generic.md.j2"])
         hb.reads = page_reads = Reads()
@@ -512,7 +462,7 @@ def render_pages(handbook: Handbook, only: set[str] | None = None, *, skip: set[
             page_reads.saw(group.entries)
         pages[page_path(entry)] = template.render(entry=entry, r=entry.record, **links_of(handbook, entry, in_body))
         reads[page_path(entry)] = page_reads
-    for kind in KINDS.values() if indexes else ():
+    for kind in KINDS.values():
         template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])
         pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
     if only is None:
