@@ -36,7 +36,8 @@ from .incremental import Rendered, SearchPieces
 from .parse_cache import ParseCache
 from .pipeline import Result, run, run_again
 from .render import abbreviation_definitions, render_counts
-from .sanitize import clean_content, refusal, safe_meta, safe_title, with_csp
+from .problems import Problem
+from .sanitize import editor_leftover, clean_content, refusal, safe_meta, safe_title, with_csp
 from .serve_errors import error_page
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -116,7 +117,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        for file in [f for f in files if editor_leftover(posixpath.basename(f.src_uri))]:
+            files.remove(file)      # an editor's backup or swap file beside a page: not content
         refused = {file: problem for file in files if (problem := refusal(file, Path(config.docs_dir)))}
+        refused.update(self._collisions(files, config))
         if refused and self.command != "serve":
             raise PluginError("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
         if refused:     # serve: never published, and every page says why until the file goes
@@ -137,9 +141,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         edit_paths = self.result.edit_paths()
         self.locations = {}
         for path, text in self.result.pages.items():
-            if files.get_file_from_path(path) is not None:
-                raise PluginError(f"{self.docs_from_root}/{path} trùng đường dẫn với một trang sinh tự động; "
-                                  "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
             if self.command == "serve":
                 file = self._serve_file(config, path, text)
             else:
@@ -149,6 +150,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(file)
             self.locations[path] = file.url
         return files
+
+    def _collisions(self, files: Files, config) -> dict[File, Problem]:
+        """Hand-written pages at the address of a generated one (same path, or same URL)."""
+        written = {file.url: file for file in files.documentation_pages() if not file.generated_by}
+        found = {}
+        for path in self.result.pages:
+            file = written.get(_url(path, config.use_directory_urls))
+            if file is not None:
+                found[file] = Problem(f"{self.docs_from_root}/{file.src_uri}", 1, 1, "content.refused",
+                                      f"trang viết tay trùng địa chỉ với trang sinh tự động {path}",
+                                      "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
+        return found
 
     def _serve_file(self, config, path: str, text: str) -> File:
         """Serve: the page's File, kept from the last rebuild (with its HTML) if its Markdown is the same."""
@@ -311,6 +324,14 @@ class _Generated(File):
 
 def _modified() -> bool:
     return True
+
+
+def _url(path: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives a page at `path` ("van-ban/x.md" → "van-ban/x/")."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    return stem.removesuffix("index") if posixpath.basename(stem) == "index" else stem + "/"
 
 
 def _location(file: File) -> str:

@@ -17,6 +17,7 @@ import hashlib
 import html
 import os
 import re
+import stat
 from pathlib import Path
 
 import nh3
@@ -181,4 +182,23 @@ def refusal(file, docs_dir: Path) -> Problem | None:
         allowed = ", ".join(sorted(CONTENT_SUFFIXES))
         return Problem(shown, 1, 1, "content.refused", f"loại tệp {path.suffix or '(không đuôi)'} không được đăng",
                        f"content/ chỉ nhận {allowed}; mã (CSS, JavaScript) thuộc generator/theme/")
+    if not stat.S_ISREG(os.lstat(path).st_mode):        # a pipe would hang the build reading it
+        return Problem(shown, 1, 1, "content.refused", "không phải tệp thông thường (thư mục, ống dẫn, thiết bị)",
+                       "xóa nó, hoặc thay bằng một tệp")
+    if path.suffix.lower() == ".md":
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = path.read_bytes()[:error.start].count(b"\n") + 1
+            return Problem(shown, line, 1, "content.refused", "trang không được lưu bằng mã UTF-8",
+                           "mở trang trong trình soạn thảo và lưu lại với mã hóa UTF-8")
     return None
+
+
+# What editors leave beside the file they edit (emacs, gedit, nano backups; vim's probe and swap
+# files): never published, never an error.
+_LEFTOVER = re.compile(r"(~|\.sw[a-p])$|^#.*#$|^4913$")
+
+
+def editor_leftover(name: str) -> bool:
+    return bool(_LEFTOVER.search(name))

@@ -14,6 +14,7 @@ import html
 import os
 import posixpath
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -345,3 +346,25 @@ def test_every_page_carries_one_content_security_policy(built):
     missing = [p.relative_to(built / "site").as_posix() for p in pages
                if p.read_text(encoding="utf-8").count('http-equiv="Content-Security-Policy"') != 1]
     assert missing == []
+
+
+def test_content_publishes_pages_and_pictures_only(tmp_path, capsys):
+    """Each file content/ may not publish is named with its reason, the build stops without hanging
+    (a pipe is never read) and an editor's backup file is simply left out."""
+    root = site_project(tmp_path)
+    content = root / "content"
+    (content / "x.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    os.mkfifo(content / "ong.md")
+    (content / "hong.md").write_bytes("# Trang\n\nTh\xff\xfe\n".encode("latin-1"))
+    (content / "chu-de" / "sinh-hoat-chi-bo").mkdir(parents=True)
+    (content / "chu-de" / "sinh-hoat-chi-bo" / "index.md").write_text("# Trùng\n", encoding="utf-8")
+    capsys.readouterr()
+    assert build(root) != 0
+    err = capsys.readouterr().err
+    for name in ("content/x.html", "content/ong.md", "content/hong.md:3:1", "content/chu-de/sinh-hoat-chi-bo/index.md"):
+        assert f"{name}" in err and "content.refused" in err, name
+    for path in ("x.html", "ong.md", "hong.md", "chu-de"):
+        (content / path).unlink() if path != "chu-de" else shutil.rmtree(content / path)
+    (content / "index.md~").write_text("# Bản cũ\n", encoding="utf-8")
+    assert build(root) == 0
+    assert not (root / "site" / "index.md~").exists()

@@ -88,6 +88,14 @@ def test_a_data_error_is_shown_in_the_browser_and_cleared_on_the_next_save(serve
     assert get(base + "/ghi-chu.txt")[0] == 404
     (root / "content" / "ghi-chu.txt").unlink()
     wait_for(base + PAGE, lambda status, body: status == 200 and "Dữ liệu có lỗi" not in body)
+    # …so is a hand-written page at a generated page's address; an editor's backup file is no content.
+    (root / "content" / "chu-de").mkdir()
+    (root / "content" / "chu-de" / "sinh-hoat-chi-bo.md").write_text("# Trùng\n", encoding="utf-8")
+    (root / "content" / "index.md~").write_text("# Bản cũ\n", encoding="utf-8")
+    clash = wait_for(base + PAGE, lambda status, body: "content.refused" in body)
+    assert "content/chu-de/sinh-hoat-chi-bo.md" in clash and "index.md~" not in clash
+    (root / "content" / "chu-de" / "sinh-hoat-chi-bo.md").unlink()
+    wait_for(base + PAGE, lambda status, body: status == 200 and "Dữ liệu có lỗi" not in body)
 
     # A hand-written page deleted is gone from the preview too.
     (root / "content" / "thu-nghiem.md").write_text("# Thử nghiệm\n", encoding="utf-8")
