@@ -185,7 +185,8 @@ class ParseCache:
 
 def inputs(data_dir: Path, content_dir: Path) -> str | None:
     """A fingerprint of everything validation reads: every file under data/ (name, size, time,
-    type) and the names under content/. None while a file was saved in the last moments."""
+    type), and every file under content/ (validation checks what the build may publish). None
+    while a file was saved in the last moments."""
     digest = hashlib.sha256(loader_version().encode())
     now = time.time_ns()
     for folder, subfolders, names in os.walk(data_dir):
@@ -198,7 +199,9 @@ def inputs(data_dir: Path, content_dir: Path) -> str | None:
             digest.update(f"{name}\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
     for folder, subfolders, names in os.walk(content_dir):
         subfolders.sort()
-        digest.update(f"{folder}\0{sorted(names)}\0".encode())
+        for name in sorted(names):     # validation reads content/ too (pages it may not publish)
+            status = os.lstat(os.path.join(folder, name))
+            digest.update(f"{folder}\0{name}\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
     return digest.hexdigest()
 
 

@@ -21,6 +21,7 @@ from .load import load
 from .parse_cache import ParseCache, inputs
 from .problems import Problem, has_errors
 from .render import page_path, render
+from .sanitize import content_refusals
 from .validate import validate
 
 
@@ -81,6 +82,8 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     saved = cache.save_aside() if cache is not None else None      # written on the other core meanwhile
     with stage("validate"):
         entries, found = validate(documents, data_dir.parent / "content")
+    if not render_pages:        # what the build would refuse in content/, said by `validate` too
+        found += content_refusals(data_dir.parent / "content")
     problems = sorted(problems + found)
     if cache is not None:
         if fingerprint:

@@ -167,14 +167,31 @@ CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
 
 
 def refusal(file, docs_dir: Path) -> Problem | None:
-    """Why a file of content/ may not be published, if it may not."""
+    """Why a file of content/ (as MkDocs lists it) may not be published, if it may not."""
     if file.generated_by or file.abs_src_path is None:
         return None
     path = Path(os.path.abspath(file.abs_src_path))
     docs = Path(os.path.abspath(docs_dir))
     if not path.is_relative_to(docs):
         return None             # the theme's own files
-    shown = f"content/{file.src_uri}"
+    return content_refusal(path, docs)
+
+
+def content_refusals(docs_dir: Path) -> list[Problem]:
+    """What `refusal` would say of every file under content/, for `handbook validate`, which
+    runs no MkDocs (hidden files and editors' leftovers are not content, as for MkDocs)."""
+    docs = Path(os.path.abspath(docs_dir))
+    found = []
+    for folder, subfolders, names in os.walk(docs):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(names):
+            if not name.startswith(".") and not editor_leftover(name):
+                found += [p for p in [content_refusal(Path(folder) / name, docs)] if p]
+    return found
+
+
+def content_refusal(path: Path, docs: Path) -> Problem | None:
+    shown = f"content/{path.relative_to(docs).as_posix()}"
     if path.is_symlink() or not path.resolve().is_relative_to(docs.resolve()):
         return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink) bị từ chối",
                        "thay bằng chính tệp, hoặc xóa nó")

@@ -106,3 +106,17 @@ def test_one_mistake_repeated_does_not_bury_the_others(tmp_path, capsys):
     assert "[ref.unknown]" in err
     assert main(["-C", str(root), "validate", "--format", "json"]) == 1
     assert sum(p["code"] == "field.unknown" for p in json.loads(capsys.readouterr().out)) == 40
+
+
+def test_validate_names_what_the_build_would_refuse_in_content(tmp_path, capsys):
+    """A pull request's gate that runs only `handbook validate` catches a file the build refuses,
+    and sees it go again (its recalled outcome follows content/)."""
+    root = scratch_project(tmp_path)
+    (root / "content").mkdir(exist_ok=True)
+    (root / "content" / "ghi-chu.txt").write_text("x", encoding="utf-8")
+    (root / "content" / "index.md~").write_text("# Bản cũ\n", encoding="utf-8")     # an editor's backup: no content
+    assert main(["-C", str(root), "validate"]) == 1
+    err = capsys.readouterr().err
+    assert "content/ghi-chu.txt:1:1: lỗi [content.refused]" in err and "index.md~" not in err
+    (root / "content" / "ghi-chu.txt").unlink()
+    assert main(["-C", str(root), "validate"]) == 0
