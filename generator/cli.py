@@ -119,22 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Dựng bản sao ngoại tuyến của cả sổ tay, hoặc của một khóa học trong "
                                              "data/courses/, rồi nén thành một tệp .zip. Học viên giải nén và mở "
                                              "index.html bằng trình duyệt, không cần mạng.")
-    bundle.add_argument("--course", metavar="data/courses/<mã>.yaml",
-                        help="chỉ đóng gói khóa học này (đường dẫn tệp hoặc mã khóa học)")
-    bundle.add_argument("-o", "--out", type=Path, default=None,
-                        help="tệp .zip kết quả; mặc định: so-tay-offline.zip hoặc khoa-hoc-<mã>.zip")
-    bundle.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
+    _course_options(bundle, "đóng gói", "tệp .zip kết quả; mặc định: so-tay-offline.zip hoặc khoa-hoc-<mã>.zip")
     bundle.set_defaults(handler=_bundle)
 
     printed = commands.add_parser("print", help="in một khóa học (hoặc cả sổ tay) thành một tệp PDF",
                                   description="Dàn trang một khóa học trong data/courses/, hoặc cả sổ tay, thành "
                                               "một tệp PDF khổ A4 để in: bìa, mục lục có số trang, mục tiêu, "
                                               "các bài đọc kèm câu hỏi thảo luận, nguồn và chữ viết tắt.")
-    printed.add_argument("--course", metavar="data/courses/<mã>.yaml",
-                         help="chỉ in khóa học này (đường dẫn tệp hoặc mã khóa học)")
-    printed.add_argument("-o", "--out", type=Path, default=None,
-                         help="tệp .pdf kết quả; mặc định: so-tay.pdf hoặc khoa-hoc-<mã>.pdf")
-    printed.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
+    _course_options(printed, "in", "tệp .pdf kết quả; mặc định: so-tay.pdf hoặc khoa-hoc-<mã>.pdf")
     printed.set_defaults(handler=_print)
 
     serve = commands.add_parser("serve", help="xem trước trang web, tự cập nhật khi sửa data/ hoặc content/",
@@ -168,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.set_defaults(handler=_schemas)
 
     return parser
+
+
+def _course_options(command: argparse.ArgumentParser, verb: str, out_help: str) -> None:
+    """`bundle` and `print`: the whole handbook or one course, into one file."""
+    command.add_argument("--course", metavar="data/courses/<mã>.yaml",
+                         help=f"chỉ {verb} khóa học này (đường dẫn tệp hoặc mã khóa học)")
+    command.add_argument("-o", "--out", type=Path, default=None, help=out_help)
+    command.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
 
 
 SAME_SHOWN = 10
