@@ -162,8 +162,9 @@ def content_refusals(docs_dir: Path) -> list[Problem]:
     for folder, subfolders, names in os.walk(docs):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(names):
-            if not name.startswith(".") and not editor_leftover(name):
-                found += [p for p in [content_refusal(Path(folder) / name, docs)] if p]
+            problem = None if name.startswith(".") or editor_leftover(name) else content_refusal(Path(folder) / name, docs)
+            if problem:
+                found.append(problem)
     return found
 
 
@@ -180,10 +181,11 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
         return Problem(shown, 1, 1, "content.refused", "không phải tệp thông thường (thư mục, ống dẫn, thiết bị)",
                        "xóa nó, hoặc thay bằng một tệp")
     if path.suffix.lower() == ".md":
+        text = path.read_bytes()
         try:
-            path.read_bytes().decode("utf-8")
+            text.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = path.read_bytes()[:error.start].count(b"\n") + 1
+            line = text[:error.start].count(b"\n") + 1
             return Problem(shown, line, 1, "content.refused", "trang không được lưu bằng mã UTF-8",
                            "mở trang trong trình soạn thảo và lưu lại với mã hóa UTF-8")
     return None
