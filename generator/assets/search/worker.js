@@ -474,6 +474,7 @@
     };
   }
 
+  // Its title's opening words are how theme/assets/search-none.js tells it from a page found.
   function nothingFound(query, words) {
     var nearest = [];
     words.forEach(function (w) {
