@@ -120,7 +120,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for file in [f for f in files if editor_leftover(posixpath.basename(f.src_uri))]:
             files.remove(file)      # an editor's backup or swap file beside a page: not content
         refused = {file: problem for file in files if (problem := refusal(file, Path(config.docs_dir)))}
-        refused.update(self._collisions(files, config))
+        refused.update(self._collisions([f for f in files.documentation_pages() if f not in refused], config))
         if refused and self.command != "serve":
             raise PluginError("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
         if refused:     # serve: never published, and every page says why until the file goes
@@ -151,9 +151,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.locations[path] = file.url
         return files
 
-    def _collisions(self, files: Files, config) -> dict[File, Problem]:
+    def _collisions(self, pages: list[File], config) -> dict[File, Problem]:
         """Hand-written pages at the address of a generated one (same path, or same URL)."""
-        written = {file.url: file for file in files.documentation_pages() if not file.generated_by}
+        written = {file.url: file for file in pages if not file.generated_by and not file.inclusion.is_excluded()}
         found = {}
         for path in self.result.pages:
             file = written.get(_url(path, config.use_directory_urls))

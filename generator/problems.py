@@ -85,12 +85,17 @@ class Problem:
         """A GitHub Actions annotation, shown on the line in a pull request's diff."""
         level = "error" if self.is_error else "warning"
         text = f"{self.message} — {self.hint}" if self.hint else self.message
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} file={self.path},line={self.line},col={self.col},title=[{self.code}]::{text}"
+        path = _escape(self.path).replace(",", "%2C").replace(":", "%3A")     # a file name is the author's text
+        return f"::{level} file={path},line={self.line},col={self.col},title=[{self.code}]::{_escape(text)}"
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
                 "severity": "error" if self.is_error else "warning", "message": self.message, "hint": self.hint}
+
+
+def _escape(text: str) -> str:
+    """GitHub's escaping of workflow-command text: a newline cannot start another command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -145,8 +145,8 @@ CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
 
 def refusal(file, docs_dir: Path) -> Problem | None:
     """Why a file of content/ (as MkDocs lists it) may not be published, if it may not."""
-    if file.generated_by or file.abs_src_path is None:
-        return None
+    if file.generated_by or file.abs_src_path is None or file.inclusion.is_excluded():
+        return None             # generated, or never published (hidden files: .DS_Store, .gitkeep)
     path = Path(os.path.abspath(file.abs_src_path))
     docs = Path(os.path.abspath(docs_dir))
     if not path.is_relative_to(docs):
@@ -160,7 +160,9 @@ def content_refusals(docs_dir: Path) -> list[Problem]:
     docs = Path(os.path.abspath(docs_dir))
     found = []
     for folder, subfolders, names in os.walk(docs):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        linked = [d for d in subfolders if not d.startswith(".") and os.path.islink(os.path.join(folder, d))]
+        found += [content_refusal(Path(folder) / d, docs) for d in sorted(linked)]     # MkDocs would go in
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in linked)
         for name in sorted(names):
             problem = None if name.startswith(".") or editor_leftover(name) else content_refusal(Path(folder) / name, docs)
             if problem:
@@ -170,9 +172,18 @@ def content_refusals(docs_dir: Path) -> list[Problem]:
 
 def content_refusal(path: Path, docs: Path) -> Problem | None:
     shown = f"content/{path.relative_to(docs).as_posix()}"
-    if path.is_symlink() or not path.resolve().is_relative_to(docs.resolve()):
-        return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink) bị từ chối",
-                       "thay bằng chính tệp, hoặc xóa nó")
+    try:
+        shown.encode("utf-8")
+    except UnicodeEncodeError:      # a name from another system's encoding (a zip unpacked elsewhere)
+        shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return Problem(shown, 1, 1, "content.refused", "tên tệp không viết bằng mã UTF-8",
+                       "đặt lại tên tệp (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
+    if path.resolve() != docs.resolve() / path.relative_to(docs):      # a link, or inside a linked folder
+        return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink), hoặc nằm trong thư mục "
+                       "là liên kết, bị từ chối", "thay liên kết bằng chính tệp, thư mục; hoặc xóa nó")
+    if path.suffix.lower() == ".md" and path.suffix != ".md":
+        return Problem(shown, 1, 1, "content.refused", f"đuôi {path.suffix} không được đọc như một trang",
+                       "đổi đuôi tệp thành .md (chữ thường)")
     if path.suffix.lower() not in CONTENT_SUFFIXES:
         allowed = ", ".join(sorted(CONTENT_SUFFIXES))
         return Problem(shown, 1, 1, "content.refused", f"loại tệp {path.suffix or '(không đuôi)'} không được đăng",
@@ -181,7 +192,11 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
         return Problem(shown, 1, 1, "content.refused", "không phải tệp thông thường (thư mục, ống dẫn, thiết bị)",
                        "xóa nó, hoặc thay bằng một tệp")
     if path.suffix.lower() == ".md":
-        text = path.read_bytes()
+        try:
+            text = path.read_bytes()
+        except OSError:
+            return Problem(shown, 1, 1, "content.refused", "không đọc được trang (thiếu quyền đọc)",
+                           "cho phép đọc tệp (chmod a+r), hoặc xóa nó")
         try:
             text.decode("utf-8")
         except UnicodeDecodeError as error:

@@ -368,3 +368,36 @@ def test_content_publishes_pages_and_pictures_only(tmp_path, capsys):
     (content / "index.md~").write_text("# Bản cũ\n", encoding="utf-8")
     assert build(root) == 0
     assert not (root / "site" / "index.md~").exists()
+
+
+def _plant(content: Path, case: str, outside: Path) -> None:
+    if case == "hidden":
+        (content / ".DS_Store").write_bytes(b"\0")
+        (content / "bien-tap" / ".gitkeep").write_text("", encoding="utf-8")
+    elif case == "linked-outside":
+        (outside / "a.md").write_text("# Ngoài\n", encoding="utf-8")
+        (content / "ngoai").symlink_to(outside)
+    elif case == "linked-inside":
+        (content / "goc").mkdir()
+        (content / "goc" / "a.md").write_text("# Gốc\n", encoding="utf-8")
+        (content / "bi-danh").symlink_to(content / "goc")
+    elif case == "upper-case":
+        (content / "Trang.MD").write_text("# Trang\n", encoding="utf-8")
+    elif case == "name-not-utf8":
+        (content / os.fsdecode(b"p\xe9.md")).write_text("# x\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("case, published", [("hidden", True), ("linked-outside", False), ("linked-inside", False),
+                                             ("upper-case", False), ("name-not-utf8", False)])
+def test_validate_and_build_agree_on_content(tmp_path, capsys, case, published):
+    """What `handbook validate` lets through, the build publishes; what it refuses, the build refuses,
+    by name and in Vietnamese (never a traceback)."""
+    root = site_project(tmp_path / "p")
+    (tmp_path / "o").mkdir()
+    _plant(root / "content", case, tmp_path / "o")
+    assert (main(["-C", str(root), "validate"]) == 0) is published
+    assert (build(root) == 0) is published
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if not published:
+        assert err.count("content.refused") >= 2      # once by validate, once by the build

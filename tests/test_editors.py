@@ -9,6 +9,7 @@ from generator.cli import main
 from generator.editor_schema import SCHEMA_DIR, json_schema_files, pre_commit_config, vscode_settings
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.problems import Problem
 from generator.schema import KINDS
 from scratch import scratch_project
 
@@ -120,3 +121,11 @@ def test_validate_names_what_the_build_would_refuse_in_content(tmp_path, capsys)
     assert "content/ghi-chu.txt:1:1: lỗi [content.refused]" in err and "index.md~" not in err
     (root / "content" / "ghi-chu.txt").unlink()
     assert main(["-C", str(root), "validate"]) == 0
+
+
+def test_github_annotation_keeps_a_file_name_to_its_place():
+    """A file name is the pull request author's text: it cannot move the annotation or start another."""
+    problem = Problem("content/a,line=99,col=3::x\n::error::b.js", 1, 1, "content.refused", "m", "h")
+    line = problem.github()
+    assert line.startswith("::error file=content/a%2Cline=99%2Ccol=3%3A%3Ax%0A%3A%3Aerror%3A%3Ab.js,line=1,col=1,")
+    assert "\n" not in line
