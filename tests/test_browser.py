@@ -10,6 +10,7 @@ missing browser is a failure.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -282,7 +283,8 @@ def test_directive_filters_are_kept_in_the_address(browser, base_url):
         tab.page.get_by_label("Loại văn bản").select_option(chosen)
         assert parse_qs(urlsplit(tab.page.url).query) == {"loai": [chosen]}
 
-        tab.go("/van-ban/?loai=" + quote(chosen) + "&nam=khong-co-nam-nay")     # an unknown value is ignored
+        tab.go("/van-ban/?loai=" + quote(unicodedata.normalize("NFD", chosen)) + "&nam=khong-co-nam-nay")
+        # an address typed with combining marks reads as the same choice; an unknown value is ignored
         expect(tab.page.get_by_label("Loại văn bản")).to_have_value(chosen)
         expect(tab.page.get_by_label("Năm ban hành")).to_have_value("")
         shown = [c for c in cards.all() if c.is_visible()]

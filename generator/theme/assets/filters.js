@@ -43,6 +43,7 @@
     var wanted = new URLSearchParams(window.location.search);
     selects.forEach(function (select) {
       var value = wanted.get(parameter(select.name));
+      if (value !== null) value = value.normalize("NFC").trim();     // typed with a combining-mark keyboard
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
       if (value !== null && known) select.value = value;
     });
