@@ -22,7 +22,7 @@ from mkdocs.exceptions import MkDocsException
 from .outputs import OutputError
 from .parse_cache import ParseCache
 from .pipeline import Result, run
-from .problems import Problem
+from .problems import WARNING, Problem
 from .serve_errors import quoted_line
 from .schema import KINDS
 
@@ -194,8 +194,10 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
             print(_format(problem, root), file=sys.stderr)
     for (path, code), count in seen.items():
         if count > SAME_SHOWN and style != "json":
-            print(f"{path}: … và {count - SAME_SHOWN} vấn đề [{code}] khác trong tệp này "
-                  f"(chỉ in {SAME_SHOWN} vấn đề đầu; `--format json` in đủ).", file=sys.stderr)
+            more = f"… và {count - SAME_SHOWN} vấn đề [{code}] khác trong tệp này (chỉ in {SAME_SHOWN} vấn đề đầu)"
+            if style == "github":       # the pull request says so too, not only the log
+                print(Problem(path, 1, 1, code, more, "`handbook validate --format json` in đủ", WARNING).github())
+            print(f"{path}: {more}; `--format json` in đủ.", file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
     records = result.records
