@@ -20,7 +20,7 @@ from .link import Handbook, link
 from .load import load
 from .parse_cache import ParseCache, inputs
 from .problems import Problem, has_errors
-from .render import page_path, render
+from .render import generated_paths, page_path, render
 from .sanitize import content_refusals
 from .validate import validate
 
@@ -83,7 +83,7 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     with stage("validate"):
         entries, found = validate(documents, data_dir.parent / "content")
     if not render_pages:        # what the build would refuse in content/, said by `validate` too
-        found += content_refusals(data_dir.parent / "content")
+        found += content_refusals(data_dir.parent / "content", generated_paths(entries))
     problems = sorted(problems + found)
     if cache is not None:
         if fingerprint:

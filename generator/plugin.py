@@ -37,7 +37,7 @@ from .parse_cache import ParseCache
 from .pipeline import Result, run, run_again
 from .render import abbreviation_definitions, render_counts
 from .problems import Problem
-from .sanitize import editor_leftover, clean_content, refusal, safe_meta, safe_title, with_csp
+from .sanitize import collision, editor_leftover, page_url, clean_content, refusal, safe_meta, safe_title, with_csp
 from .serve_errors import error_page
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -156,11 +156,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         written = {file.url: file for file in pages if not file.generated_by and not file.inclusion.is_excluded()}
         found = {}
         for path in self.result.pages:
-            file = written.get(_url(path, config.use_directory_urls))
+            file = written.get(page_url(path, config.use_directory_urls))
             if file is not None:
-                found[file] = Problem(f"{self.docs_from_root}/{file.src_uri}", 1, 1, "content.refused",
-                                      f"trang viết tay trùng địa chỉ với trang sinh tự động {path}",
-                                      "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
+                found[file] = collision(f"{self.docs_from_root}/{file.src_uri}", path)
         return found
 
     def _serve_file(self, config, path: str, text: str) -> File:
@@ -324,14 +322,6 @@ class _Generated(File):
 
 def _modified() -> bool:
     return True
-
-
-def _url(path: str, directory_urls: bool) -> str:
-    """The URL MkDocs gives a page at `path` ("van-ban/x.md" → "van-ban/x/")."""
-    stem = path.removesuffix(".md")
-    if not directory_urls:
-        return stem + ".html"
-    return stem.removesuffix("index") if posixpath.basename(stem) == "index" else stem + "/"
 
 
 def _location(file: File) -> str:

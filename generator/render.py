@@ -436,6 +436,16 @@ def links_of(handbook: Handbook, entry: Entry, in_body: dict[str, set[str]] | No
             "topics": entries_of.get(kind.topics, ()), "sources": entries_of.get(kind.sources, ())}
 
 
+# The editors' reference, read off the schema and the problem catalog.
+EDITORS_PAGES = ("bien-tap/truong-du-lieu.md", "bien-tap/ma-loi.md")
+
+
+def generated_paths(entries) -> set[str]:
+    """The paths `render` writes for these records, known without rendering (for `validate`)."""
+    return ({page_path(e) for e in entries.values() if e.kind.pages} | set(EDITORS_PAGES)
+            | {f"{kind.section}/index.md" for kind in KINDS.values()})
+
+
 def render(handbook: Handbook) -> dict[str, str]:
     """Every generated page of the handbook, by path relative to the docs folder."""
     return render_pages(handbook)[0]
@@ -467,9 +477,9 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
         pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
     if only is None:
         # The editors' reference, read off the schema and the problem catalog.
-        pages["bien-tap/truong-du-lieu.md"] = env.get_template("editors/fields.md.j2").render(
+        pages[EDITORS_PAGES[0]] = env.get_template("editors/fields.md.j2").render(
             kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()])
-        pages["bien-tap/ma-loi.md"] = env.get_template("editors/problems.md.j2").render(codes=CODES)
+        pages[EDITORS_PAGES[1]] = env.get_template("editors/problems.md.j2").render(codes=CODES)
     pages = {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}
     return pages, reads
 

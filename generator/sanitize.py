@@ -16,6 +16,7 @@ import base64
 import hashlib
 import html
 import os
+import posixpath
 import re
 import stat
 from pathlib import Path
@@ -154,10 +155,27 @@ def refusal(file, docs_dir: Path) -> Problem | None:
     return content_refusal(path, docs)
 
 
-def content_refusals(docs_dir: Path) -> list[Problem]:
-    """What `refusal` would say of every file under content/, for `handbook validate`, which
-    runs no MkDocs (hidden files and editors' leftovers are not content, as for MkDocs)."""
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a page at `path` ("van-ban/x.md" → "van-ban/x/"; README.md is an index)."""
+    stem = path.removesuffix(".md")
+    if posixpath.basename(stem) in ("index", "README"):
+        stem = posixpath.dirname(stem) + "/index" if posixpath.dirname(stem) else "index"
+    if not directory_urls:
+        return stem + ".html"
+    return stem.removesuffix("index") if posixpath.basename(stem) == "index" else stem + "/"
+
+
+def collision(shown: str, generated: str) -> Problem:
+    return Problem(shown, 1, 1, "content.refused", f"trang viết tay trùng địa chỉ với trang sinh tự động {generated}",
+                   "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
+
+
+def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[Problem]:
+    """What the build would refuse under content/, for `handbook validate`, which runs no MkDocs
+    (hidden files and editors' leftovers are not content, as for MkDocs); `generated` are the
+    pages the records will have, which no hand-written page may stand in for."""
     docs = Path(os.path.abspath(docs_dir))
+    taken = {page_url(path): path for path in generated}
     found = []
     for folder, subfolders, names in os.walk(docs):
         linked = [d for d in subfolders if not d.startswith(".") and os.path.islink(os.path.join(folder, d))]
@@ -165,6 +183,9 @@ def content_refusals(docs_dir: Path) -> list[Problem]:
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in linked)
         for name in sorted(names):
             problem = None if name.startswith(".") or editor_leftover(name) else content_refusal(Path(folder) / name, docs)
+            relative = (Path(folder) / name).relative_to(docs).as_posix()
+            if problem is None and name.endswith(".md") and page_url(relative) in taken:
+                problem = collision(f"content/{relative}", taken[page_url(relative)])
             if problem:
                 found.append(problem)
     return found

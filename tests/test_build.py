@@ -383,12 +383,18 @@ def _plant(content: Path, case: str, outside: Path) -> None:
         (content / "bi-danh").symlink_to(content / "goc")
     elif case == "upper-case":
         (content / "Trang.MD").write_text("# Trang\n", encoding="utf-8")
+    elif case == "collision":         # the directive index's path, and a topic page's address
+        (content / "van-ban").mkdir()
+        (content / "van-ban" / "index.md").write_text("# Văn bản\n", encoding="utf-8")
+        (content / "chu-de" / "sinh-hoat-chi-bo").mkdir(parents=True)
+        (content / "chu-de" / "sinh-hoat-chi-bo" / "README.md").write_text("# Trùng\n", encoding="utf-8")
     elif case == "name-not-utf8":
         (content / os.fsdecode(b"p\xe9.md")).write_text("# x\n", encoding="utf-8")
 
 
 @pytest.mark.parametrize("case, published", [("hidden", True), ("linked-outside", False), ("linked-inside", False),
-                                             ("upper-case", False), ("name-not-utf8", False)])
+                                             ("upper-case", False), ("name-not-utf8", False),
+                                             ("collision", False)])
 def test_validate_and_build_agree_on_content(tmp_path, capsys, case, published):
     """What `handbook validate` lets through, the build publishes; what it refuses, the build refuses,
     by name and in Vietnamese (never a traceback)."""
