@@ -67,28 +67,3 @@ def rerender(previous: Rendered, handbook: Handbook) -> tuple[Rendered, set[str]
     pages.update(fresh)
     kept_reads = {path: r for path, r in previous.reads.items() if path in wanted and path not in reads}
     return Rendered(handbook, dict(sorted(pages.items())), {**kept_reads, **reads}), set(fresh)
-
-
-class SearchPieces:
-    """The search plugin's entries of a live preview, kept page by page between rebuilds.
-
-    A rebuild that skips a page also skips its search entries, so the index
-    the search plugin writes then holds the rebuilt pages only. Every page's
-    entries are kept here and the whole list is put together again in page
-    order, as a clean build lists them; the handbook's own index (search.py)
-    is then written from it.
-    """
-
-    def __init__(self) -> None:
-        self.raw: dict[str, list[dict]] = {}             # page URL → the search plugin's entries
-
-    def docs(self, index: dict, rebuilt: set[str], urls: list[str]) -> list[dict]:
-        """Every page's entries: `index` holds those of the `rebuilt` pages, `urls` lists all pages."""
-        fresh: dict[str, list[dict]] = {url: [] for url in rebuilt}
-        for doc in index["docs"]:
-            fresh.setdefault(doc["location"].partition("#")[0], []).append(doc)
-        self.raw.update(fresh)
-        for gone in self.raw.keys() - set(urls):
-            del self.raw[gone]
-        return [doc for url in urls for doc in self.raw.get(url, [])]
-

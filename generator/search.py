@@ -20,10 +20,12 @@ whole. Here:
 - Every file is a script (`HB_SHARD(...)`), because from file:// a browser
   refuses fetch() but still runs <script> and importScripts().
 
-The page text comes from the search plugin's search/search_index.json (MkDocs'
-own format, which Material and ProperDocs write alike); what the pages are —
-record, listing, guide — and each record's keywords and subject come from the
-handbook. The engine-specific part is the worker protocol only.
+The page text is read off each page's sanitised HTML (`entries`), section by
+section as Material's search plugin divides a page, in the entries' format of
+MkDocs' search_index.json; the plugin then no longer parses every page for an
+index nobody reads. What the pages are (record, listing, guide) and each
+record's keywords and subject come from the handbook. The engine-specific part
+is the worker protocol only.
 """
 
 from __future__ import annotations
@@ -152,6 +154,73 @@ def _place_names(handbook: Handbook, entry) -> list[str]:
             if successor:
                 names.append(getattr(handbook.entries[successor].record, province.kind.name_field))
     return names
+
+
+# Reading a page's text. The HTML is nh3's output (sanitize.clean_content): tags balanced,
+# attribute values double-quoted, and "<" in text always escaped, so a "<" starts a tag.
+_ATTRS = r'(?:\s(?:[^>"]|"[^"]*")*)?'
+_ANY_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
+#: The tags Material's search keeps in an entry's text (which `_plain` makes a space of); it drops the others.
+_KEPT_TAG = re.compile(rf"</?(?:p|code|pre|li|ol|ul|sub|sup){_ATTRS}>")
+_HEADING = re.compile(rf"<h([1-6])({_ATTRS})>(.*?)</h\1>", re.S)
+_HAS_ID = re.compile(r'\sid="')
+_PERMALINK = re.compile(rf'<a class="headerlink"{_ATTRS}>.*?</a>', re.S)
+_EXCLUDED = re.compile(rf'<([a-z][a-z0-9]*)(?:\s(?:[^>"]|"[^"]*")*)?\sdata-search-exclude(?:="[^"]*")?{_ATTRS}>')
+_VOID = {"br", "col", "hr", "img", "wbr"}
+
+
+def entries(content: str, location: str, title: str) -> list[dict]:
+    """A page's search entries, one per section, as MkDocs' search_index.json lists them.
+
+    Sections begin at headings that have an id; text before the first one is the page's
+    own section, titled with the page title unless the page opens with its h1. A heading
+    marked data-search-exclude leaves its whole section out, any other element itself;
+    a section title's permalink ("¶") is not text. Title and text keep their entities, like the plugin's.
+    """
+    headings = [m for m in _HEADING.finditer(content) if _HAS_ID.search(m.group(2))]
+    found = []
+    if content and not (headings and headings[0].start() == 0 and headings[0].group(1) == "1"):
+        found.append((title, content[:headings[0].start() if headings else len(content)]))
+    for n, heading in enumerate(headings):
+        if "data-search-exclude" in heading.group(2):
+            continue
+        end = headings[n + 1].start() if n + 1 < len(headings) else len(content)
+        found.append((_section_title(heading.group(3), title), content[heading.end():end]))
+    return [{"location": location, "title": name, "text": _entry_text(text)} for name, text in found]
+
+
+def _section_title(markup: str, page_title: str) -> str:
+    """A heading's text; the page's title only if the heading holds no text at all (not even a space)."""
+    markup = _without_excluded(_PERMALINK.sub("", markup))
+    return _entry_text(markup) if _ANY_TAG.sub("", markup) else page_title
+
+
+def _entry_text(markup: str) -> str:
+    markup = _without_excluded(markup)
+    return _SPACES.sub(" ", _ANY_TAG.sub("", _KEPT_TAG.sub(" ", markup))).strip()
+
+
+def _without_excluded(markup: str) -> str:
+    """The markup without the elements marked data-search-exclude (and what they hold)."""
+    while (start := _EXCLUDED.search(markup)) is not None:
+        name = start.group(1)
+        end = start.end() if name in _VOID else _element_end(markup, start.start(), name)
+        markup = markup[:start.start()] + markup[end:]
+    return markup
+
+
+def _element_end(markup: str, start: int, name: str) -> int:
+    depth = 0
+    for tag in _same_tags(name).finditer(markup, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return len(markup)
+
+
+@lru_cache(maxsize=64)
+def _same_tags(name: str) -> re.Pattern:
+    return re.compile(rf"<(/?){name}(?=[\s>]){_ATTRS}>")
 
 
 @dataclass

@@ -207,3 +207,53 @@ def test_one_pass_tokenising_cuts_the_same_segments(text):
         else:
             runs[-1].append((e, f))
     assert [run for run in runs if run] == search.segments(text)
+
+
+# --- A page's text, read off its HTML as Material's search plugin reads it -------------------
+
+inline = st.sampled_from(["Đảng viên", "chi bộ", "A & B", "x < y > z", "**bốn tốt**", "*mới*", "`38-HD/BTCTW`",
+                          "[Tỉnh ủy](../x.md)", "TU", '<small data-search-exclude>ẩn đi</small>', "“Nghị quyết”",
+                          "2<sup>3</sup>", "a<br>b", "¶"])
+sentence = st.lists(inline, min_size=1, max_size=5).map(" ".join)
+block = st.one_of(
+    st.builds(lambda level, text: "#" * level + " Mục " + text, st.integers(1, 4), sentence),
+    sentence,
+    st.lists(sentence, min_size=1, max_size=3).map(lambda items: "\n".join("- " + i for i in items)),
+    st.lists(sentence, min_size=1, max_size=3).map(lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))),
+    st.builds(lambda a, b: f"| {a} | cột |\n|---|---|\n| {b} | 1 |", sentence, sentence),
+    st.builds(lambda t, b: f'!!! note "{t}"\n    {b}', sentence, sentence),
+    sentence.map(lambda s: "```\n" + s + "\n  thụt\n```"),
+    st.just("## Lược đồ {#luoc-do}"),
+)
+
+
+def _material_entries(content: str, location: str, title: str) -> list[dict]:
+    """What Material's own search plugin makes of the same HTML."""
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    index = SearchIndex(lang=["vi"], separator=" ", pipeline=[], fields={})
+    index.add_entry_from_context(SimpleNamespace(meta={}, content=content, toc=[], url=location, title=title))
+    return index.entries
+
+
+@settings(max_examples=200, deadline=None)
+@given(blocks=st.lists(block, max_size=8), title=sentence)
+def test_a_pages_text_is_read_as_materials_search_reads_it(blocks, title):
+    """The index reads each page's sanitised HTML itself (instead of Material's search index):
+    the page's title, text and teaser come out as Material's own parser gives them. Not generated:
+    a heading inside an admonition (Material ends its section where the box ends; the index reads
+    on to the next heading) and a heading without a slug (Material takes any later h1 for its title)."""
+    import markdown
+
+    from generator.record_pages import out_of_search
+    from generator.sanitize import clean_content
+
+    converter = markdown.Markdown(extensions=["abbr", "admonition", "tables", "toc", "attr_list"],
+                                  extension_configs={"toc": {"permalink": True}})
+    content = clean_content(out_of_search(converter.convert("\n\n".join(blocks))))
+    content = content.replace(' id="luoc-do">', ' id="luoc-do" data-search-exclude>')
+    ours = search._page("a/", search.entries(content, "a/", title))
+    theirs = search._page("a/", _material_entries(content, "a/", title))
+    assert ours == theirs
