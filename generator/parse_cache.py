@@ -18,7 +18,6 @@ quick save (the "racy" case known from git's index).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import marshal
@@ -27,13 +26,13 @@ import secrets
 import stat
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
+from .aside import Aside, AsideError
 from .load import Document
 from .problems import CODES, ERROR, WARNING, Problem
 from .schema import KINDS
@@ -126,29 +125,22 @@ class ParseCache:
 
     def save_aside(self) -> Callable[[], None]:
         """`save`, done by a forked copy of this process while the caller goes on (validation);
-        call the function returned to wait for it. Where forking is unsafe (threads: a live
-        server) or impossible, it saves here and now."""
-        if not self._worth_saving() or threading.active_count() > 1 or not hasattr(os, "fork"):
-            self.save()
+        call the function returned to wait for it."""
+        if not self._worth_saving():
             return lambda: None
-        try:
-            pid = os.fork()
-        except OSError:
-            self.save()
-            return lambda: None
-        if pid == 0:                    # the copy: write, say whether it did, and leave at once
-            code = 1
-            try:
-                gc.freeze()             # no collection walking (and copying) the parent's objects
-                code = 0 if self._write() else 1
-            finally:
-                os._exit(code)
+        writing = Aside(self._write_or_fail)
 
         def join() -> None:
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0:
+            try:
+                writing.join()
                 self.stored = 0
+            except AsideError:      # not written (read-only project, say): the next run parses again
+                pass
         return join
+
+    def _write_or_fail(self) -> None:
+        if not self._write():
+            raise OSError("parse cache not written")
 
     def _worth_saving(self, force: bool = False) -> bool:
         if self._entries is None:

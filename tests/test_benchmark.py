@@ -10,7 +10,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from benchmarks.benchmark import stop, verdict
+from benchmarks.benchmark import stop, tree_pss_mb, verdict
 from benchmarks.synthetic import PROJECT, measure, plan, write_project
 from generator.pipeline import run
 
@@ -80,3 +80,19 @@ def test_a_figure_passes_at_its_target_and_misses_above_it():
     assert verdict(2.01, 2.0, " s").startswith("MISS")
     assert "extrapolated" in verdict(1.0, 2.0, " s", extrapolated=True)
     assert verdict(None, 2.0) == "n/a"
+
+
+def test_memory_of_a_build_counts_its_forked_copy_and_shared_pages_once():
+    """A build forks a copy of itself (generator/aside.py): its memory is both processes' together."""
+    code = ("import os, sys, time\nshared = b'x' * (60 << 20)\n"
+            "if os.fork() == 0:\n    own = b'y' * (40 << 20)\n    print('ready', flush=True)\n    time.sleep(30)\n"
+            "    os._exit(0)\ntime.sleep(30)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        together = tree_pss_mb(parent.pid)
+        alone = tree_pss_mb(int(Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()[0]))
+    finally:
+        stop(parent)
+    assert 100 <= together < 100 + 60       # 60 MB shared once, 40 MB the copy's own, two interpreters
+    assert alone < 40 + 60                  # the copy alone holds half of what it shares

@@ -186,6 +186,26 @@ def test_mkdocs_error_keeps_previous_site(tmp_path, capsys):
     assert leftovers(root) == []
 
 
+def test_search_index_failure_keeps_previous_site(tmp_path, capsys, monkeypatch):
+    """The index is written by a forked copy of the build (generator/aside.py): if it fails,
+    the build fails with it, says so, and the old site stays."""
+    from generator import search
+
+    root = site_project(tmp_path)
+    assert build(root) == 0
+    before = snapshot(root / "site")
+
+    def broken(*args):
+        raise MemoryError("hết bộ nhớ")
+    monkeypatch.setattr(search, "build", broken)
+    capsys.readouterr()
+    assert build(root) != 0
+    err = capsys.readouterr().err
+    assert "không viết được chỉ mục tìm kiếm" in err and "hết bộ nhớ" in err
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
 # --- Record text cannot inject markup -------------------------------------------------
 
 HOSTILE_TITLE = "Thử </title><script>window.__pwned=1</script> tiêu đề"
