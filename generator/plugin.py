@@ -71,6 +71,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     command: str = "build"
     #: The pages of the last valid data, so that every page an editor has open shows the error.
     last_pages: tuple[str, ...] = ()
+    #: A build's search index, being written by a forked copy (on_env to on_post_build).
+    indexing: Aside | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -97,7 +99,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.result, self.rendered = run_again(self.data_dir, self.rendered, self.cache, self.validated)
         else:
             self.search_entries = {}
-            self.indexing: Aside | None = None
+            self.indexing = None
             if self.result is None:
                 self.result = run(self.data_dir)
         for problem in self.result.problems:
