@@ -3,25 +3,36 @@
 Two jobs pay for it: a build writes the search index while it renders the
 pages' templates (10 s at 20k records), and `handbook validate` writes its
 parse cache while it validates. The copy shares the parent's memory and
-leaves with `os._exit`: it never returns into the caller's code.
+leaves with `os._exit`: it never returns into the caller's code, and it
+never outlives the run it works for (`stop_all`, and on Linux the kernel
+stops it when the parent dies).
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
+import json
 import os
 import signal
 import threading
 import traceback
 from typing import Callable
 
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
 
 class AsideError(Exception):
-    """The work failed; the message is its traceback."""
+    """The work failed: the message says how (its last line), `details` its traceback."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class Aside:
-    """`work()` running in a forked copy; `join()` waits for it and raises AsideError if it failed.
+    """`work()` running in a forked copy; `join()` waits for it and raises if it failed: the
+    same OSError (so its message and hint are the usual ones), else AsideError.
 
     Where forking is unsafe (threads: a live server could be copied holding a lock), impossible,
     or useless (one core), the work is done here and now, and `join()` reports it the same way.
@@ -29,44 +40,55 @@ class Aside:
 
     def __init__(self, work: Callable[[], object]) -> None:
         self.pid: int | None = None
-        self.error: str | None = None
+        self.failure: dict | None = None
         if threading.active_count() > 1 or not hasattr(os, "fork") or _cores() < 2:
             self._run_here(work)
             return
         read, write = os.pipe()
+        parent = os.getpid()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)     # no Ctrl-C between fork and try
         try:
             pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             os.close(read)
             os.close(write)
             self._run_here(work)
             return
         if pid == 0:
             os.close(read)
-            _child(work, write)
+            _child(work, write, parent, blocked)
         os.close(write)
         self.pid, self.pipe = pid, read
+        _live.add(self)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def _run_here(self, work: Callable[[], object]) -> None:
         try:
             work()
-        except Exception:
-            self.error = traceback.format_exc()
+        except Exception as error:
+            self.failure = _failure(error)
 
     def join(self) -> None:
         if self.pid is not None:
             with os.fdopen(self.pipe, "rb") as pipe:
-                said = pipe.read().decode("utf-8", errors="replace")
+                said = pipe.read()
             _, status = os.waitpid(self.pid, 0)
+            _live.discard(self)
             self.pid = None
             code = os.waitstatus_to_exitcode(status)
-            if code:
-                self.error = said.strip() or f"exit status {code}"
-        if self.error:
-            raise AsideError(self.error)
+            if code < 0:
+                self.failure = {"error": f"tiến trình phụ bị dừng (tín hiệu {-code}; có thể do hết bộ nhớ)"}
+            elif code:
+                self.failure = json.loads(said) if said else {"error": f"tiến trình phụ thoát với mã {code}"}
+        if self.failure:
+            failure = self.failure
+            if failure.get("errno") is not None:
+                raise OSError(failure["errno"], failure["strerror"], failure["filename"])
+            raise AsideError(failure["error"], failure.get("details", ""))
 
     def cancel(self) -> None:
-        """Stop the copy (the build it worked for failed) and forget it."""
+        """Stop the copy (the run it worked for failed) and forget it."""
         if self.pid is not None:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -74,22 +96,58 @@ class Aside:
                 pass
             os.close(self.pipe)
             os.waitpid(self.pid, 0)
+            _live.discard(self)
             self.pid = None
 
 
-def _child(work: Callable[[], object], write: int) -> None:
+_live: set[Aside] = set()
+
+
+@atexit.register
+def stop_all() -> None:
+    """Stop every copy still at work: the run it works for was interrupted (Ctrl-C reaches no
+    plugin event), and it must not write into a folder after its parent cleaned up."""
+    for job in list(_live):
+        job.cancel()
+
+
+def _child(work: Callable[[], object], write: int, parent: int, mask: set) -> None:
     code = 0
     try:
+        for number in _SIGNALS:         # Ctrl-C, kill: stop at once, unwinding nothing
+            signal.signal(number, signal.SIG_DFL)
+        _die_with(parent)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         gc.freeze()         # no collection walking (and so copying) the parent's objects
         work()
-    except BaseException:   # Ctrl-C included: the copy must never unwind into the caller
+    except BaseException as error:      # the copy must never unwind into the caller
         code = 1
         try:
-            os.write(write, traceback.format_exc()[-8000:].encode())     # below a pipe's buffer
-        except OSError:
+            os.write(write, json.dumps(_failure(error), ensure_ascii=False).encode())   # < a pipe's buffer
+        except (OSError, ValueError):
             pass
     finally:
         os._exit(code)
+
+
+def _failure(error: BaseException) -> dict:
+    details = "".join(traceback.format_exception(error))[-8000:]
+    said = {"error": "".join(traceback.format_exception_only(error)).strip()[:2000], "details": details}
+    if isinstance(error, OSError) and error.errno is not None:
+        said.update(errno=error.errno, strerror=error.strerror, filename=error.filename)
+    return said
+
+
+def _die_with(parent: int) -> None:
+    """Linux: the kernel kills this copy when its parent dies, however it dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:          # the parent died before that was set
+        os._exit(1)
 
 
 def _cores() -> int:

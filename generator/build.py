@@ -14,6 +14,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from .aside import stop_all
 from .outputs import replace_folder
 from .pipeline import Result
 
@@ -41,6 +42,9 @@ def run_mkdocs(config_file: Path, root: Path, *, strict: bool, result: Result | 
         for name, plugin in (plugins or {}).items():
             config.plugins[name] = plugin
         build(config)
+    except BaseException:       # Ctrl-C reaches no plugin event: no copy of this build may outlive it
+        stop_all()
+        raise
     finally:
         if epoch is None:
             del os.environ["SOURCE_DATE_EPOCH"]

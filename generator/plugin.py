@@ -278,7 +278,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             try:
                 self.indexing.join()
             except AsideError as error:
-                raise PluginError(f"không viết được chỉ mục tìm kiếm:\n{error}") from None
+                log.debug(error.details)
+                raise PluginError(f"không viết được chỉ mục tìm kiếm: {error}") from None
         _write_files(site, {f"{search.WORKER_DIR}/{search.worker_name(self.worker)}": self.worker})
         # Material's page script still loads this file and hands it to the worker: settings only.
         path = site / "search" / "search_index.json"

@@ -164,6 +164,7 @@ _ANY_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 _KEPT_TAG = re.compile(rf"</?(?:p|code|pre|li|ol|ul|sub|sup){_ATTRS}>")
 _HEADING = re.compile(rf"<h([1-6])({_ATTRS})>(.*?)</h\1>", re.S)
 _HAS_ID = re.compile(r'\sid="')
+_ATTR_NAME = re.compile(r'\s([^\s=>"]+)(?:="[^"]*")?')
 _PERMALINK = re.compile(rf'<a class="headerlink"{_ATTRS}>.*?</a>', re.S)
 _EXCLUDED = re.compile(rf'<([a-z][a-z0-9]*)(?:\s(?:[^>"]|"[^"]*")*)?\sdata-search-exclude(?:="[^"]*")?{_ATTRS}>')
 _VOID = {"br", "col", "hr", "img", "wbr"}
@@ -182,7 +183,7 @@ def entries(content: str, location: str, title: str) -> list[dict]:
     if content and not (headings and headings[0].start() == 0 and headings[0].group(1) == "1"):
         found.append((title, content[:headings[0].start() if headings else len(content)]))
     for n, heading in enumerate(headings):
-        if "data-search-exclude" in heading.group(2):
+        if "data-search-exclude" in _ATTR_NAME.findall(heading.group(2)):
             continue
         end = headings[n + 1].start() if n + 1 < len(headings) else len(content)
         found.append((_section_title(heading.group(3), title), content[heading.end():end]))
@@ -202,11 +203,12 @@ def _entry_text(markup: str) -> str:
 
 def _without_excluded(markup: str) -> str:
     """The markup without the elements marked data-search-exclude (and what they hold)."""
-    while (start := _EXCLUDED.search(markup)) is not None:
+    kept, at = [], 0
+    while (start := _EXCLUDED.search(markup, at)) is not None:
         name = start.group(1)
-        end = start.end() if name in _VOID else _element_end(markup, start.start(), name)
-        markup = markup[:start.start()] + markup[end:]
-    return markup
+        kept.append(markup[at:start.start()])
+        at = start.end() if name in _VOID else _element_end(markup, start.start(), name)
+    return "".join(kept) + markup[at:]
 
 
 def _element_end(markup: str, start: int, name: str) -> int:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import pytest
 
@@ -90,3 +91,50 @@ def test_with_threads_running_the_work_is_done_here():
     finally:
         stop.set()
         thread.join()
+
+
+@forking
+def test_an_os_error_in_the_copy_is_the_same_os_error_here():
+    """So that the usual Vietnamese message and hint (disk full…) are shown, not a traceback."""
+    said = fresh("""
+        def work():
+            raise OSError(28, "No space left on device", "t-dan.js")
+        try:
+            Aside(work).join()
+        except OSError as error:
+            print(error.errno, error.filename)
+    """)
+    assert said == ["28", "t-dan.js"]
+
+
+@forking
+def test_a_copy_killed_by_the_system_is_a_failure():
+    said = fresh("""
+        job = Aside(lambda: time.sleep(30))
+        os.kill(job.pid, 9)
+        try:
+            job.join()
+        except AsideError as error:
+            print("tín hiệu 9" in str(error))
+    """)
+    assert said == ["True"]
+
+
+@forking
+@pytest.mark.parametrize("ending", ["raise KeyboardInterrupt", "os.kill(os.getpid(), 9)"])
+def test_the_copy_never_outlives_its_parent(tmp_path, ending):
+    """Ctrl-C sent to the build alone (an IDE's stop button) or a killed build: the copy stops too,
+    and never writes into a folder its parent already cleaned up."""
+    out = tmp_path / "out.txt"
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import os, time
+        from generator.aside import Aside
+        def work():
+            time.sleep(1)
+            open({str(out)!r}, "w").write("written")
+        Aside(work)
+        {ending}
+    """)], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    time.sleep(1.5)
+    assert not out.exists()

@@ -257,3 +257,16 @@ def test_a_pages_text_is_read_as_materials_search_reads_it(blocks, title):
     ours = search._page("a/", search.entries(content, "a/", title))
     theirs = search._page("a/", _material_entries(content, "a/", title))
     assert ours == theirs
+
+
+def test_only_the_attribute_itself_leaves_a_section_out_of_search():
+    """A heading about the attribute (its id then contains the words) is searched like any other."""
+    content = ('<h1 id="t">Trang</h1>\n<p>Mở đầu.</p>\n'
+               '<h2 id="cach-dung-data-search-exclude">Cách dùng data-search-exclude</h2>\n<p>quytacdacbiet</p>\n'
+               '<h2 id="an" data-search-exclude="">Ẩn</h2>\n<p>khongtimthay</p>\n'
+               '<h2 id="sau">Sau</h2>\n<p>Cuối <small data-search-exclude="">ẩn <small>lồng</small> vẫn ẩn</small> hết.</p>')
+    page = search._page("a/", search.entries(content, "a/", "Trang"))
+    text = " ".join(page.body)
+    assert "quytacdacbiet" in text and "Cách dùng data-search-exclude" in page.body
+    assert "khongtimthay" not in text and "Ẩn" not in page.body
+    assert "Cuối hết." in page.body and "lồng" not in text and "vẫn ẩn" not in text
