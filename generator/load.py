@@ -18,7 +18,7 @@ import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -118,12 +118,15 @@ def paused_gc():
 
 
 @paused_gc()
-def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Document], list[Problem]]:
+def load(data_dir: Path, root: Path | None = None, cache=None,
+         on_parsed: Callable[[Document], object] | None = None) -> tuple[list[Document], list[Problem]]:
     """Read every record file under `data_dir`, in a stable order.
 
     With a `cache` (parse_cache.ParseCache), files whose size and modification
     time it knows are not read again; when many files must be parsed, both
-    cores parse them (see _parse_all).
+    cores parse them (see _parse_all), and `on_parsed` hears each document as
+    it comes back while the workers parse the next ones: this process would
+    otherwise wait idle (the pipeline starts validating then).
     """
     root = root or data_dir.parent
     prefix = data_dir.relative_to(root).as_posix() if data_dir != root else ""
@@ -172,7 +175,7 @@ def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Doc
             continue
         to_parse.append((len(slots), path, shown, kind.name, status.st_size, status.st_ctime_ns))
         slots.append(None)
-    for (slot, _, shown, _, size, changed_ns), (document, problems) in zip(to_parse, _parse_all(to_parse)):
+    for (slot, _, shown, _, size, changed_ns), (document, problems) in zip(to_parse, _parse_all(to_parse, on_parsed)):
         if cache is not None and document is not None and not any(p.code == "file.unreadable" for p in problems):
             cache.put(shown, size, changed_ns, document, problems)
         slots[slot] = ([document] if document is not None else [], problems)
@@ -185,7 +188,7 @@ def load(data_dir: Path, root: Path | None = None, cache=None) -> tuple[list[Doc
 PARALLEL_FROM = 2000
 
 
-def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]]:
+def _parse_all(items: list[tuple], on_parsed=None) -> list[tuple[Document | None, list[Problem]]]:
     """Parse the files in `items`, on every core when there are many of them."""
     workers = min(os.cpu_count() or 1, 4)
     # Forking a process that runs threads (a live server) could copy a lock someone holds. And the
@@ -195,18 +198,20 @@ def _parse_all(items: list[tuple]) -> list[tuple[Document | None, list[Problem]]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = -(-len(items) // (workers * 4))
+    size = -(-len(items) // (workers * 16))     # small chunks: the first ones come back soon
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    parsed = []
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            blobs = list(pool.map(_parse_chunk, chunks))
+            for blob in pool.map(_parse_chunk, chunks):     # in order, each as soon as it is done
+                # our own workers' plain values: marshal is the cheapest way back
+                for path, kind, data, positions, key_positions, broken, refused, problems in marshal.loads(blob):
+                    document = Document(path, KINDS[kind], data, positions, key_positions, broken, refused)
+                    parsed.append((document, [Problem(*p) for p in problems]))
+                    if on_parsed is not None and not broken:
+                        on_parsed(document)
     except (OSError, RuntimeError, ImportError):      # no processes allowed here: one core it is
         return [_parse_one(item) for item in items]
-    parsed = []
-    for blob in blobs:      # our own workers' plain values: marshal is the cheapest way back
-        for path, kind, data, positions, key_positions, broken, refused, problems in marshal.loads(blob):
-            parsed.append((Document(path, KINDS[kind], data, positions, key_positions, broken, refused),
-                           [Problem(*p) for p in problems]))
     return parsed
 
 

@@ -22,7 +22,7 @@ from .parse_cache import ParseCache, inputs
 from .problems import Problem, has_errors
 from .render import generated_paths, page_path, render
 from .sanitize import content_refusals
-from .validate import validate
+from .validate import check_early, validate
 
 
 @dataclass
@@ -77,11 +77,12 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     if known is not None:       # nothing validation reads has changed since the last run
         return Result(known[0], known_records=known[1])
     stage = _stages(on_stage)
+    memo: dict = {}         # what documents parsed by the loader's workers gave validation already
     with stage("load"):
-        documents, problems = load(data_dir, cache=cache)
+        documents, problems = load(data_dir, cache=cache, on_parsed=check_early(memo))
     saved = cache.save_aside() if cache is not None else None      # written on the other core meanwhile
     with stage("validate"):
-        entries, found = validate(documents, data_dir.parent / "content")
+        entries, found = validate(documents, data_dir.parent / "content", memo)
     if not render_pages:        # what the build would refuse in content/, said by `validate` too
         found += content_refusals(data_dir.parent / "content", generated_paths(entries))
     problems = sorted(problems + found)

@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core.core_schema import ErrorType
@@ -112,6 +112,14 @@ def validate(documents: list[Document], content_dir: Path | None = None,
     if content_dir is not None:
         problems += _check_course_pages(entries, by_path, content_dir)
     return dict(sorted(entries.items())), sorted(problems)
+
+
+def check_early(memo: dict) -> Callable[[Document], None]:
+    """A hook for the loader: what each document gives by itself, worked out while the loader's
+    workers still parse the others; `validate(…, memo)` then takes it from there."""
+    def check(document: Document) -> None:
+        memo[document.path] = (document, *_check_alone(document))
+    return check
 
 
 def _check_alone(document: Document) -> tuple[Record | None, list[Problem], list[Problem], Document]:
