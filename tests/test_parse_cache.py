@@ -210,3 +210,17 @@ def test_a_linked_cache_folder_writes_nothing_elsewhere(tmp_path, planted):
     assert main(["-C", str(root), "validate"]) == 0
     assert sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*")) == before
     assert not target.exists()
+
+
+@pytest.mark.parametrize("running, busy", [("1/77", False), ("2/77", True), ("5/90", True)])
+def test_parsing_on_several_cores_waits_for_free_cores_now_not_a_minute_ago(monkeypatch, running, busy):
+    """The load average still counts a build that ended a minute ago (and on some machines sits
+    near 1 when idle): what counts is whether another process is running this instant."""
+    import io
+
+    import generator.load as load_module
+
+    monkeypatch.setattr(load_module.os, "getloadavg", lambda: (5.0, 5.0, 5.0))
+    monkeypatch.setattr(load_module, "open", lambda *a, **k: io.StringIO(f"5.00 5.00 5.00 {running} 123\n"),
+                        raising=False)
+    assert load_module._busy(2) is busy
