@@ -204,11 +204,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if page.file.generated_by and record_pages.section_index(page.file.src_uri):
             html = record_pages.out_of_search(html)
         page.title = safe_title(page.title)
-        html = clean_content(html)
-        if self.worker is not None and self.result.ok:
-            location = _location(page.file)
-            self.search_entries[location] = search.entries(html, location, page.title)
-        return html
+        return clean_content(html)
 
     def on_page_context(self, context, page, config, nav):
         """A record page lights up its section's tab (and side navigation) while it renders."""
@@ -237,16 +233,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return page if self.command == "serve" else with_csp(page)
 
     def on_env(self, env, config, files):
-        """Every page's text is known now. A build writes its search index aside, in a forked copy of
-        itself, while the pages' templates render here: 10 s at 20k records, hidden on a second core."""
-        if self.command != "serve":
-            self._start_indexing(config)
+        """Every page's HTML is known now. A build reads the pages' search text and writes its index
+        aside, in a forked copy of itself, while the pages' templates render here: 12 s at 20k
+        records, hidden on a second core. Serve reads the rebuilt pages' text (its index is
+        written page by page, see _update_search_index)."""
+        if self.worker is None or not self.result.ok:
+            return env
+        if self.command == "serve":
+            self._read_search_text()
+        else:
+            site = Path(config.site_dir)
+
+            def work() -> None:
+                self._read_search_text()
+                _write_files(site, search.build(*self._search_input(), self.glossary))
+            self.indexing = Aside(work)
         return env
 
-    def _start_indexing(self, config) -> None:
-        if self.worker is not None and self.result.ok:
-            site, (docs, infos) = Path(config.site_dir), self._search_input()
-            self.indexing = Aside(lambda: _write_files(site, search.build(docs, infos, self.glossary)))
+    def _read_search_text(self) -> None:
+        """The search entries of every page built this time (search.entries, on its sanitised HTML);
+        a page a dirty rebuild kept has no content and keeps its entries."""
+        for file in self.files:
+            page = file.page if file.is_documentation_page() else None
+            if page is not None and page.content is not None:
+                location = _location(file)
+                self.search_entries[location] = search.entries(page.content, location, page.title)
 
     @event_priority(-50)     # after the search plugin writes its index, before the offline plugin reads it
     def on_post_build(self, config) -> None:
@@ -273,8 +284,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.command == "serve":
             self._update_search_index(site)
         else:
-            if self.indexing is None:
-                self._start_indexing(config)
+            if self.indexing is None:     # an engine without on_env
+                self.on_env(None, config, self.files)
             try:
                 self.indexing.join()
             except AsideError as error:
