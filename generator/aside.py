@@ -1,7 +1,8 @@
 """Work done by a forked copy of the process while the process goes on (a second core).
 
-Two jobs pay for it: a build writes the search index while it renders the
-pages' templates (10 s at 20k records), and `handbook validate` writes its
+Three jobs pay for it: a build writes the search index while it renders the
+pages' templates (12 s at 20k records), the pipeline renders half of the
+record pages (7 s of rendering at 20k), and `handbook validate` writes its
 parse cache while it validates. The copy shares the parent's memory and
 leaves with `os._exit`: it never returns into the caller's code, and it
 never outlives the run it works for (`stop_all`, and on Linux the kernel
@@ -14,6 +15,7 @@ import atexit
 import gc
 import json
 import os
+import pickle
 import signal
 import threading
 import traceback
@@ -31,8 +33,9 @@ class AsideError(Exception):
 
 
 class Aside:
-    """`work()` running in a forked copy; `join()` waits for it and raises if it failed: the
-    same OSError (so its message and hint are the usual ones), else AsideError.
+    """`work()` running in a forked copy; `join()` waits for it and returns what it returned
+    (pickled back), or raises if it failed: the same OSError (so its message and hint are the
+    usual ones), else AsideError.
 
     Where forking is unsafe (threads: a live server could be copied holding a lock), impossible,
     or useless (one core), the work is done here and now, and `join()` reports it the same way.
@@ -41,6 +44,7 @@ class Aside:
     def __init__(self, work: Callable[[], object]) -> None:
         self.pid: int | None = None
         self.failure: dict | None = None
+        self.result: object = None
         if threading.active_count() > 1 or not hasattr(os, "fork") or _cores() < 2:
             self._run_here(work)
             return
@@ -65,14 +69,14 @@ class Aside:
 
     def _run_here(self, work: Callable[[], object]) -> None:
         try:
-            work()
+            self.result = work()
         except Exception as error:
             self.failure = _failure(error)
 
-    def join(self) -> None:
+    def join(self) -> object:
         if self.pid is not None:
             with os.fdopen(self.pipe, "rb") as pipe:
-                said = pipe.read()
+                said = pipe.read()      # the copy's answer, while it writes it
             _, status = os.waitpid(self.pid, 0)
             _live.discard(self)
             self.pid = None
@@ -80,12 +84,15 @@ class Aside:
             if code < 0:
                 self.failure = {"error": f"tiến trình phụ bị dừng (tín hiệu {-code}; có thể do hết bộ nhớ)"}
             elif code:
-                self.failure = json.loads(said) if said else {"error": f"tiến trình phụ thoát với mã {code}"}
+                self.failure = _said_failure(said) or {"error": f"tiến trình phụ thoát với mã {code}"}
+            else:
+                self.result = pickle.loads(said)
         if self.failure:
             failure = self.failure
             if failure.get("errno") is not None:
                 raise OSError(failure["errno"], failure["strerror"], failure["filename"])
             raise AsideError(failure["error"], failure.get("details", ""))
+        return self.result
 
     def cancel(self) -> None:
         """Stop the copy (the run it worked for failed) and forget it."""
@@ -119,7 +126,9 @@ def _child(work: Callable[[], object], write: int, parent: int, mask: set) -> No
         _die_with(parent)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         gc.freeze()         # no collection walking (and so copying) the parent's objects
-        work()
+        answer = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write, "wb", closefd=False) as pipe:     # the parent reads it when it joins
+            pipe.write(answer)
     except BaseException as error:      # the copy must never unwind into the caller
         code = 1
         try:
@@ -128,6 +137,13 @@ def _child(work: Callable[[], object], write: int, parent: int, mask: set) -> No
             pass
     finally:
         os._exit(code)
+
+
+def _said_failure(said: bytes) -> dict | None:
+    try:
+        return json.loads(said)
+    except ValueError:      # cut short (the answer was being written when it failed)
+        return None
 
 
 def _failure(error: BaseException) -> dict:

@@ -22,6 +22,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel
 
+from .aside import Aside
 from .link import Handbook, entry_order
 from .problems import CODES
 from .dates import PartialDate
@@ -456,31 +457,54 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
 
     The editors' reference pages do not depend on the data: rendered only when `only` is None.
     """
-    env, hb = _environment(handbook)
+    env, _ = _environment(handbook)
     glossary = handbook.glossary()
+    todo = [e for e in sorted(handbook.entries.values(), key=entry_order)
+            if e.kind.pages and (only is None or e.id in only)]
+    # Many pages: a forked copy renders every other one meanwhile (aside.py; the result is the same).
+    other = Aside(lambda: _record_pages(handbook, todo[1::2], glossary)) if len(todo) >= PARALLEL_FROM else None
+    pages, reads = _record_pages(handbook, todo if other is None else todo[::2], glossary)
+    for kind in KINDS.values():
+        template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])
+        pages[f"{kind.section}/index.md"] = _with_abbreviations(
+            template.render(kind=kind, entries=handbook.of_kind(kind.name)), glossary)
+    if only is None:
+        # The editors' reference, read off the schema and the problem catalog.
+        pages[EDITORS_PAGES[0]] = _with_abbreviations(env.get_template("editors/fields.md.j2").render(
+            kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()]), glossary)
+        pages[EDITORS_PAGES[1]] = _with_abbreviations(
+            env.get_template("editors/problems.md.j2").render(codes=CODES), glossary)
+    if other is not None:
+        their_pages, their_reads = other.join()
+        pages.update(their_pages)
+        reads.update(their_reads)
+    return dict(sorted(pages.items())), reads
+
+
+#: Below this many record pages, a forked copy costs more than the half it renders.
+PARALLEL_FROM = 2000
+
+
+def _with_abbreviations(text: str, glossary: dict[str, str]) -> str:
+    return text + abbreviation_definitions(text, glossary)
+
+
+def _record_pages(handbook: Handbook, entries: list[Entry], glossary: dict[str, str]) -> tuple[dict[str, str], dict[str, Reads]]:
+    env, hb = _environment(handbook)
     pages: dict[str, str] = {}
     reads: dict[str, Reads] = {}
     in_body = _in_body_labels()
-    for entry in sorted(handbook.entries.values(), key=entry_order):
-        if not entry.kind.pages or (only is not None and entry.id not in only):
-            continue
+    for entry in entries:
         template = env.get_or_select_template([f"{entry.kind.name}.md.j2", "generic.md.j2"])
         hb.reads = page_reads = Reads()
         page_reads.records.add(entry.id)
         page_reads.links.add(entry.id)          # its own groups, both ways
         for group in [*handbook.incoming.get(entry.id, []), *handbook.outgoing.get(entry.id, [])]:
             page_reads.saw(group.entries)
-        pages[page_path(entry)] = template.render(entry=entry, r=entry.record, **links_of(handbook, entry, in_body))
+        pages[page_path(entry)] = _with_abbreviations(
+            template.render(entry=entry, r=entry.record, **links_of(handbook, entry, in_body)), glossary)
         reads[page_path(entry)] = page_reads
-    for kind in KINDS.values():
-        template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])
-        pages[f"{kind.section}/index.md"] = template.render(kind=kind, entries=handbook.of_kind(kind.name))
-    if only is None:
-        # The editors' reference, read off the schema and the problem catalog.
-        pages[EDITORS_PAGES[0]] = env.get_template("editors/fields.md.j2").render(
-            kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()])
-        pages[EDITORS_PAGES[1]] = env.get_template("editors/problems.md.j2").render(codes=CODES)
-    pages = {path: text + abbreviation_definitions(text, glossary) for path, text in sorted(pages.items())}
+    hb.reads = Reads()      # what index pages read next is no record page's
     return pages, reads
 
 

@@ -212,3 +212,35 @@ def test_a_directive_shows_every_relation_type_it_declares(tmp_path):
     page = run(root / "data").pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
     links = page.split("## Liên kết", 1)[1]
     assert "**Căn cứ:**" in links and "**Thực hiện:**" in links
+
+
+def test_rendering_on_two_cores_gives_the_same_pages_and_reads():
+    """Many pages: a forked copy renders every other one (generator/aside.py). Run in a fresh
+    interpreter, where no thread left by another test makes the copy work in place."""
+    import subprocess
+    import sys
+
+    script = f"""
+import pickle, sys
+from pathlib import Path
+import generator.render as render
+from generator.link import link
+from generator.load import load
+from generator.validate import validate
+entries, _ = validate(load(Path({str(Path(__file__).parent.parent / "data")!r}))[0])
+handbook = link(entries)
+render.PARALLEL_FROM = 10 ** 9
+alone = render.render_pages(handbook)
+render.PARALLEL_FROM = 1
+both = render.render_pages(handbook)
+sys.stdout.buffer.write(pickle.dumps((alone, both)))
+"""
+    import pickle
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    (pages, reads), (pages_both, reads_both) = pickle.loads(done.stdout)
+    assert len(pages) > 10
+    assert list(pages.items()) == list(pages_both.items())
+    assert {p: (r.records, r.links) for p, r in reads.items()} == \
+        {p: (r.records, r.links) for p, r in reads_both.items()}
