@@ -76,7 +76,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        self.dirty = dirty              # MkDocs skips pages whose File says it is not modified
         self.cache: ParseCache | None = None
         self.rendered: Rendered | None = None
         self.validated: dict = {}               # what each unchanged document gave validation
