@@ -45,7 +45,7 @@ class Aside:
         self.pid: int | None = None
         self.failure: dict | None = None
         self.result: object = None
-        if threading.active_count() > 1 or not hasattr(os, "fork") or _cores() < 2:
+        if threading.active_count() > 1 or not hasattr(os, "fork") or cores() < 2:
             self._run_here(work)
             return
         read, write = os.pipe()
@@ -132,7 +132,7 @@ def _child(work: Callable[[], object], write: int, parent: int, mask: set) -> No
     except BaseException as error:      # the copy must never unwind into the caller
         code = 1
         try:
-            os.write(write, json.dumps(_failure(error), ensure_ascii=False).encode())   # < a pipe's buffer
+            os.write(write, json.dumps(_failure(error)).encode())     # ASCII: a file name may not be UTF-8
         except (OSError, ValueError):
             pass
     finally:
@@ -166,7 +166,7 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _cores() -> int:
+def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:

@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import yaml
 
+from .aside import cores
 from .problems import ERROR, WARNING, Problem
 from .schema import KIND_BY_FOLDER, KINDS, Kind
 
@@ -190,7 +191,7 @@ PARALLEL_FROM = 2000
 
 def _parse_all(items: list[tuple], on_parsed=None) -> list[tuple[Document | None, list[Problem]]]:
     """Parse the files in `items`, on every core when there are many of them."""
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(cores(), 4)
     # Forking a process that runs threads (a live server) could copy a lock someone holds. And the
     # other cores must be free: on a busy machine, sending the documents back costs more than it saves.
     if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or _busy(workers):
@@ -216,12 +217,13 @@ def _parse_all(items: list[tuple], on_parsed=None) -> list[tuple[Document | None
 
 
 def _busy(workers: int) -> bool:
-    """Whether other processes hold the cores: those running this instant (Linux), where the load
-    average would still count a build that ended a minute ago; else the last minute's load."""
+    """Whether others hold the cores the workers need: what runs this instant (Linux: threads
+    machine-wide, or the host's in a container without its own /proc), where the load average
+    would still count a build that ended a minute ago; else the last minute's load."""
     try:
         with open("/proc/loadavg", encoding="ascii") as handle:
             running = int(handle.read().split()[3].split("/")[0]) - 1      # this process aside
-        return running > workers - 2
+        return running > cores() - workers
     except (OSError, ValueError, IndexError):
         pass
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel
 
-from .aside import Aside
+from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
 from .dates import PartialDate
@@ -457,13 +457,32 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
 
     The editors' reference pages do not depend on the data: rendered only when `only` is None.
     """
-    env, _ = _environment(handbook)
     glossary = handbook.glossary()
     todo = [e for e in sorted(handbook.entries.values(), key=entry_order)
             if e.kind.pages and (only is None or e.id in only)]
     # Many pages: a forked copy renders every other one meanwhile (aside.py; the result is the same).
     other = Aside(lambda: _record_pages(handbook, todo[1::2], glossary)) if len(todo) >= PARALLEL_FROM else None
-    pages, reads = _record_pages(handbook, todo if other is None else todo[::2], glossary)
+    try:
+        pages, reads = _more_pages(handbook, todo if other is None else todo[::2], only, glossary)
+    except BaseException:
+        if other is not None:
+            other.cancel()
+        raise
+    if other is not None:
+        try:
+            their_pages, their_reads = other.join()
+        except AsideError:      # rendered again here: the same error, told as it would be, or (killed) the pages
+            their_pages, their_reads = _record_pages(handbook, todo[1::2], glossary)
+        pages.update(their_pages)
+        reads.update(their_reads)
+    return dict(sorted(pages.items())), reads
+
+
+def _more_pages(handbook: Handbook, todo: list[Entry], only: set[str] | None,
+                glossary: dict[str, str]) -> tuple[dict[str, str], dict[str, Reads]]:
+    """The record pages of `todo`, every index page and (for a full render) the editors' pages."""
+    env, _ = _environment(handbook)
+    pages, reads = _record_pages(handbook, todo, glossary)
     for kind in KINDS.values():
         template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])
         pages[f"{kind.section}/index.md"] = _with_abbreviations(
@@ -474,11 +493,7 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
             kinds_fields=[(kind, describe_fields(kind.model)) for kind in KINDS.values()]), glossary)
         pages[EDITORS_PAGES[1]] = _with_abbreviations(
             env.get_template("editors/problems.md.j2").render(codes=CODES), glossary)
-    if other is not None:
-        their_pages, their_reads = other.join()
-        pages.update(their_pages)
-        reads.update(their_reads)
-    return dict(sorted(pages.items())), reads
+    return pages, reads
 
 
 #: Below this many record pages, a forked copy costs more than the half it renders.

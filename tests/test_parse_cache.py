@@ -175,7 +175,7 @@ def test_parsing_on_several_cores_gives_the_same_documents(tmp_path, monkeypatch
     alone = outcome(root, None)
     documents, problems = load(root / "data")
     monkeypatch.setattr(load_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(load_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(load_module, "cores", lambda: 2)
     monkeypatch.setattr(load_module, "_busy", lambda workers: False)
     parallel, found = load(root / "data")
     assert [(d.path, d.kind, d.data, d.positions) for d in parallel] == \
@@ -221,6 +221,7 @@ def test_parsing_on_several_cores_waits_for_free_cores_now_not_a_minute_ago(monk
     import generator.load as load_module
 
     monkeypatch.setattr(load_module.os, "getloadavg", lambda: (5.0, 5.0, 5.0))
+    monkeypatch.setattr(load_module, "cores", lambda: 2)
     monkeypatch.setattr(load_module, "open", lambda *a, **k: io.StringIO(f"5.00 5.00 5.00 {running} 123\n"),
                         raising=False)
     assert load_module._busy(2) is busy

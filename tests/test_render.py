@@ -244,3 +244,38 @@ sys.stdout.buffer.write(pickle.dumps((alone, both)))
     assert list(pages.items()) == list(pages_both.items())
     assert {p: (r.records, r.links) for p, r in reads.items()} == \
         {p: (r.records, r.links) for p, r in reads_both.items()}
+
+
+
+@pytest.mark.parametrize("failing", [0, 1])
+def test_a_page_that_fails_on_two_cores_fails_as_it_would_on_one(failing):
+    """Whichever half the failing page is in: the error is the page's own (its type, not the
+    forked copy's), and no copy is left waiting."""
+    import subprocess
+    import sys
+
+    script = f"""
+from pathlib import Path
+import generator.aside as aside
+import generator.render as render
+from generator.link import link
+from generator.load import load
+from generator.validate import validate
+handbook = link(validate(load(Path({str(Path(__file__).parent.parent / "data")!r}))[0])[0])
+todo = sorted((e for e in handbook.entries.values() if e.kind.pages), key=render.entry_order)
+broken = todo[{failing}].id
+real = render.links_of
+def links_of(handbook, entry, in_body):
+    if entry.id == broken:
+        raise ValueError("trang hỏng " + broken)
+    return real(handbook, entry, in_body)
+render.links_of = links_of
+render.PARALLEL_FROM = 1
+try:
+    render.render_pages(handbook)
+except ValueError as error:
+    print("ValueError", broken in str(error), len(aside._live))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ValueError", "True", "0"]
