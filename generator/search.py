@@ -240,7 +240,7 @@ def _markdown_text(text: str) -> str:
 
 
 def _page(location: str, docs: list[dict]) -> _Page:
-    """Material's entries for one page (the page and each of its sections) merged into one."""
+    """One page's entries (the page and each of its sections, see `entries`) merged into one."""
     page = None
     for doc in docs:
         title, text = _plain(doc.get("title", "")), _plain(doc.get("text", ""))
@@ -256,15 +256,11 @@ def _page(location: str, docs: list[dict]) -> _Page:
 
 
 def _by_page(docs: list[dict]) -> dict[str, list[dict]]:
-    """Material's entries grouped by page, pages in the order they first appear."""
+    """Entries grouped by page, pages in the order they first appear."""
     grouped: dict[str, list[dict]] = {}
     for doc in docs:
         grouped.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
     return grouped
-
-
-def _pages(docs: list[dict]) -> list[_Page]:
-    return [_page(location, group) for location, group in _by_page(docs).items()]
 
 
 def build(docs: list[dict], infos: dict[str, PageInfo], glossary: dict[str, str]) -> dict[str, str]:
