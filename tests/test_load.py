@@ -1,6 +1,9 @@
 """Stage 1: files are read into plain values with positions, or refused clearly."""
 
 import pytest
+import yaml
+
+import generator.load as loading
 
 from generator.load import MAX_FILE_BYTES, load, load_file
 from generator.schema import KINDS
@@ -80,6 +83,53 @@ def test_files_outside_kind_folders_are_reported(tmp_path):
 def test_syntax_errors_are_explained_in_vietnamese(raw, message):
     _, [problem] = load_file(raw.encode(), "data/topics/x.yaml", TOPIC)
     assert problem.code == "yaml.syntax" and problem.message == message and problem.hint
+
+
+# One input for each piece of the parsers' English that loading._SYNTAX explains.
+SYNTAX_EXAMPLES = {
+    "mapping values are not allowed": "id: x\nname: Kết luận: 205\n",
+    "could not find expected ':'": "id: x\nname b\nother: 1\n",
+    "expected ',' or ']'": "id: x\nname: [a\n",
+    "expected ',' or '}'": "id: x\nname: {a: b\n",
+    "end of stream": 'id: x\nname: "abc\n',
+    "cannot start any token": "id: x\nname: @abc\n",
+    "did not find expected key": "id: x\nmap:\n  a: 1\n b: 2\n",
+    "expected <block end>": "id: x\nmap:\n  a: 1\n b: 2\n",
+    "did not find expected '-' indicator": "id: x\nlist:\n  - a\n  b: c\n",
+    "found another document": "id: x\n---\nid: y\n",
+    "found undefined alias": "id: x\nname: *a\n",
+}
+# The parser PyYAML uses when it has libyaml, and the one it falls back to without it.
+PARSERS = {"libyaml": loading._Loader,
+           "python": type("PurePythonLoader", (yaml.SafeLoader,), {"resolve": loading._Loader.resolve})}
+
+
+def test_every_explained_complaint_has_an_example():
+    assert set(SYNTAX_EXAMPLES) == set(loading._SYNTAX)
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize("complaint", SYNTAX_EXAMPLES)
+def test_parsers_complaints_reach_editors_explained(complaint, parser, monkeypatch):
+    """Whichever parser and release reads the file, its complaint is said in Vietnamese.
+
+    Every release of PyYAML bundles its own libyaml, whose English may change (6.0.4's
+    libyaml 0.2.6 added a nesting limit): a complaint no key matches falls back to the
+    generic "lỗi cú pháp YAML", which tells an editor nothing.
+    """
+    monkeypatch.setattr(loading, "_Loader", PARSERS[parser])
+    _, problems = load_file(SYNTAX_EXAMPLES[complaint].encode(), "data/topics/x.yaml", TOPIC)
+    assert [p.code for p in problems] == ["yaml.syntax"]
+    assert problems[0].message in {message for message, _ in loading._SYNTAX.values()}
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize("brackets", [17, 999, 1001, 5000])
+def test_deep_nesting_is_refused_where_it_crosses_the_limit(brackets, parser, monkeypatch):
+    """Not at libyaml's own limit (1,000 levels since 0.2.6), nor as a syntax error."""
+    monkeypatch.setattr(loading, "_Loader", PARSERS[parser])
+    raw = ("id: x\nname: " + "[" * brackets + "a" + "]" * brackets + "\n").encode()
+    assert codes(raw) == [("yaml.depth", 2, 6 + loading.MAX_DEPTH)]
 
 
 def test_empty_and_null_values_are_empty_quoted_ones_are_text():
