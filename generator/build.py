@@ -11,10 +11,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from .aside import stop_all
+from .engine import build, load_config
 from .outputs import replace_folder
 from .pipeline import Result
 

@@ -42,11 +42,10 @@ from xml.etree import ElementTree as etree
 import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.utils.yaml import yaml_load
 
 from . import navigation
 from .build import run_mkdocs
+from .engine import BasePlugin, event_priority, yaml_load
 from .link import Group, Handbook
 from .outputs import ZIP_COMMENT, check_zip
 from .pipeline import Result

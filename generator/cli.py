@@ -17,8 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from mkdocs.exceptions import MkDocsException
-
+from .engine import MkDocsException
 from .outputs import OutputError
 from .parse_cache import ParseCache
 from .pipeline import Result, run
@@ -242,8 +241,6 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import MkDocsException
-
     from .build import build_site
 
     result = _check(args.root, args.strict)
@@ -264,8 +261,6 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import MkDocsException
-
     from .bundle import BundleError, bundle, describe_size
 
     result = _check(args.root, args.strict)
@@ -307,12 +302,12 @@ def _print(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
+    from .engine import LOGGER, serve
 
     _mkdocs_logging(logging.INFO)
     # Dirty builds: the handbook plugin tells MkDocs which pages an edit changed (see plugin.py),
     # and keeps the search index whole; MkDocs' warning about dirty builds does not apply.
-    logging.getLogger("mkdocs.commands.build").addFilter(
+    logging.getLogger(f"{LOGGER}.commands.build").addFilter(
         lambda record: "'dirty' build" not in str(record.msg))
     serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
     return 0
@@ -413,7 +408,9 @@ def _schemas(args: argparse.Namespace) -> int:
 
 
 def _mkdocs_logging(level: int = logging.WARNING) -> None:
-    logger = logging.getLogger("mkdocs")
+    from .engine import LOGGER
+
+    logger = logging.getLogger(LOGGER)
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         logger.addHandler(_StderrHandler())
     logger.setLevel(level)

@@ -42,9 +42,9 @@ import jinja2
 import markdown as markdown_lib
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from mkdocs.utils.yaml import yaml_load
 
 from .build import reproducible_epoch
+from .engine import yaml_load
 from .bundle import NOT_IN_COURSE, BundleError, course_id, course_records, restricted, unlink
 from .link import Handbook
 from .outputs import OutputError, check_file

@@ -25,14 +25,11 @@ import posixpath
 import re
 from pathlib import Path
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
 
 from . import cms, navigation, record_pages, search
 from .aside import Aside, AsideError
+from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
+from .engine import config_options as c
 from .incremental import Rendered
 from .parse_cache import ParseCache
 from .pipeline import Result, run, run_again
@@ -41,7 +38,7 @@ from .problems import Problem
 from .sanitize import collision, editor_leftover, page_url, clean_content, refusal, safe_meta, safe_title, with_csp
 from .serve_errors import error_page
 
-log = logging.getLogger("mkdocs.plugins.handbook")
+log = logging.getLogger(f"{LOGGER}.plugins.handbook")
 
 #: Where a hand-written page (the home page) shows what the handbook holds.
 COUNTS_MARKER = "<!-- handbook:counts -->"
@@ -88,6 +85,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
+        _use_handbook_theme(config)
         config.nav = navigation.expand(config.nav)     # the kinds' sections, read off the schema
         self.data_dir = root / self.config.data_dir
         self.root = root
@@ -376,6 +374,21 @@ def _write_files(site: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
+
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+def _use_handbook_theme(config) -> None:
+    """Material with the handbook's overrides, from the installed package.
+
+    A project of its own (a province's handbook beside the installed generator) has no
+    `generator/theme` folder to name as `custom_dir`; a project's own `custom_dir`, if it has
+    one, still comes first, so it can override ours.
+    """
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
 
 
 def _material_search_reads_no_pages(config) -> None:

@@ -32,7 +32,7 @@ def copy_project(dest: Path) -> Path:
     """A copy of the real handbook (configuration, pages, data, theme overrides) to build in `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("content", "data", "generator/theme"):      # mkdocs.yml names the theme overrides
+    for folder in ("content", "data"):      # the theme overrides come from the installed package
         shutil.copytree(PROJECT / folder, dest / folder)
     return dest
 
@@ -44,6 +44,6 @@ def site_project(dest: Path, files: dict[str, str | bytes | None] | None = None)
     scratch_project(dest)
     shutil.copytree(SITE, dest, dirs_exist_ok=True)
     shutil.copy2(PROJECT / "mkdocs.yml", dest / "mkdocs.yml")
-    for folder in ("content", "generator/theme"):      # mkdocs.yml names the theme overrides
+    for folder in ("content",):      # the theme overrides come from the installed package
         shutil.copytree(PROJECT / folder, dest / folder)
     return scratch_project(dest, files)

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
-from mkdocs.utils.meta import get_data
+from generator.engine import front_matter as get_data
 
 from generator import load as load_module
 from generator.cli import main

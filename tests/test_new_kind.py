@@ -197,7 +197,7 @@ def test_new_kind_gets_its_tab_in_the_built_site(event, tmp_path):
 
 def test_every_kind_has_one_tab_in_the_projects_navigation():
     """mkdocs.yml names no kind: each kind's index comes in once, top-level tabs before the groups."""
-    from mkdocs.utils.yaml import yaml_load
+    from generator.engine import yaml_load
     nav = navigation.expand(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"])
     text = repr(nav)
     for kind in KINDS.values():

@@ -116,9 +116,7 @@ def _step(name: str, root: Path) -> dict:
         build_site(root / "mkdocs.yml", root / "site")
         out["build_s"] = time.perf_counter() - started
     elif name == "bare":
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
-        from mkdocs.utils.yaml import yaml_load
+        from generator.engine import build, load_config, yaml_load
 
         with open(root / "mkdocs.yml", "rb") as f:
             raw = yaml_load(f)

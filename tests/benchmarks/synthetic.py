@@ -430,7 +430,7 @@ def write_project(root: Path, size: int, profile: Profile, seed: int = 7) -> dic
 
 def _named_paths(config_file: Path) -> list[str]:
     """The theme overrides and hooks that mkdocs.yml names, relative to the project."""
-    from mkdocs.utils.yaml import yaml_load
+    from generator.engine import yaml_load
 
     with open(config_file, "rb") as f:
         raw = yaml_load(f) or {}
