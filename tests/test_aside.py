@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,13 +30,15 @@ def fresh(code: str) -> list[str]:
 
 @forking
 def test_the_work_runs_in_another_process_and_is_done_when_joined(tmp_path):
-    out = tmp_path / "out.txt"
+    out, go = tmp_path / "out.txt", tmp_path / "go"
     said = fresh(f"""
         def work():
-            time.sleep(0.3)
+            while not os.path.exists({str(go)!r}):     # until the caller has looked
+                time.sleep(0.01)
             open({str(out)!r}, "w").write(str(os.getpid()))
         job = Aside(work)
         print(os.path.exists({str(out)!r}))      # the caller went on at once
+        open({str(go)!r}, "w").close()
         job.join()
         print(open({str(out)!r}).read() != str(os.getpid()))
     """)
@@ -65,12 +68,12 @@ def test_cancel_stops_the_copy(tmp_path):
     out = tmp_path / "out.txt"
     said = fresh(f"""
         def work():
-            time.sleep(3)
+            time.sleep(120)
             open({str(out)!r}, "w").write("done")
         started = time.monotonic()
         job = Aside(work)
         job.cancel()
-        print(time.monotonic() - started < 2)
+        print(time.monotonic() - started < 60)     # it did not wait for the work
         job.join()      # nothing left to wait for, nothing to report
     """)
     assert said == ["True"] and not out.exists()
@@ -125,16 +128,31 @@ def test_a_copy_killed_by_the_system_is_a_failure():
 def test_the_copy_never_outlives_its_parent(tmp_path, ending):
     """Ctrl-C sent to the build alone (an IDE's stop button) or a killed build: the copy stops too,
     and never writes into a folder its parent already cleaned up."""
-    out = tmp_path / "out.txt"
+    out, pid = tmp_path / "out.txt", tmp_path / "pid"
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         import os, time
         from generator.aside import Aside
         def work():
+            open({str(pid)!r} + ".part", "w").write(str(os.getpid()))
+            os.rename({str(pid)!r} + ".part", {str(pid)!r})
             time.sleep(1)
             open({str(out)!r}, "w").write("written")
         Aside(work)
+        while not os.path.exists({str(pid)!r}):
+            time.sleep(0.01)
         {ending}
     """)], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
-    time.sleep(1.5)
-    assert not out.exists()
+    copy = int(pid.read_text())
+    deadline = time.monotonic() + 120       # gone, whether stopped at once or after its work
+    while running(copy) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(copy) and not out.exists()
+
+
+def running(pid: int) -> bool:
+    """Alive: a zombie waiting for whoever adopted it to reap it has ended."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -359,7 +359,7 @@ def test_printout_says_where_and_when(tmp_path, monkeypatch):
     page = (root / "site" / DIRECTIVE_PAGE).read_text(encoding="utf-8")
     info = page.split('<p class="hb-print-info">', 1)[1].split("</p>", 1)[0]
     assert f"van-ban/{DIRECTIVE}/" in info and "Bản dựng ngày 1/1/2026" in info
-    css = (root / "generator" / "theme" / "assets" / "reader.css").read_text(encoding="utf-8")
+    css = (root / "site" / "assets" / "reader.css").read_text(encoding="utf-8")
     assert re.search(r"@media print \{\s*\.hb-print-info \{\s*display: block;", css)    # shown on paper only
 
 

@@ -181,7 +181,6 @@ def test_new_kind_gets_its_tab_in_the_built_site(event, tmp_path):
     """Built with the project's own mkdocs.yml, unedited: the kind's tab comes from the schema."""
     root = scratch_project(tmp_path, EVENTS)
     shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "generator" / "theme", root / "generator" / "theme")
     (root / "content").mkdir()
     (root / "content" / "index.md").write_text("# Sổ tay\n", encoding="utf-8")
     assert {"Hội nghị, sự kiện": "su-kien/index.md"} in dict(

@@ -27,15 +27,16 @@ def free_port() -> int:
 
 
 def get(url: str) -> tuple[int, str]:
-    """One request; a server that does not answer within 15 s fails the test."""
+    """One request. A rebuild holds requests until it ends, which on a busy machine takes a while:
+    the ceiling is generous, and `wait_for` asks again after a timeout."""
     try:
-        with urllib.request.urlopen(url, timeout=15) as response:
+        with urllib.request.urlopen(url, timeout=120) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
 
 
-def wait_for(url: str, predicate, seconds: float = 90) -> str:
+def wait_for(url: str, predicate, seconds: float = 300) -> str:
     deadline = time.monotonic() + seconds
     body = ""
     while time.monotonic() < deadline:
@@ -43,7 +44,7 @@ def wait_for(url: str, predicate, seconds: float = 90) -> str:
             status, body = get(url)
             if predicate(status, body):
                 return body
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:         # not listening yet, reset, or timed out while it rebuilt
             pass
         time.sleep(0.5)
     raise AssertionError(f"{url} never showed what was expected; last answer:\n{body[:2000]}")
@@ -207,7 +208,7 @@ def test_served_pages_equal_a_clean_build_after_edits_renames_and_deletes(server
     title = re.search(r"(?m)^title: (.*)$", deleted.read_text(encoding="utf-8")).group(1)
     deleted.unlink()
     wait_for(base + f"/cach-lam/{deleted.stem}/", lambda status, body: status == 404)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300
     while f"/{deleted.stem}/" in served_search_docs(base):
         assert time.monotonic() < deadline, "the deleted page stayed in the search index"
         time.sleep(0.5)
@@ -241,7 +242,7 @@ def test_the_preview_watches_changes_not_reads(tmp_path):
         time.sleep(1)
         assert seen == []
         record.write_text("id: b\n", encoding="utf-8")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while not seen and time.monotonic() < deadline:
             time.sleep(0.1)
         assert "FileModifiedEvent" in seen
