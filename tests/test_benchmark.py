@@ -11,17 +11,20 @@ import unicodedata
 from pathlib import Path
 
 from benchmarks.benchmark import stop, tree_pss_mb, verdict
-from benchmarks.synthetic import PROJECT, measure, plan, write_project
+import pytest
+
+from benchmarks.synthetic import PROJECT, SHAPES, Synthesizer, fan_out, measure, plan, real_records, write_project
 from generator.pipeline import run
 
 
-def test_synthetic_records_follow_the_real_mix_and_validate(tmp_path: Path):
+@pytest.mark.parametrize("shape", SHAPES)
+def test_synthetic_records_follow_the_real_mix_and_validate(tmp_path: Path, shape):
     profile = measure(PROJECT / "data")
-    counts = plan(300, profile)
+    counts = plan(300, profile, SHAPES[shape][0])
     assert sum(counts.values()) == 300
     assert set(counts) == {kind for kind, n in profile.counts.items() if n}
 
-    written = write_project(tmp_path / "project", 300, profile)
+    written = write_project(tmp_path / "project", 300, profile, shape=shape)
     assert written == counts
     stages: list[tuple[str, float]] = []
     started = time.perf_counter()
@@ -42,6 +45,18 @@ def test_synthetic_records_follow_the_real_mix_and_validate(tmp_path: Path):
     # Everything mkdocs.yml names is there (the theme overrides come with the installed package).
     for copied in ("mkdocs.yml", "content/index.md"):
         assert (tmp_path / "project" / copied).exists()
+
+
+def test_the_national_shape_concentrates_references_as_a_country_would():
+    """Central documents cited by thousands, topics by hundreds: the pages that list them are the
+    ones that grow, and uniform references hide them."""
+    profile = measure(PROJECT / "data")
+    national = fan_out(Synthesizer(profile, 3000, shape="national").generate())
+    spread = fan_out(Synthesizer(profile, 3000, shape="spread").generate())
+    for kind in ("directive", "topic"):
+        assert national[kind][0] > 3 * spread[kind][0], (kind, national[kind], spread[kind])
+    real = fan_out(real_records(PROJECT / "data"))
+    assert national["listing"][0] <= 2 * real["listing"][0]     # what one record names stays as in real data
 
 
 def test_stopping_a_server_that_has_already_exited_is_not_an_error():

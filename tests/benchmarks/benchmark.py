@@ -43,7 +43,7 @@ from typing import Any
 
 from generator.schema import KINDS
 
-from .synthetic import PROJECT, measure, project_files, write_project
+from .synthetic import PROJECT, SHAPES, describe_fan_out, fan_out, measure, project_files, real_records, write_project
 
 DEFAULT_SIZES = (1_000, 5_000, 20_000)
 QUICK_SIZES = (300, 1_000)
@@ -496,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shape", choices=list(SHAPES), default="national",
+                        help="national: references as concentrated as a country's handbook (default); "
+                             "spread: the real mix of kinds, references drawn uniformly")
     parser.add_argument("--print-whole-max", type=int, default=1000,
                         help="print the whole handbook to PDF only up to this many records (default 1000)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
@@ -519,16 +522,20 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     profile = measure(PROJECT / "data")
     log(f"Profile of data/: {profile.describe()}")
+    log(f"Fan-out of data/: {describe_fan_out(fan_out(real_records(PROJECT / 'data')))}")
     log(f"Working in {work} ({os.cpu_count()} CPUs)")
     results = []
     try:
         for size in wanted:
             root = work / f"n{size}"
             started = time.perf_counter()
-            counts = write_project(root, size, profile, args.seed)
-            log(f"[{size:,}] generated {sum(counts.values()):,} records in {time.perf_counter() - started:.1f} s: "
-                + ", ".join(f"{k} {n}" for k, n in counts.items()))
-            result: dict[str, Any] = {"size": size, "counts": counts}
+            counts = write_project(root, size, profile, args.seed, args.shape)
+            log(f"[{size:,}] generated {sum(counts.values()):,} records ({args.shape}) in "
+                f"{time.perf_counter() - started:.1f} s: " + ", ".join(f"{k} {n}" for k, n in counts.items()))
+            most = fan_out(real_records(root / "data"))
+            log(f"[{size:,}] fan-out: {describe_fan_out(most)}")
+            result: dict[str, Any] = {"size": size, "counts": counts, "shape": args.shape,
+                                      "fan_out": {k: v[0] for k, v in most.items()}}
             # The full and bare builds alternate, `--rounds` times each; the fastest of each is kept.
             steps = ["pipeline"] + ["build", "bare"] * args.rounds
             for n, step in enumerate(steps):

@@ -7,6 +7,13 @@ word chain learnt from its Vietnamese (NFC, with diacritics). Closed
 vocabularies do not grow with the handbook: there are the 63 provinces of 2024
 (29 of them merged into 34 current ones on 1 July 2025), at most 120 topics,
 100 abbreviations and 50 courses (CAPS).
+
+Two shapes (SHAPES). "national", the default: the handbook a whole country would keep, mostly
+practices and local documents, with references as concentrated as real ones are (a few central
+directives cited by thousands of practices, topics by hundreds, each province listing its share),
+drawn from a Zipf law over each kind's records. "spread": the real data's mix of kinds with every
+reference drawn uniformly, which few pages depend on (the benchmark's data before issue 29).
+`fan_out` says how concentrated the references of any set of records are.
 """
 
 from __future__ import annotations
@@ -31,6 +38,14 @@ from generator.text import fold
 
 PROJECT = Path(__file__).resolve().parents[2]
 CAPS = {"topic": 120, "glossary": 100, "course": 50}     # closed or curated sets do not grow with the data
+
+# Each shape: the mix of the kinds that grow with the handbook (None: the real data's), and the
+# Zipf exponent of references (0: uniform). With 1.0 the most cited of 5,000 directives gets
+# about a tenth of all references to directives, the hundredth a thousandth.
+SHAPES = {
+    "national": ({"practice": 0.55, "directive": 0.25, "source": 0.08, "model": 0.06, "organ": 0.06}, 1.0),
+    "spread": (None, 0.0),
+}
 
 # Vietnam's provinces before and after 1 July 2025: successor ← merged ones.
 MERGERS = {
@@ -173,8 +188,9 @@ def _slug(text: str, limit: int = 7) -> str:
     return "-".join(words[:limit]) or "ban-ghi"
 
 
-def plan(size: int, profile: Profile) -> dict[str, int]:
-    """How many records of each kind: the real mix, closed vocabularies capped."""
+def plan(size: int, profile: Profile, mix: dict[str, float] | None = None) -> dict[str, int]:
+    """How many records of each kind: closed vocabularies capped, the other kinds shared out by the
+    shape's mix (else as in the real data)."""
     real = {k: profile.counts.get(k, 0) for k in KINDS}
     total = sum(real.values()) or 1
     fixed = {}
@@ -184,6 +200,8 @@ def plan(size: int, profile: Profile) -> dict[str, int]:
         if real.get(kind):
             fixed[kind] = max(1, min(cap, round(size * real[kind] / total)))
     rest = {k: n for k, n in real.items() if n and k not in fixed}
+    if mix is not None:
+        rest = {k: share for k, share in mix.items() if k in rest}
     left = max(size - sum(fixed.values()), len(rest))
     scale = left / (sum(rest.values()) or 1)
     counts = {k: int(n * scale) for k, n in rest.items()}
@@ -195,10 +213,12 @@ def plan(size: int, profile: Profile) -> dict[str, int]:
 class Synthesizer:
     """Writes `size` valid records whose shape follows the profile."""
 
-    def __init__(self, profile: Profile, size: int, seed: int = 7) -> None:
+    def __init__(self, profile: Profile, size: int, seed: int = 7, shape: str = "national") -> None:
         self.p = profile
         self.rng = random.Random(seed)
-        self.counts = plan(size, profile)
+        mix, self.zipf = SHAPES[shape]
+        self.counts = plan(size, profile, mix)
+        self.weights: dict[str, list[float]] = {}      # cumulative Zipf weights of each kind's records
         self.ids: dict[str, list[str]] = {}
         self.records: dict[str, list[dict]] = {}
         self.abbrs: list[tuple[str, str]] = []
@@ -219,12 +239,22 @@ class Synthesizer:
         if before is not None:
             pool = pool[:before]
         count = min(count, len(pool) - (exclude in pool))
+        weights = self._weights(kind)[:len(pool)] if self.zipf else None
         found: list[str] = []
         while len(found) < count:
-            target = self.rng.choice(pool)
+            target = self.rng.choices(pool, cum_weights=weights)[0] if weights else self.rng.choice(pool)
             if target != exclude and target not in found:
                 found.append(target)
         return found
+
+    def _weights(self, kind: str) -> list[float]:
+        """Zipf over the kind's records in a shuffled order (popularity has nothing to do with age,
+        except that older records are the only ones a same-kind reference may point to)."""
+        if kind not in self.weights:
+            ranks = list(range(1, len(self.ids.get(kind, [])) + 1))
+            random.Random(kind).shuffle(ranks)
+            self.weights[kind] = list(itertools.accumulate(1 / rank ** self.zipf for rank in ranks))
+        return self.weights[kind]
 
     def _date(self, stats: FieldStats) -> str:
         precision = self.rng.choice([len(str(v)) for v in stats.values] or [10])
@@ -407,10 +437,10 @@ def project_files(dest: Path, *, data: bool = False) -> Path:
     return dest
 
 
-def write_project(root: Path, size: int, profile: Profile, seed: int = 7) -> dict[str, int]:
+def write_project(root: Path, size: int, profile: Profile, seed: int = 7, shape: str = "national") -> dict[str, int]:
     """A whole project in `root`: mkdocs.yml and content/ copied, data/ generated."""
     project_files(root)
-    records = Synthesizer(profile, size, seed).generate()
+    records = Synthesizer(profile, size, seed, shape).generate()
 
     class dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
         """Quotes what a YAML 1.2 reader would take for a number ("08"), as editors are told to."""
@@ -437,3 +467,55 @@ def _named_paths(config_file: Path) -> list[str]:
     theme = raw.get("theme")
     custom = [theme.get("custom_dir")] if isinstance(theme, dict) else []
     return [p for p in custom + list(raw.get("hooks") or []) if isinstance(p, str)]
+
+
+def references(kind: str, record: dict) -> list[str]:
+    """The ids a record names, in its own fields and in its lists of groups (relations, items…)."""
+    found: list[str] = []
+
+    def walk(model, data: dict) -> None:
+        refs = {f.name for f in ref_fields(model)}
+        for name, value in data.items():
+            info = model.model_fields.get(name)
+            if info is None:
+                continue
+            if name in refs:
+                found.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+            elif (nested := _nested_model(info.annotation)) is not None and isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        walk(nested, item)
+
+    walk(KINDS[kind].model, record)
+    return found
+
+
+def fan_out(records: dict[str, list[dict]]) -> dict[str, tuple[int, str]]:
+    """How concentrated references are: the most references one record makes ("listing"), and for
+    each kind the most one of its records receives (what its page lists), with that record's id."""
+    kinds = {r["id"]: kind for kind, items in records.items() for r in items if isinstance(r.get("id"), str)}
+    incoming: Counter = Counter()
+    most: dict[str, tuple[int, str]] = {"listing": (0, "")}
+    for kind, items in records.items():
+        for record in items:
+            targets = set(references(kind, record)) & kinds.keys()
+            incoming.update(targets)
+            most["listing"] = max(most["listing"], (len(targets), f"{kind} {record.get('id')}"))
+    for target, count in incoming.items():
+        kind = kinds[target]
+        most[kind] = max(most.get(kind, (0, "")), (count, target))
+    return most
+
+
+def describe_fan_out(most: dict[str, tuple[int, str]]) -> str:
+    return ", ".join(f"{name} {count:,} ({which})" for name, (count, which) in most.items())
+
+
+def real_records(data_dir: Path) -> dict[str, list[dict]]:
+    """The real data/ as plain records by kind (for `fan_out`)."""
+    documents, _ = load(data_dir)
+    records: dict[str, list[dict]] = defaultdict(list)
+    for document in documents:
+        if not document.broken:
+            records[document.kind.name].append(document.data)
+    return dict(records)
