@@ -349,7 +349,7 @@ class Synthesizer:
             elif isinstance(value, str) and " " in value.strip():
                 item[key] = self.words.text(len(value), sentence=False)
             elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-                item[key] = [self.words.text(len(v)) for v in value]
+                item[key] = list(dict.fromkeys(self.words.text(len(v)) for v in value))
             else:
                 item[key] = value             # numbers, dates, relation types, page paths
         return item
@@ -418,8 +418,9 @@ class Synthesizer:
         if name == "abbr":
             letters = "".join(w[0] for w in self.words.text(15, sentence=False).split() if w[0].isalpha())
             return fold(letters).upper() or None
-        if typing.get_origin(annotation) is list:
-            return [self.words.text(rng.choice(stats.items or [80])) for _ in range(self._length(stats, 1))]
+        if typing.get_origin(annotation) is list:     # items are distinct, as validate.py requires
+            return list(dict.fromkeys(self.words.text(rng.choice(stats.items or [80]))
+                                      for _ in range(self._length(stats, 1))))
         length = self._length(stats, 40)
         sentence = length > 80 and not info.is_required()
         return self.words.text(length, sentence=sentence)
