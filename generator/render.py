@@ -32,6 +32,9 @@ from .text import used_abbreviations
 from .validate import Entry
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The source that stands for the editors' own knowledge (a resolution's number, a common abbreviation's
+#: meaning): what cites it is marked on the page as not quoted from an article.
+EDITORIAL_SOURCE = "kien-thuc-bien-tap"
 
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]|{}])")
 # What would start a block at the head of a line. Escaped with what Markdown reads as the
@@ -412,7 +415,8 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
 
         env.globals.update(record_fields=record_fields, record_links=record_links, anchor=anchor)
         env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by,
-                           marking_relations=MARKING_RELATIONS, label=field_label)
+                           marking_relations=MARKING_RELATIONS, label=field_label,
+                           editorial_source=EDITORIAL_SOURCE)
         _ENV = env, hb
     env, hb = _ENV
     hb._handbook, hb.reads = handbook, Reads()

@@ -1,5 +1,6 @@
 """The real data: valid, cited, and every number traceable to its source article."""
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -12,7 +13,8 @@ from generator.linkcheck import broken_links
 from generator.pipeline import run
 
 ROOT = Path(__file__).parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The articles beside the repository; HANDBOOK_SEEDS names them from a checkout elsewhere (a worktree).
+SEEDS = Path(os.environ.get("HANDBOOK_SEEDS") or ROOT.parent / "shared" / "seeds")
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,41 @@ def test_real_data_builds_strict_with_every_internal_link_resolving(real_project
     assert (site / "index.html").is_file() and (site / "search" / "hb" / "meta.js").is_file()
     assert sorted(p.name for p in real_project.iterdir() if p.name.startswith(".site-")) == []
     assert broken_links(site) == []
+
+
+# --- Every fact cited ------------------------------------------------------------------------
+
+# Kinds whose records state no fact of their own: a source is what others cite, a topic is a
+# heading readers browse by. Every other kind must declare a sources role, and every record cite.
+UNCITED_KINDS = {"source": "it is the citation", "topic": "a reader's heading, no fact"}
+
+
+def test_every_record_cites_a_source(handbook):
+    """The home page promises "Mỗi thông tin đều ghi nguồn": a record without a source breaks it,
+    whatever its kind (a glossary entry's meaning and a province's merger are facts too)."""
+    kinds = {entry.kind.name: entry.kind for entry in handbook.entries.values()}
+    assert sorted(name for name, kind in kinds.items() if not kind.sources) == sorted(UNCITED_KINDS)
+    uncited = [str(entry.path) for entry in handbook.entries.values()
+               if entry.kind.sources and not getattr(entry.record, entry.kind.sources)]
+    assert len(handbook.entries) > 200 and uncited == []
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+def test_glossary_entries_stand_in_the_articles_they_cite(handbook):
+    """An entry cites the article where its abbreviation stands; one that cites no editorial
+    knowledge takes its meaning from there too, so the article spells out the words."""
+    wrong, checked = [], 0
+    for entry in handbook.of_kind("glossary"):
+        record = entry.record
+        texts = [_normalise((SEEDS / seed).read_text(encoding="utf-8")).casefold()
+                 for seed in (handbook.entries[s].record.seed for s in record.sources) if seed]
+        word = re.compile(rf"(?<!\w){re.escape(record.abbr.casefold())}(?!\w)")
+        checked += len(texts)
+        wrong += [f"{entry.path}: {record.abbr} không có trong bài viết được dẫn" for t in texts if not word.search(t)]
+        if texts and not cites_a_source_without_text(handbook, entry) \
+                and not any(_normalise(record.expansion).casefold() in t for t in texts):
+            wrong.append(f"{entry.path}: bài viết không ghi \"{record.expansion}\"; dẫn thêm kien-thuc-bien-tap")
+    assert checked and wrong == []
 
 
 # --- Traceable to the articles ------------------------------------------------------------------

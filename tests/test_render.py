@@ -163,6 +163,21 @@ def test_a_record_citing_editorial_knowledge_says_so_by_its_sources(tmp_path):
     assert note not in pages["cach-lam/tinh-a-chi-bo-bon-tot.md"]
 
 
+def test_the_glossary_marks_meanings_from_editorial_knowledge(tmp_path):
+    """A reader tells an abbreviation the articles spell out from one the editors explain."""
+    root = scratch_project(tmp_path, {
+        "data/sources/kien-thuc-bien-tap.yaml": "id: kien-thuc-bien-tap\ntitle: Kiến thức biên tập\n",
+        "data/glossary/bct.yaml": "id: bct\nabbr: BCT\nexpansion: Bộ Chính trị\nsources: [kien-thuc-bien-tap]\n",
+        "data/glossary/tw.yaml": "id: tw\nabbr: TW\nexpansion: Trung ương\nsources: [bai-mau, kien-thuc-bien-tap]\n",
+    })
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in run(root / "data").pages["thuat-ngu/index.md"].splitlines()
+            if line.startswith("| ") and " | " in line}
+    editorial, article = "[*kiến thức biên tập*](../nguon/kien-thuc-bien-tap.md)", "(../nguon/bai-mau.md)"
+    assert rows["BCT"].endswith(f"| {editorial} |") and article not in rows["BCT"]
+    assert f"| {editorial}; có trong bài [Bài viết mẫu" in rows["TW"] and article in rows["TW"]
+    assert "kiến thức biên tập" not in rows["BTCTW"] and article in rows["BTCTW"]
+
+
 def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     """Provincial committees number their documents each on their own: "Kế hoạch số 64" needs its issuer."""
     root = scratch_project(tmp_path, {
