@@ -256,10 +256,25 @@ def link_text(handbook: Handbook, entry: Entry) -> str:
     record = entry.record
     issuer_id = getattr(record, entry.kind.issuer) if entry.kind.issuer else None
     if issuer_id and record.names_issuer():
-        issuer = getattr(handbook.entries[issuer_id].record, handbook.entries[issuer_id].kind.name_field)
-        if issuer not in name:
-            name += f" của {issuer}"
+        name = with_issuer(name, getattr(handbook.entries[issuer_id].record, handbook.entries[issuer_id].kind.name_field))
     return name
+
+
+# "của" as a word: the phrase that names whose a document is.
+_OF = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
+
+
+def with_issuer(name: str, issuer: str) -> str:
+    """`name` saying once who issued it.
+
+    A name that already names its issuer stays as it is. One that already holds a "của …"
+    (the body behind another document it follows: "Kế hoạch luân chuyển cán bộ theo Kết luận
+    24 của Bộ Chính trị") takes the issuer in brackets: a second "của …" would chain two bodies
+    and read as the first one's document.
+    """
+    if issuer in name:
+        return name
+    return f"{name} ({issuer})" if _OF.search(name) else f"{name} của {issuer}"
 
 
 def field_label(record_or_kind, name: str) -> str:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from generator.dates import PartialDate
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.render import link_text
 
 ROOT = Path(__file__).parent.parent
 # The articles beside the repository; HANDBOOK_SEEDS names them from a checkout elsewhere (a worktree).
@@ -103,6 +104,18 @@ def test_glossary_entries_stand_in_the_articles_they_cite(handbook):
                 and not any(_normalise(record.expansion).casefold() in t for t in texts):
             wrong.append(f"{entry.path}: bài viết không ghi \"{record.expansion}\"; dẫn thêm kien-thuc-bien-tap")
     assert checked and wrong == []
+
+
+def test_every_document_label_names_one_body_with_cua(handbook):
+    """A link to a document says whose it is once: "Kế hoạch … theo Kết luận 24 của Bộ Chính trị của
+    Ban Thường vụ Tỉnh ủy …" read as the Politburo's plan, on every page that linked it."""
+    of = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
+    labels = {entry.path: link_text(handbook, entry) for entry in handbook.of_kind("directive")}
+    chained = [f"{path}: {label}" for path, label in labels.items() if len(of.findall(label)) > 1]
+    unnamed = [f"{path}: {labels[path]}" for path, entry in ((e.path, e) for e in handbook.of_kind("directive"))
+               if entry.record.issuer and entry.record.names_issuer()
+               and handbook.entries[entry.record.issuer].record.name not in labels[path]]
+    assert len(labels) > 30 and chained == [] and unnamed == []
 
 
 # --- Traceable to the articles ------------------------------------------------------------------

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import markdown as python_markdown
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.pipeline import run
 from generator.schema import KINDS
-from generator.render import abbreviation_definitions, markdown, plain
+from generator.render import abbreviation_definitions, markdown, plain, with_issuer
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -191,6 +193,41 @@ def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     central, local = pages["van-ban/huong-dan-38-hd-btctw-2010.md"], pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
     assert "[Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy A](../van-ban/ke-hoach-64-kh-tu-2013.md)" in central
     assert "[Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010](../van-ban/huong-dan-38-hd-btctw-2010.md)" in local
+
+
+def test_a_title_naming_another_body_gets_its_issuer_once_in_brackets(tmp_path):
+    """"Kế hoạch … theo Kết luận 24 của Bộ Chính trị của Ban Thường vụ …" read as the Politburo's plan."""
+    root = scratch_project(tmp_path, {
+        "data/organs/btv-tinh-a.yaml": "id: btv-tinh-a\nname: Ban Thường vụ Tỉnh ủy A\nlevel: tỉnh\n",
+        "data/directives/ke-hoach-luan-chuyen.yaml":
+            "id: ke-hoach-luan-chuyen\ndoc_type: kế hoạch\nshort_name: Kế hoạch luân chuyển cán bộ theo Kết luận 24 "
+            "của Bộ Chính trị\nissuer: btv-tinh-a\nprovince: tinh-a\nlevel: tỉnh\n"
+            "relations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\nsources: [bai-mau]\n",
+        "data/directives/huong-dan-nhan-su.yaml":
+            "id: huong-dan-nhan-su\ndoc_type: hướng dẫn\nshort_name: Hướng dẫn quy trình nhân sự của Ban Thường vụ "
+            "Tỉnh ủy A\nissuer: btv-tinh-a\nprovince: tinh-a\nlevel: tỉnh\n"
+            "relations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\nsources: [bai-mau]\n",
+    })
+    central = run(root / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    assert ("[Kế hoạch luân chuyển cán bộ theo Kết luận 24 của Bộ Chính trị (Ban Thường vụ Tỉnh ủy A)]"
+            "(../van-ban/ke-hoach-luan-chuyen.md)") in central
+    assert "[Hướng dẫn quy trình nhân sự của Ban Thường vụ Tỉnh ủy A](../van-ban/huong-dan-nhan-su.md)" in central
+
+
+_OF = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
+_WORDS = st.lists(st.sampled_from(["Kế hoạch", "số 64", "của", "Của", "theo", "Kết luận 24", "Bộ Chính trị",
+                                   "Tỉnh ủy A", "Ban Thường vụ", "của cải", "nhà", "(khóa X)"]), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_WORDS.map(" ".join), issuer=_WORDS.filter(bool).map(" ".join))
+@example(name="Kế hoạch theo Kết luận 24 của Bộ Chính trị", issuer="Ban Thường vụ Tỉnh ủy A")
+def test_a_label_says_its_issuer_once_and_never_chains_two(name, issuer):
+    label = with_issuer(name, issuer)
+    assert label.startswith(name) and issuer in label
+    assert label == name or issuer not in name
+    # The label adds one "của" of its own, and only to a name that has none.
+    assert len(_OF.findall(label)) <= max(1, len(_OF.findall(name))) + len(_OF.findall(issuer))
 
 
 def test_a_source_page_shows_its_publication_not_the_seed_file(tmp_path):
