@@ -88,6 +88,17 @@ def test_every_record_cites_a_source(handbook):
     assert len(handbook.entries) > 200 and uncited == []
 
 
+def test_every_former_province_cites_the_resolution_that_changed_it(handbook):
+    """A merger or a conversion is a legal act: its page names the resolution, and a resolution
+    no article states is marked as the editors' knowledge (a source without an article)."""
+    formers = [entry for entry in handbook.of_kind("province") if entry.record.merged_into]
+    missing = [str(e.path) for e in formers if not e.record.change_basis]
+    unmarked = [str(e.path) for e in formers
+                if e.record.change_basis and e.record.change_basis not in (seed_texts(handbook, e) if SEEDS.is_dir() else "")
+                and not cites_a_source_without_text(handbook, e)]
+    assert len(formers) >= 30 and missing == [] and unmarked == []
+
+
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
 def test_glossary_entries_stand_in_the_articles_they_cite(handbook):
     """An entry cites the article where its abbreviation stands; one that cites no editorial

@@ -147,6 +147,7 @@ def test_pages_naming_a_renamed_province_say_what_it_is_now(tmp_path):
     assert now_part_of in pages["cach-lam/tinh-d-giao-ban.md"]
     index = pages["tinh-thanh/index.md"]
     assert "→ " + now_is in index and "[Tỉnh D](../tinh-thanh/tinh-d.md) → " + now_part_of in index
+    assert "[Tỉnh A](../tinh-thanh/tinh-a.md) — trước là tỉnh Tỉnh C — gồm cả Tỉnh D — 3 cách làm" in index
     assert "Tỉnh C (nay là Tỉnh A)" in pages["van-ban/index.md"]
     assert "nay thuộc Tỉnh A" not in pages["van-ban/index.md"]
 
