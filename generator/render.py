@@ -32,6 +32,9 @@ from .text import used_abbreviations
 from .validate import Entry
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The source that stands for the editors' own knowledge (a resolution's number, a common abbreviation's
+#: meaning): what cites it is marked on the page as not quoted from an article.
+EDITORIAL_SOURCE = "kien-thuc-bien-tap"
 
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]|{}])")
 # What would start a block at the head of a line. Escaped with what Markdown reads as the
@@ -253,10 +256,25 @@ def link_text(handbook: Handbook, entry: Entry) -> str:
     record = entry.record
     issuer_id = getattr(record, entry.kind.issuer) if entry.kind.issuer else None
     if issuer_id and record.names_issuer():
-        issuer = getattr(handbook.entries[issuer_id].record, handbook.entries[issuer_id].kind.name_field)
-        if issuer not in name:
-            name += f" của {issuer}"
+        name = with_issuer(name, getattr(handbook.entries[issuer_id].record, handbook.entries[issuer_id].kind.name_field))
     return name
+
+
+# "của" as a word: the phrase that names whose a document is.
+_OF = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
+
+
+def with_issuer(name: str, issuer: str) -> str:
+    """`name` saying once who issued it.
+
+    A name that already names its issuer stays as it is. One that already holds a "của …"
+    (the body behind another document it follows: "Kế hoạch luân chuyển cán bộ theo Kết luận
+    24 của Bộ Chính trị") takes the issuer in brackets: a second "của …" would chain two bodies
+    and read as the first one's document.
+    """
+    if issuer in name:
+        return name
+    return f"{name} ({issuer})" if _OF.search(name) else f"{name} của {issuer}"
 
 
 def field_label(record_or_kind, name: str) -> str:
@@ -412,7 +430,8 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, _Tracked]:
 
         env.globals.update(record_fields=record_fields, record_links=record_links, anchor=anchor)
         env.globals.update(link=link, hb=hb, kinds=KINDS, relation_types=RELATION_TYPES, related_by=related_by,
-                           marking_relations=MARKING_RELATIONS, label=field_label)
+                           marking_relations=MARKING_RELATIONS, label=field_label,
+                           editorial_source=EDITORIAL_SOURCE)
         _ENV = env, hb
     env, hb = _ENV
     hb._handbook, hb.reads = handbook, Reads()

@@ -1,5 +1,6 @@
 """The real data: valid, cited, and every number traceable to its source article."""
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -10,9 +11,11 @@ from pydantic import BaseModel
 from generator.dates import PartialDate
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.render import link_text
 
 ROOT = Path(__file__).parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+# The articles beside the repository; HANDBOOK_SEEDS names them from a checkout elsewhere (a worktree).
+SEEDS = Path(os.environ.get("HANDBOOK_SEEDS") or ROOT.parent / "shared" / "seeds")
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +69,64 @@ def test_real_data_builds_strict_with_every_internal_link_resolving(real_project
     assert (site / "index.html").is_file() and (site / "search" / "hb" / "meta.js").is_file()
     assert sorted(p.name for p in real_project.iterdir() if p.name.startswith(".site-")) == []
     assert broken_links(site) == []
+
+
+# --- Every fact cited ------------------------------------------------------------------------
+
+# Kinds whose records state no fact of their own: a source is what others cite, a topic is a
+# heading readers browse by. Every other kind must declare a sources role, and every record cite.
+UNCITED_KINDS = {"source": "it is the citation", "topic": "a reader's heading, no fact"}
+
+
+def test_every_record_cites_a_source(handbook):
+    """The home page promises "Mỗi thông tin đều ghi nguồn": a record without a source breaks it,
+    whatever its kind (a glossary entry's meaning and a province's merger are facts too)."""
+    kinds = {entry.kind.name: entry.kind for entry in handbook.entries.values()}
+    assert sorted(name for name, kind in kinds.items() if not kind.sources) == sorted(UNCITED_KINDS)
+    uncited = [str(entry.path) for entry in handbook.entries.values()
+               if entry.kind.sources and not getattr(entry.record, entry.kind.sources)]
+    assert len(handbook.entries) > 200 and uncited == []
+
+
+def test_every_former_province_cites_the_resolution_that_changed_it(handbook):
+    """A merger or a conversion is a legal act: its page names the resolution, and a resolution
+    no article states is marked as the editors' knowledge (a source without an article)."""
+    formers = [entry for entry in handbook.of_kind("province") if entry.record.merged_into]
+    missing = [str(e.path) for e in formers if not e.record.change_basis]
+    unmarked = [str(e.path) for e in formers
+                if e.record.change_basis and e.record.change_basis not in (seed_texts(handbook, e) if SEEDS.is_dir() else "")
+                and not cites_a_source_without_text(handbook, e)]
+    assert len(formers) >= 30 and missing == [] and unmarked == []
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
+def test_glossary_entries_stand_in_the_articles_they_cite(handbook):
+    """An entry cites the article where its abbreviation stands; one that cites no editorial
+    knowledge takes its meaning from there too, so the article spells out the words."""
+    wrong, checked = [], 0
+    for entry in handbook.of_kind("glossary"):
+        record = entry.record
+        texts = [_normalise((SEEDS / seed).read_text(encoding="utf-8")).casefold()
+                 for seed in (handbook.entries[s].record.seed for s in record.sources) if seed]
+        word = re.compile(rf"(?<!\w){re.escape(record.abbr.casefold())}(?!\w)")
+        checked += len(texts)
+        wrong += [f"{entry.path}: {record.abbr} không có trong bài viết được dẫn" for t in texts if not word.search(t)]
+        if texts and not cites_a_source_without_text(handbook, entry) \
+                and not any(_normalise(record.expansion).casefold() in t for t in texts):
+            wrong.append(f"{entry.path}: bài viết không ghi \"{record.expansion}\"; dẫn thêm kien-thuc-bien-tap")
+    assert checked and wrong == []
+
+
+def test_every_document_label_names_one_body_with_cua(handbook):
+    """A link to a document says whose it is once: "Kế hoạch … theo Kết luận 24 của Bộ Chính trị của
+    Ban Thường vụ Tỉnh ủy …" read as the Politburo's plan, on every page that linked it."""
+    of = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
+    labels = {entry.path: link_text(handbook, entry) for entry in handbook.of_kind("directive")}
+    chained = [f"{path}: {label}" for path, label in labels.items() if len(of.findall(label)) > 1]
+    unnamed = [f"{path}: {labels[path]}" for path, entry in ((e.path, e) for e in handbook.of_kind("directive"))
+               if entry.record.issuer and entry.record.names_issuer()
+               and handbook.entries[entry.record.issuer].record.name not in labels[path]]
+    assert len(labels) > 30 and chained == [] and unnamed == []
 
 
 # --- Traceable to the articles ------------------------------------------------------------------

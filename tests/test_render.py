@@ -11,10 +11,12 @@ from pathlib import Path
 
 import markdown as python_markdown
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.pipeline import run
 from generator.schema import KINDS
-from generator.render import abbreviation_definitions, markdown, plain
+from generator.render import abbreviation_definitions, markdown, plain, with_issuer
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -145,6 +147,7 @@ def test_pages_naming_a_renamed_province_say_what_it_is_now(tmp_path):
     assert now_part_of in pages["cach-lam/tinh-d-giao-ban.md"]
     index = pages["tinh-thanh/index.md"]
     assert "→ " + now_is in index and "[Tỉnh D](../tinh-thanh/tinh-d.md) → " + now_part_of in index
+    assert "[Tỉnh A](../tinh-thanh/tinh-a.md) — trước là tỉnh Tỉnh C — gồm cả Tỉnh D — 3 cách làm" in index
     assert "Tỉnh C (nay là Tỉnh A)" in pages["van-ban/index.md"]
     assert "nay thuộc Tỉnh A" not in pages["van-ban/index.md"]
 
@@ -163,6 +166,21 @@ def test_a_record_citing_editorial_knowledge_says_so_by_its_sources(tmp_path):
     assert note not in pages["cach-lam/tinh-a-chi-bo-bon-tot.md"]
 
 
+def test_the_glossary_marks_meanings_from_editorial_knowledge(tmp_path):
+    """A reader tells an abbreviation the articles spell out from one the editors explain."""
+    root = scratch_project(tmp_path, {
+        "data/sources/kien-thuc-bien-tap.yaml": "id: kien-thuc-bien-tap\ntitle: Kiến thức biên tập\n",
+        "data/glossary/bct.yaml": "id: bct\nabbr: BCT\nexpansion: Bộ Chính trị\nsources: [kien-thuc-bien-tap]\n",
+        "data/glossary/tw.yaml": "id: tw\nabbr: TW\nexpansion: Trung ương\nsources: [bai-mau, kien-thuc-bien-tap]\n",
+    })
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in run(root / "data").pages["thuat-ngu/index.md"].splitlines()
+            if line.startswith("| ") and " | " in line}
+    editorial, article = "[*kiến thức biên tập*](../nguon/kien-thuc-bien-tap.md)", "(../nguon/bai-mau.md)"
+    assert rows["BCT"].endswith(f"| {editorial} |") and article not in rows["BCT"]
+    assert f"| {editorial}; có trong bài [Bài viết mẫu" in rows["TW"] and article in rows["TW"]
+    assert "kiến thức biên tập" not in rows["BTCTW"] and article in rows["BTCTW"]
+
+
 def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     """Provincial committees number their documents each on their own: "Kế hoạch số 64" needs its issuer."""
     root = scratch_project(tmp_path, {
@@ -176,6 +194,41 @@ def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
     central, local = pages["van-ban/huong-dan-38-hd-btctw-2010.md"], pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
     assert "[Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy A](../van-ban/ke-hoach-64-kh-tu-2013.md)" in central
     assert "[Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010](../van-ban/huong-dan-38-hd-btctw-2010.md)" in local
+
+
+def test_a_title_naming_another_body_gets_its_issuer_once_in_brackets(tmp_path):
+    """"Kế hoạch … theo Kết luận 24 của Bộ Chính trị của Ban Thường vụ …" read as the Politburo's plan."""
+    root = scratch_project(tmp_path, {
+        "data/organs/btv-tinh-a.yaml": "id: btv-tinh-a\nname: Ban Thường vụ Tỉnh ủy A\nlevel: tỉnh\n",
+        "data/directives/ke-hoach-luan-chuyen.yaml":
+            "id: ke-hoach-luan-chuyen\ndoc_type: kế hoạch\nshort_name: Kế hoạch luân chuyển cán bộ theo Kết luận 24 "
+            "của Bộ Chính trị\nissuer: btv-tinh-a\nprovince: tinh-a\nlevel: tỉnh\n"
+            "relations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\nsources: [bai-mau]\n",
+        "data/directives/huong-dan-nhan-su.yaml":
+            "id: huong-dan-nhan-su\ndoc_type: hướng dẫn\nshort_name: Hướng dẫn quy trình nhân sự của Ban Thường vụ "
+            "Tỉnh ủy A\nissuer: btv-tinh-a\nprovince: tinh-a\nlevel: tỉnh\n"
+            "relations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\nsources: [bai-mau]\n",
+    })
+    central = run(root / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    assert ("[Kế hoạch luân chuyển cán bộ theo Kết luận 24 của Bộ Chính trị (Ban Thường vụ Tỉnh ủy A)]"
+            "(../van-ban/ke-hoach-luan-chuyen.md)") in central
+    assert "[Hướng dẫn quy trình nhân sự của Ban Thường vụ Tỉnh ủy A](../van-ban/huong-dan-nhan-su.md)" in central
+
+
+_OF = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
+_WORDS = st.lists(st.sampled_from(["Kế hoạch", "số 64", "của", "Của", "theo", "Kết luận 24", "Bộ Chính trị",
+                                   "Tỉnh ủy A", "Ban Thường vụ", "của cải", "nhà", "(khóa X)"]), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_WORDS.map(" ".join), issuer=_WORDS.filter(bool).map(" ".join))
+@example(name="Kế hoạch theo Kết luận 24 của Bộ Chính trị", issuer="Ban Thường vụ Tỉnh ủy A")
+def test_a_label_says_its_issuer_once_and_never_chains_two(name, issuer):
+    label = with_issuer(name, issuer)
+    assert label.startswith(name) and issuer in label
+    assert label == name or issuer not in name
+    # The label adds one "của" of its own, and only to a name that has none.
+    assert len(_OF.findall(label)) <= max(1, len(_OF.findall(name))) + len(_OF.findall(issuer))
 
 
 def test_a_source_page_shows_its_publication_not_the_seed_file(tmp_path):
