@@ -496,6 +496,7 @@ class Kind:
     issuer: str | None = None       # the field naming who issued it: a local record's links name the issuer
     hub: bool = False               # search: a page that mostly lists other records (its body weighs less)
     subject: tuple[str, ...] = ()   # search: fields shown as the result's subject line
+    badge: tuple[str, ...] = ()     # search: fields a result shows beside its kind, date and places (a number)
     teaser: tuple[str, ...] | None = None   # search: what the record is about (default: its Markdown fields)
     summary: tuple[str, ...] | None = None  # link previews: the first of these that says more than the name
                                             # (default: its Markdown fields)
@@ -523,7 +524,8 @@ class Kind:
     def role_fields(self) -> list[str]:
         """Every field named by a role."""
         single = (self.name_field, self.sources, self.topics, self.date, self.successor, self.abbr, self.issuer)
-        return [n for n in (*single, *self.name_fields, *self.places, *self.subject, *self.teaser, *self.summary) if n]
+        return [n for n in (*single, *self.name_fields, *self.places, *self.subject, *self.badge, *self.teaser,
+                            *self.summary) if n]
 
     @property
     def nav_label(self) -> str:
@@ -687,7 +689,8 @@ def plain_type(annotation: object) -> object:
 for _kind in (
     Kind("directive", "directives", "van-ban", "văn bản", "Văn bản", Directive, name_field="title",
          name_fields=("number", "short_name", "title"), nav_order=1, sources="sources", topics="topics",
-         date="issued", places=("province",), issuer="issuer", subject=("short_name", "title"), teaser=("title", "summary"), summary=("summary", "title")),
+         date="issued", places=("province",), issuer="issuer", subject=("short_name", "title"), badge=("number",),
+         teaser=("title", "summary"), summary=("summary", "title")),
     Kind("model", "models", "mo-hinh", "mô hình", "Mô hình tổ chức, hoạt động", Model, nav="Mô hình", nav_order=2,
          sources="sources", topics="topics"),
     Kind("practice", "practices", "cach-lam", "cách làm", "Cách làm của địa phương", Practice, name_field="title",

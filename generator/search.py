@@ -53,15 +53,25 @@ TEASER = 180                                  # characters of text shown under a
 
 # Field bits, as the worker reads them (assets/search/worker.js, FIELD_WEIGHTS).
 TITLE, SUBJECT, KEYS, BODY = 1, 2, 4, 8
-# Page kinds: a record's own page, a page that lists records, a hand-written guide, and
-# a hub: a record page that mostly lists other records (its body weighs less; Kind.hub).
-RECORD, LISTING, GUIDE, HUB = 0, 1, 2, 3
+# Page kinds: a record's own page, a page that lists records, a hand-written guide, a hub: a
+# record page that mostly lists other records (its body weighs less; Kind.hub), and the editors'
+# guide, which readers meet only when nothing else answers (a query about editing).
+RECORD, LISTING, GUIDE, HUB, EDITORS = 0, 1, 2, 3, 4
+EDITORS_AREA = "bien-tap/"
+BADGES = {EDITORS: "Hướng dẫn biên tập"}        # the pages whose badge comes from their kind
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"\S*\d\S*/\S+")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _SEGMENT = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»…|–—/\\]+|\s-\s")
+# A figure written with its thousands dot ("1.000", "2.500.000") is the same number typed without
+# it: both sides of search read it as one ("1000"); worker.js joins queries the same way.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.\u00a0\u202f]\d{3})+(?![\d]|\.\d)")
+
+
+def _joined_numbers(text: str) -> str:
+    return _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
 
 
 @dataclass
@@ -72,6 +82,7 @@ class PageInfo:
     subject: str = ""
     keys: list[str] = field(default_factory=list)
     teaser: str = ""        # what the record says it is about, shown under the result's title
+    badge: str = ""         # what kind of page it is, and its number, date or province ("Văn bản · 38-HD/BTCTW")
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -81,7 +92,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
 
 def _syllables(text: str) -> tuple[list[str], list[str]]:
     """`tokens` as two lists, exact and folded: the index reads millions of them."""
-    exact = _TOKEN.findall(unicodedata.normalize("NFC", text.lower()))
+    exact = _TOKEN.findall(unicodedata.normalize("NFC", _joined_numbers(text).lower()))
     return exact, list(map(_fold_syllable, exact))
 
 
@@ -91,7 +102,7 @@ _fold_syllable = lru_cache(maxsize=1 << 17)(fold)
 
 def segments(text: str) -> list[list[tuple[str, str]]]:
     """Runs of syllables between punctuation: phrases never span a comma or a full stop."""
-    return [found for part in _SEGMENT.split(text) if (found := tokens(part))]
+    return [found for part in _SEGMENT.split(_joined_numbers(text)) if (found := tokens(part))]
 
 
 _MARK = "\x00"
@@ -106,6 +117,7 @@ def _marked_syllables(text: str) -> tuple[list[str], list[str]]:
     without compositions and no cased letter, so lowering and NFC treat the
     parts between marks exactly as `segments` treats them one by one.
     """
+    text = _joined_numbers(text)
     if _MARK in text:           # the text's own NUL would end a segment: the long way
         exact, folded = [], []
         for run in segments(text):
@@ -121,8 +133,10 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
     infos: dict[str, PageInfo] = {}
     glossary = handbook.glossary()
     for path, location in page_locations.items():
-        if path.endswith("index.md") or path.startswith("bien-tap/"):
-            infos[location] = PageInfo(LISTING if path.endswith("index.md") else GUIDE)
+        if path.startswith(EDITORS_AREA):
+            infos[location] = PageInfo(EDITORS)
+        elif path.endswith("index.md"):
+            infos[location] = PageInfo(LISTING, badge="Danh mục")
     for entry in handbook.entries.values():
         location = page_locations.get(page_path(entry))
         if location is None:
@@ -138,8 +152,31 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
             words.append(glossary[abbr])
         about = " ".join(filter(None, (getattr(record, name) for name in kind.teaser)))
         infos[location] = PageInfo(HUB if kind.hub else RECORD, subject, words,
-                                   _cut(_markdown_text(about), TEASER))
+                                   _cut(_markdown_text(about), TEASER), _badge(handbook, entry))
     return infos
+
+
+def _badge(handbook: Handbook, entry) -> str:
+    """What a search result says it is, so a văn bản, a cách làm and a chủ đề do not look alike:
+    the kind, then what tells records of the kind apart (a number, a date, a province)."""
+    record, kind = entry.record, entry.kind
+    parts = [kind.label[:1].upper() + kind.label[1:]]
+    parts += [str(value) for name in kind.badge if (value := getattr(record, name))]
+    if kind.date and (date := getattr(record, kind.date)):
+        parts.append(date.vietnamese())
+    places = []
+    for name in kind.places:
+        value = getattr(record, name)
+        for province_id in ([value] if isinstance(value, str) else value or []):
+            province = handbook.entries[province_id]
+            label = getattr(province.record, province.kind.name_field)
+            successor = getattr(province.record, province.kind.successor) if province.kind.successor else None
+            if successor:
+                label += f" (nay thuộc {getattr(handbook.entries[successor].record, province.kind.name_field)})"
+            places.append(label)
+    if places:
+        parts.append(", ".join(places[:2]) + (" …" if len(places) > 2 else ""))
+    return " · ".join(parts)
 
 
 def _place_names(handbook: Handbook, entry) -> list[str]:
@@ -375,7 +412,9 @@ class Index:
         shares = list(self.shares.values())
         files = {f"{INDEX_DIR}/t-{key}.js": self.shards[key] for key in sorted(self.shards)}
         for start in range(0, len(shares), CHUNK):
-            chunk = [[s.page.location, s.page.title, s.page.teaser] for s in shares[start:start + CHUNK]]
+            chunk = [[s.page.location, s.page.title, s.page.teaser,
+                      s.info.badge if s.info and s.info.badge else BADGES.get(s.kind // 40, "")]
+                     for s in shares[start:start + CHUNK]]
             files[f"{INDEX_DIR}/d-{start // CHUNK}.js"] = _script("HB_DOCS", start // CHUNK, chunk)
         meta = {
             "pages": len(shares),
@@ -417,7 +456,8 @@ def _share(location: str, docs: list[dict], info: PageInfo | None, abbreviations
     if info is not None and info.teaser:
         page.teaser = info.teaser
     if info is None:        # hand-written: the home page lists, the others guide ("" online, "index.html" offline)
-        kind = LISTING if not location.removesuffix("index.html").strip("/") else GUIDE
+        place = location.removesuffix("index.html").strip("/")
+        kind = LISTING if not place else EDITORS if location.startswith(EDITORS_AREA) else GUIDE
     else:
         kind = info.kind
     return _Share(docs, info, page, kind * 40 + min(39, len(tokens(page.title))))

@@ -28,10 +28,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITE = Path(__file__).resolve().parent / "search" / "queries.yaml"
 
 
+# What a result list stands for when search answers "nothing found" (an off-topic query,
+# listed with `expect: []`): the one item the worker offers instead of pages.
+NOTHING = "∅"
+
+
 @dataclass(frozen=True)
 class Case:
     query: str
-    expect: tuple[str, ...]      # page paths such as "mo-hinh/chi-bo-bon-tot"
+    expect: tuple[str, ...]      # page paths such as "mo-hinh/chi-bo-bon-tot", or (NOTHING,)
     category: str
 
 
@@ -49,7 +54,8 @@ def load_suite(path: Path = SUITE) -> list[Case]:
     cases = []
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         expect = item["expect"] if isinstance(item["expect"], list) else [item["expect"]]
-        cases.append(Case(str(item["query"]), tuple(_page(e) for e in expect), item["category"]))
+        expected = tuple(_page(e) for e in expect) or (NOTHING,)
+        cases.append(Case(str(item["query"]), expected, item["category"]))
     return cases
 
 
@@ -99,9 +105,10 @@ def run_queries(page, start_url: str, cases: list[Case]) -> list[Outcome]:
                                    "performance.now() - window.__hbWatch.last > 80", polling=20, timeout=10000)
         except Exception:          # noqa: BLE001 – a query that never answers counts as a miss
             pass
-        hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
-            "els => els.map(e => e.href)")
-        outcomes.append(Outcome(case, tuple(dict.fromkeys(page_key(h, base) for h in hrefs))))
+        found = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
+            "els => els.map(e => [e.href, e.textContent.trim().startsWith('Không tìm thấy trang nào')])")
+        keys = (NOTHING if nothing else page_key(href, base) for href, nothing in found)
+        outcomes.append(Outcome(case, tuple(dict.fromkeys(keys))))
     return outcomes
 
 

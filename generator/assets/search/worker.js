@@ -22,10 +22,12 @@
   // Field bits (generator/search.py) → weight: title, subject line, keywords, body.
   var FIELD_WEIGHTS = [[1, 10], [2, 8], [4, 5], [8, 1]];
   // Record page, listing page, guide, hub (a record page that mostly lists others:
-  // a province, topic, organ, source or course), and what a hub's body weighs.
-  var KIND_WEIGHTS = [1, 0.45, 0.7, 1], HUB = 3, HUB_BODY = 0.4;
+  // a province, topic, organ, source or course), the editors' guide (for readers, last: it answers
+  // a query about editing, which no other page does), and what a hub's body weighs.
+  var KIND_WEIGHTS = [1, 0.45, 0.7, 1, 0.05], HUB = 3, HUB_BODY = 0.4;
   var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5, SCATTERED = 0.4;
-  var MAX_RESULTS = 30, MAX_SHARDS = 400, MAX_CHUNKS = 60, MAX_WORDS = 24;
+  // One result past what the header counts as a number: with 31 back, search-none.js says "hơn 30".
+  var MAX_RESULTS = 31, MAX_SHARDS = 400, MAX_CHUNKS = 60, MAX_WORDS = 24;
 
   // Question and function words, ignored when other words remain. With diacritics
   // they are exact; typed without, only those no content word folds to.
@@ -109,9 +111,20 @@
 
   var TOKEN = /[\p{L}\p{M}]+|\p{Nd}+/gu;
 
+  // Typed as cadres type them: "B.T.C.T.W" and "H.D" are abbreviations, "1.000" and "1000" one number
+  // (generator/search.py joins the pages' figures the same way).
+  var DOTTED = /(^|[^\p{L}\p{M}])(\p{L}\p{M}*(?:\.\p{L}\p{M}*)+)\.?(?![\p{L}\p{M}])/gu;
+  var THOUSANDS = /(^|[^\d.,])(\d{1,3}(?:[.\u00a0\u202f]\d{3})+)(?![\d]|\.\d)/g;
+
+  function normalised(query) {
+    return query.normalize("NFC")
+      .replace(DOTTED, function (all, before, letters) { return before + letters.replace(/\./g, "").toUpperCase(); })
+      .replace(THOUSANDS, function (all, before, digits) { return before + digits.replace(/\D/g, ""); });
+  }
+
   function parse(query) {
     var words = [];
-    var text = query.normalize("NFC");
+    var text = normalised(query);
     var match;
     TOKEN.lastIndex = 0;
     while ((match = TOKEN.exec(text)) !== null && words.length < MAX_WORDS) {   // a pasted page is not a query
@@ -267,8 +280,9 @@
       var p = postings(term), weight = idf(p[0].length) * factor;
       for (var i = 0; i < p[0].length; i++) {
         var page = p[0][i], s = weight * fieldScore(page, p[1][i]);
-        var old = scores.get(page);
-        if (!old || old.score < s) scores.set(page, { score: s, title: (p[1][i] & 1) !== 0 });
+        var old = scores.get(page), named = (p[1][i] & 7) !== 0;      // title, subject line or keywords
+        if (!old || old.score < s) scores.set(page, { score: s, title: (p[1][i] & 1) !== 0, named: named || (old && old.named) });
+        else if (named) old.named = true;
       }
     }
     add(word.folded, 1);
@@ -304,6 +318,9 @@
 
   function rank(words) {
     var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map(), found = new Map();
+    var firm = new Map();        // page → the share of query words it names, or holds beside a neighbour
+    // A word typed with its diacritics names a page only as spelt ("đá" is not the "Đà" of Đà Nẵng).
+    var spelt = words.map(function (w) { return w.marked ? new Set(postings("=" + w.exact)[0]) : null; });
     // An abbreviation's expansion is one unit however many syllables it has: each
     // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
     var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
@@ -331,6 +348,8 @@
         var apart = beside && !beside.has(page) ? SCATTERED : 1;
         total.set(page, (total.get(page) || 0) + hit.score * factor * apart);
         if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
+        var named = hit.named && (!spelt[index] || spelt[index].has(page));
+        if (!word.stop && (named || (beside && beside.has(page)))) firm.set(page, (firm.get(page) || 0) + share(word));
         if (!found.has(page)) found.set(page, new Set());
         found.get(page).add(word.origin);
         if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word) * apart);
@@ -353,29 +372,47 @@
       var inTitle = Math.min(length, titled.get(page) || 0) / length;
       score *= coverage * coverage * (1 + 0.6 * inTitle) * KIND_WEIGHTS[kind];
       if (marked.length) score *= 1 + 0.25 * (exact.get(page) || 0) / marked.length;
-      ranked.push([page, score, found.get(page)]);
+      ranked.push([page, score, found.get(page), relevant(content, firm.get(page) || 0, coverage)]);
     });
     return ranked;
+  }
+
+  // The relevance floor: a page answers a query of several words only if it names, or holds as
+  // phrases, more than half of them. One common syllable that happens to stand somewhere in a
+  // body ("giá" of "đánh giá" for "giá vàng hôm nay") is not an answer: better "nothing found".
+  function relevant(content, firm, coverage) {
+    return content <= 1 ? coverage > 0 : firm / content > 0.5;
   }
 
   // Abbreviations both ways: "UBKT" also asks for "ủy ban kiểm tra". A word is
   // read as an abbreviation when typed in capitals or when no page uses it as a word.
   function share(word) { return word.share || 1; }
 
+  // Which words stand for an abbreviation: typed in capitals, or as no Vietnamese syllable is
+  // spelt ("ubnd", "btctw"), or with the abbreviation's own diacritics ("tư" of TƯ, "qđ"), or
+  // never used as a word. Next to one of those, any word the glossary knows is one too
+  // ("btv tu": Ban Thường vụ Tỉnh ủy). The plain reading is ranked as well; the better wins.
   function expanded(words) {
-    var changed = false, out = [];
+    function expansion(w) {
+      return meta.abbr.hasOwnProperty(w.exact) ? meta.abbr[w.exact] : meta.abbrFolded.get(w.folded);
+    }
+    function clearly(w) {
+      return w.upper || !syllable(w.folded) || (w.marked && meta.abbr.hasOwnProperty(w.exact)) || !isWord(w.folded);
+    }
+    var context = words.some(function (w) { return expansion(w) && clearly(w); });
+    if (!context) return null;
+    var out = [];
     words.forEach(function (w, index) {
-      var expansion = meta.abbr.hasOwnProperty(w.exact) ? meta.abbr[w.exact] : meta.abbrFolded.get(w.folded);
-      if (expansion && (w.upper || !isWord(w.folded))) {
-        changed = true;
-        expansion.forEach(function (f) {
+      var found = expansion(w);
+      if (found && !w.stop) {
+        found.forEach(function (f) {
           out.push({ raw: f, exact: f, folded: f, marked: false, stop: false,
-                     group: index, origin: index, share: 1 / expansion.length, abbr: w.folded });
+                     group: index, origin: index, share: 1 / found.length, abbr: w.folded });
         });
         if (w.open) out[out.length - 1].open = false;
       } else out.push(w);
     });
-    return changed ? out : null;
+    return out;
   }
 
   // A query that is nothing but abbreviations asks what they mean: the glossary
@@ -396,6 +433,11 @@
       return title.indexOf(" " + n[0] + " ") >= 0 || title.indexOf(n[1] + " ") >= 0;
     });
   }
+
+  // Whether a folded word could be one Vietnamese syllable: "tu" and "ban" could, so they are
+  // abbreviations only in capitals; "ubnd", "btctw" and "hd" could not, so they are in any case.
+  var SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/;
+  function syllable(folded) { return SYLLABLE.test(folded); }
 
   function tokensOf(text) { return (text.match(/[\p{L}\p{M}]+|\p{Nd}+/gu) || []).map(fold); }
 
@@ -442,7 +484,9 @@
         var scores = new Map();        // page → [page, score, indexes of the query words it has]
         [words, alternative].forEach(function (ws) {
           if (!ws) return;
-          rank(ws).forEach(function (r) { if (!scores.has(r[0]) || scores.get(r[0])[1] < r[1]) scores.set(r[0], r); });
+          rank(ws).forEach(function (r) {
+            if (r[3] && (!scores.has(r[0]) || scores.get(r[0])[1] < r[1])) scores.set(r[0], r);
+          });
         });
         var top = Array.from(scores.values()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
           .slice(0, MAX_RESULTS);
@@ -468,26 +512,31 @@
   function item(ranked, words, shown) {
     var found = doc(ranked[0]), terms = {};
     words.forEach(function (w, index) { if (!w.stop) terms[w.raw] = !ranked[2] || ranked[2].has(index); });
+    // What the page is (kind, number or date, province), above its teaser: the badge is plain text.
+    var badge = found[3] ? '<span class="hb-result-kind">' + escape(found[3]) + "</span> " : "";
     return {
-      location: found[0], title: highlight(found[1], shown), text: highlight(found[2], shown),
+      location: found[0], title: highlight(found[1], shown), text: badge + highlight(found[2], shown),
       score: ranked[1], terms: terms
     };
   }
 
   // Its title's opening words are how theme/assets/search-none.js tells it from a page found.
+  // Spellings are suggested only for words no page holds (a typo); words the handbook knows that
+  // found nothing together mean the question is not the handbook's: say what it does hold.
   function nothingFound(query, words) {
     var nearest = [];
     words.forEach(function (w) {
-      if (w.stop || w.number) return;
+      if (w.stop || w.number || postings(w.folded)[0].length) return;
       near(w.folded, w.folded.length > 4 ? 2 : 1)
         .map(function (t) { return [t, postings(t)[0].length]; })
         .sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
         .slice(0, 3).forEach(function (t) { nearest.push(t[0]); });
     });
     var text = nearest.length
-      ? "Thử từ gần giống: " + nearest.map(function (t) { return "“" + escape(t) + "”"; }).join(", ") +
+      ? "Có thể gõ nhầm; thử: " + nearest.map(function (t) { return "“" + escape(t) + "”"; }).join(", ") +
         ". Hoặc bấm vào đây để xem bảng chữ viết tắt."
-      : "Thử bớt từ, gõ từ khác hoặc bấm vào đây để xem bảng chữ viết tắt.";
+      : "Sổ tay gồm văn bản, mô hình, cách làm về công tác tổ chức xây dựng Đảng. Thử số hiệu văn bản " +
+        "(như 38-HD/BTCTW), tên tỉnh, thành hoặc một chủ đề; hoặc bấm vào đây để xem bảng chữ viết tắt.";
     return {
       location: meta.glossary || "", score: 0, terms: {},
       title: "Không tìm thấy trang nào khớp với “" + escape(query.trim()) + "”", text: text
