@@ -141,6 +141,33 @@ def test_search_finds_directive_by_number(tab):
     assert tab.errors == []
 
 
+def search_for(tab, query: str):
+    box = tab.page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")     # Material reads the query on keyup
+    return tab.page.locator(".md-search-result__meta")
+
+
+def test_search_results_say_what_they_are_and_how_many(browser, real_url):
+    """A reader scanning results sees each page's kind and number; a count that is only the cap says
+    "hơn 30"; an off-topic question is told that nothing matches, not shown the nearest syllables."""
+    from playwright.sync_api import expect
+
+    tab = open_tab(browser, real_url)
+    try:
+        tab.go("/")
+        search_for(tab, "38-HD/BTCTW")
+        first = tab.page.locator(".md-search-result__item").first
+        expect(first.locator(".hb-result-kind")).to_have_text(re.compile(r"^Văn bản · 38-HD/BTCTW"))
+        expect(search_for(tab, "đảng viên")).to_have_text("Hơn 30 tài liệu liên quan")
+        expect(search_for(tab, "giá vàng hôm nay")).to_have_text("Không tìm thấy tài liệu liên quan")
+        expect(tab.page.locator(".md-search-result__item")).to_have_count(1)
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
+
+
 def test_abbreviation_has_tooltip(tab):
     from playwright.sync_api import expect
 

@@ -75,6 +75,38 @@ def test_a_directive_is_found_by_its_subject_line(tmp_path):
     assert postings["chuyen de"][0] & search.SUBJECT
 
 
+def test_each_result_says_what_it_is_and_which_one(tmp_path):
+    """A văn bản, a cách làm and a chủ đề do not look alike in the results: kind, then number and
+    date, or province (the former one with the one it is part of now)."""
+    root = scratch_project(tmp_path, {
+        "data/directives/d.yaml": "id: d\ndoc_type: hướng dẫn\nnumber: 12-HD/TU\nissued: 2019-03-09\n"
+                                  "title: Về sinh hoạt chi bộ\nsources: [bai-mau]\n",
+    })
+    result = run(root / "data")
+    directive = search.page_infos(result.handbook, {"van-ban/d.md": "van-ban/d/"})["van-ban/d/"]
+    assert directive.badge == "Văn bản · 12-HD/TU · 9/3/2019"
+    practices = [e for e in result.handbook.entries.values() if e.kind.name == "practice" and e.record.province]
+    assert practices
+    for practice in practices:
+        path = f"cach-lam/{practice.id}.md"
+        badge = search.page_infos(result.handbook, {path: path})[path].badge
+        province = result.handbook.entries[practice.record.province].record
+        assert badge.startswith("Cách làm · ") and province.name in badge
+        if province.merged_into:
+            assert result.handbook.entries[province.merged_into].record.name in badge
+    files = search.build([doc("van-ban/d/", "Hướng dẫn 12-HD/TU", "")],
+                         {"van-ban/d/": directive}, {})
+    assert read_index(files)[2][0][3] == directive.badge       # the chunk the worker shows it from
+
+
+@given(st.integers(min_value=1000, max_value=10**9), st.sampled_from([".", "\u00a0", "\u202f"]))
+def test_a_figure_is_one_number_with_or_without_its_thousands_separator(number, separator):
+    """"42.883 đảng viên" is found by "42883" (worker.js joins typed figures the same way)."""
+    grouped = f"{number:,}".replace(",", separator)
+    assert [f for _, f in search.tokens(f"có {grouped} đảng viên")] == ["co", str(number), "dang", "vien"]
+    assert [f for _, f in search.tokens(f"ngày 9.3.2010, {number}")][-1] == str(number)
+
+
 def test_abbreviations_answer_both_ways():
     glossary = {"BTCTW": "Ban Tổ chức Trung ương", "TƯ": "Trung ương", "TU": "Tỉnh ủy"}
     files = search.build([doc("a/", "Hướng dẫn 38-HD/BTCTW"), doc("b/", "Ban Tổ chức Trung ương"),

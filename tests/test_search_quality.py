@@ -19,7 +19,10 @@ from search_suite import ROOT, _offline_bundle, load_suite, mrr, recall, report,
 pytestmark = [pytest.mark.browser, pytest.mark.search_quality]
 
 # recall@5, recall@1, MRR@10 at least.
-TARGETS = {"queries": (1.0, 0.9, 0.9), "tune": (0.95, 0.85, 0.9), "heldout": (0.95, 0.85, 0.9)}
+# field-tune and field-heldout (issue 28): off-topic queries answered "nothing found", abbreviations
+# typed with dots or in lowercase, figures with or without the thousands dot, readers' queries.
+TARGETS = {"queries": (1.0, 0.9, 0.9), "tune": (0.95, 0.85, 0.9), "heldout": (0.95, 0.85, 0.9),
+           "field-tune": (0.93, 0.85, 0.9), "field-heldout": (0.93, 0.85, 0.9)}
 
 
 @pytest.fixture(scope="module")
