@@ -111,3 +111,32 @@ def test_memory_of_a_build_counts_its_forked_copy_and_shared_pages_once():
         stop(parent)
     assert 100 <= together < 100 + 60       # 60 MB shared once, 40 MB the copy's own, two interpreters
     assert alone < 40 + 60                  # the copy alone holds half of what it shares
+
+
+def test_lighthouse_sees_one_page_of_each_kind_served_gzipped(mini_project):
+    """What the Lighthouse benchmark measures: every kind's index and one of its records, the home
+    and 404 pages, each sent gzipped as a real server sends them (a phone on 4G pays for bytes)."""
+    import functools
+    import gzip
+    import http.server
+    import threading
+    import urllib.request
+
+    from benchmarks.lighthouse import GzipHandler, pages_of_each_kind
+
+    site = mini_project / "site"
+    pages = pages_of_each_kind(site)
+    sections = {p.parent.name for p in site.glob("*/index.html")} - {"assets", "search", "admin", "bien-tap"}
+    assert {path.split("/")[0] for path in pages.values() if "/" in path} == sections
+    assert "" in pages.values() and "404.html" in pages.values()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for path in pages.values():
+            request = urllib.request.Request(f"http://127.0.0.1:{server.server_address[1]}/{path}",
+                                             headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                assert response.headers["Content-Encoding"] == "gzip"
+                assert b"</html>" in gzip.decompress(response.read())
+    finally:
+        server.shutdown()
