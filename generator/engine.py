@@ -29,8 +29,8 @@ def _choose() -> str:
     for name in ([wanted] if wanted else ENGINES):
         if importlib.util.find_spec(name) is not None:
             return name
-    raise SystemExit(f"Chưa cài {wanted or 'MkDocs hay ProperDocs'}: cài lại theo hai lệnh đầu của README "
-                     "(pip install --require-hashes -r requirements/base.txt).")
+    raise SystemExit(f"Chưa cài {wanted or 'MkDocs hay ProperDocs'}: chạy python3 requirements/install.py "
+                     "(lệnh đầu tiên của README).")
 
 
 NAME = _choose()

@@ -25,7 +25,6 @@ import posixpath
 import re
 from pathlib import Path
 
-
 from . import cms, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
