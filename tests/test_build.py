@@ -431,3 +431,10 @@ def test_validate_and_build_agree_on_content(tmp_path, capsys, case, published):
     assert "Traceback" not in err
     if not published:
         assert err.count("content.refused") >= 2      # once by validate, once by the build
+
+
+def test_every_dialog_has_an_accessible_name(built):
+    """Screen readers announce the search dialog by name (Lighthouse and axe: aria-dialog-name)."""
+    for page in (built / "site").rglob("*.html"):
+        for tag in re.findall(r"<[a-z]+\b[^>]*\brole=\"(?:alert)?dialog\"[^>]*>", page.read_text(encoding="utf-8")):
+            assert re.search(r'\saria-label(?:ledby)?="[^"]+"', tag), (page, tag)
