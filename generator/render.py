@@ -267,12 +267,13 @@ _OF = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
 def with_issuer(name: str, issuer: str) -> str:
     """`name` saying once who issued it.
 
-    A name that already names its issuer stays as it is. One that already holds a "của …"
-    (the body behind another document it follows: "Kế hoạch luân chuyển cán bộ theo Kết luận
-    24 của Bộ Chính trị") takes the issuer in brackets: a second "của …" would chain two bodies
-    and read as the first one's document.
+    A name that already names its issuer, as whole words ("Tỉnh ủy A" is not named by "Tỉnh ủy
+    An Giang"), stays as it is. One that already holds a "của …" (the body behind another
+    document it follows: "Kế hoạch luân chuyển cán bộ theo Kết luận 24 của Bộ Chính trị") takes
+    the issuer in brackets: a second "của …" would chain two bodies and read as the first one's
+    document.
     """
-    if issuer in name:
+    if re.search(rf"(?<!\w){re.escape(issuer)}(?!\w)", name):
         return name
     return f"{name} ({issuer})" if _OF.search(name) else f"{name} của {issuer}"
 

@@ -217,7 +217,13 @@ def test_a_title_naming_another_body_gets_its_issuer_once_in_brackets(tmp_path):
 
 _OF = re.compile(r"(?<!\w)của(?!\w)", re.IGNORECASE)
 _WORDS = st.lists(st.sampled_from(["Kế hoạch", "số 64", "của", "Của", "theo", "Kết luận 24", "Bộ Chính trị",
-                                   "Tỉnh ủy A", "Ban Thường vụ", "của cải", "nhà", "(khóa X)"]), max_size=8)
+                                   "Tỉnh ủy A", "Tỉnh ủy An Giang", "Ban Thường vụ", "của cải", "nhà", "(khóa X)"]),
+                  max_size=8)
+
+
+def _names(name: str, issuer: str) -> bool:
+    """Whether `name` holds `issuer` as whole words."""
+    return re.search(rf"(?<!\w){re.escape(issuer)}(?!\w)", name) is not None
 
 
 @settings(max_examples=300, deadline=None)
@@ -225,10 +231,18 @@ _WORDS = st.lists(st.sampled_from(["Kế hoạch", "số 64", "của", "Của", 
 @example(name="Kế hoạch theo Kết luận 24 của Bộ Chính trị", issuer="Ban Thường vụ Tỉnh ủy A")
 def test_a_label_says_its_issuer_once_and_never_chains_two(name, issuer):
     label = with_issuer(name, issuer)
-    assert label.startswith(name) and issuer in label
-    assert label == name or issuer not in name
+    assert label.startswith(name) and _names(label, issuer)
+    assert (label == name) == _names(name, issuer)
     # The label adds one "của" of its own, and only to a name that has none.
     assert len(_OF.findall(label)) <= max(1, len(_OF.findall(name))) + len(_OF.findall(issuer))
+
+
+def test_an_issuer_inside_a_longer_name_is_still_said():
+    """"Tỉnh ủy A" in "Tỉnh ủy An Giang" is another body: the label must still name its own."""
+    assert with_issuer("Kế hoạch phối hợp với Tỉnh ủy An Giang", "Tỉnh ủy A") == \
+        "Kế hoạch phối hợp với Tỉnh ủy An Giang của Tỉnh ủy A"
+    assert with_issuer("Kế hoạch của Tỉnh ủy A", "Tỉnh ủy A") == "Kế hoạch của Tỉnh ủy A"
+    assert with_issuer("Kế hoạch (Tỉnh ủy A)", "Tỉnh ủy A") == "Kế hoạch (Tỉnh ủy A)"
 
 
 def test_a_source_page_shows_its_publication_not_the_seed_file(tmp_path):
