@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -58,7 +59,8 @@ _SYNTAX_HINT = "kiểm tra dấu hai chấm, thụt lề và dấu ngoặc kép 
 _SYNTAX = {
     "mapping values are not allowed": (
         "dấu hai chấm đặt sai chỗ",
-        'giá trị có dấu hai chấm thì đặt cả giá trị trong ngoặc kép, ví dụ title: "Kết luận: …"'),
+        'giá trị có dấu hai chấm thì đặt cả giá trị trong ngoặc kép, ví dụ title: "Kết luận: …"; '
+        "nếu đây là một trường mới thì viết thẳng cột với các trường khác"),
     "could not find expected ':'": ("thiếu dấu hai chấm sau tên trường", "viết dạng \"tên_trường: giá trị\""),
     "expected ',' or ']'": ("thiếu dấu đóng ngoặc vuông ]", "đóng danh sách bằng ], ví dụ sources: [bai-mau]"),
     "expected ',' or '}'": ("thiếu dấu đóng ngoặc nhọn }", "đóng nhóm bằng }"),
@@ -71,6 +73,25 @@ _SYNTAX = {
     "found another document": ("tệp chứa nhiều hơn một bản ghi (có dòng ---)",
                                "mỗi tệp chỉ chứa một bản ghi: xóa dòng --- và tách phần sau ra tệp khác"),
     "found undefined alias": ("dùng bí danh YAML (*tên) chưa được khai báo", "viết thẳng giá trị, không dùng *"),
+    # "*Nhấn mạnh*" or "&" opening a value: YAML reads an alias or an anchor there.
+    "alphabetic or numeric character": (
+        "giá trị bắt đầu bằng * hoặc & (YAML hiểu là bí danh, nhãn)",
+        'đặt cả giá trị trong ngoặc kép, ví dụ description: "*Nhấn mạnh* là …"'),
+    "sequence entries are not allowed": (
+        "dấu gạch đầu dòng (-) đứng ngay sau dấu hai chấm",
+        "viết danh sách ở các dòng dưới, mỗi mục một dòng \"- …\" thụt lề; hoặc đặt cả giá trị trong ngoặc kép"),
+    "found unknown escape character": (
+        "dấu \\ trong chuỗi đặt trong ngoặc kép",
+        "viết \\\\ thay cho \\, hoặc dùng ngoặc đơn ' … ' (ví dụ '12\\QĐ'); số hiệu văn bản dùng dấu /"),
+    "comment or a line break": (
+        "sau dấu | hoặc > phải xuống dòng",
+        "viết nội dung ở các dòng dưới, thụt lề; hoặc đặt cả giá trị trong ngoặc kép"),
+    "expected comment or line break": (
+        "sau dấu | hoặc > phải xuống dòng",
+        "viết nội dung ở các dòng dưới, thụt lề; hoặc đặt cả giá trị trong ngoặc kép"),
+    "found duplicate anchor": ("dùng nhãn YAML (&tên)", "xóa &tên: bản ghi viết thẳng giá trị ở mỗi nơi"),
+    "found unknown directive": ("dòng bắt đầu bằng % (chỉ thị YAML)", "đặt cả giá trị trong ngoặc kép, hoặc xóa dòng đó"),
+    "node content": ("thiếu giá trị sau dấu mở ngoặc hoặc dấu phẩy", "đóng ngoặc ] hoặc } và xóa dấu phẩy thừa"),
 }
 # Where PyYAML's complaint is about something opened earlier (a quote never closed), the
 # place to fix is where it was opened, not the end of the file.
@@ -309,18 +330,19 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
         if "\t" in indent:
             return fail("yaml.tab", "dòng này thụt lề bằng ký tự tab", "thay tab bằng dấu cách (2 dấu cách mỗi cấp)",
                         number, indent.index("\t") + 1)
+    depth_hint = "bản ghi chỉ gồm trường, danh sách và nhóm trường ít tầng; bỏ bớt dấu ngoặc [ ] { }, dấu - và ?"
     try:
         too_deep = _too_deep(text)
         if too_deep:
-            return fail("yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng",
-                        "bản ghi chỉ gồm trường, danh sách và nhóm trường ít tầng; bỏ bớt dấu ngoặc [ ] { }",
-                        *too_deep)
+            return fail("yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng", depth_hint, *too_deep)
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:       # the pure-Python parser, on nesting `_nesting_bound` let through
+        return fail("yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng", depth_hint)
     except yaml.MarkedYAMLError as error:
         opened = error.context_mark if any(c in str(error.context) for c in _OPENED_AT) else None
         mark = opened or error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = str(error.problem or error)
+        problem = f"{error.problem or error} {error.context or ''}"
         message, hint = next(((m, h) for key, (m, h) in _SYNTAX.items() if key in problem),
                              ("lỗi cú pháp YAML", _SYNTAX_HINT))
         if opened and "end of stream" in problem:
@@ -343,11 +365,13 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
 def _too_deep(text: str) -> Position | None:
     """Where nesting goes deeper than any record needs, checked on the event stream.
 
-    libyaml builds nodes recursively and crashes the interpreter on a file of
-    some ten thousand `[`; events come one at a time. Only files with many
-    brackets or dashes can nest that deep, so the others skip the check.
+    libyaml builds nodes recursively and crashes the interpreter (or, from 0.2.6, stops
+    with its own error) on a file nested some thousands of levels deep; the pure-Python
+    parser runs out of recursion sooner. Events come one at a time. The check runs only on
+    files that could nest that deep (`_nesting_bound`); shallower excess nesting is left to
+    the builder, which reports it at the 17th level.
     """
-    if text.count("[") + text.count("{") + text.count("-") < 4 * MAX_DEPTH:
+    if not _may_nest_deeper(text, SAFE_DEPTH):
         return None
     try:
         return _first_too_deep(yaml.parse(text, Loader=_Loader))
@@ -358,6 +382,26 @@ def _too_deep(text: str) -> Position | None:
         if "nesting depth" not in str(error):
             raise
         return _first_too_deep(yaml.parse(text, Loader=yaml.SafeLoader))
+
+
+# Nesting every parser composes without running out of stack (the pure-Python one recurses
+# a few frames a level, under Python's limit of 1,000).
+SAFE_DEPTH = 100
+
+
+def _may_nest_deeper(text: str, depth: int) -> bool:
+    """Whether the text could nest more than `depth` levels: a flow level needs a bracket, a
+    block level a column of its own at the start of a line (a sequence may share its parent's:
+    hence two levels a column), counting indentation and the indicators that open levels on the
+    same line ("- - ? a")."""
+    room = (depth - 2 - text.count("[") - text.count("{")) // 2
+    return room <= 0 or _opening(room).search(text) is not None
+
+
+@lru_cache(maxsize=8)
+def _opening(columns: int) -> re.Pattern:
+    """A line opening `columns` wide or more: spaces and block indicators ("- ", "? ", ": ")."""
+    return re.compile(rf"^(?:[ ]|[-?:](?=[ ]|$)){{{columns},}}", re.M)
 
 
 def _first_too_deep(events) -> Position | None:
