@@ -59,6 +59,24 @@ def test_a_failed_install_ends_with_one_line_saying_what_to_do(said, expected):
     assert expected in line and "\n" not in line
 
 
+@pytest.mark.parametrize("said, expected", [
+    ("ERROR: Ignored the following versions that require a different python version: 1.0 Requires-Python >=3.11\n"
+     "ERROR: Could not find a version that satisfies the requirement backrefs==8.3.1", "Python cũ hơn 3.11"),
+    ("/work/.venv/bin/python: No module named pip", "thiếu pip"),
+])
+def test_an_unusable_venv_is_named_as_such_not_as_the_network(said, expected):
+    assert expected in install.advice(said) and "mạng" not in install.advice(said)
+
+
+def test_an_existing_venv_is_checked_before_anything_is_installed(tmp_path):
+    old = tmp_path / "python"
+    old.write_text("#!/bin/sh\necho False\n")
+    old.chmod(0o755)
+    assert "cũ hơn 3.11" in install.usable(old)
+    assert "không còn chạy được" in install.usable(tmp_path / "gone" / "python")
+    assert install.usable(Path(sys.executable)) is None
+
+
 def test_the_installer_refuses_what_it_cannot_install(capsys):
     assert install.main(["everything"]) == 1
     said = capsys.readouterr().err.strip().splitlines()
