@@ -382,7 +382,7 @@ def write_pdf(html: str, out: Path, allowed: list[Path]) -> int:
     try:
         import weasyprint
     except (ImportError, OSError) as error:
-        raise PrintError("chưa cài WeasyPrint để in; cài bằng: pip install -e '.[print]' "
+        raise PrintError("chưa cài WeasyPrint để in; cài bằng: python3 requirements/install.py print "
                          f"(cần thư viện Pango của hệ thống) — {error}") from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)    # its warnings are in English, for us
     logging.getLogger("fontTools").setLevel(logging.ERROR)
