@@ -7,7 +7,6 @@ Messages for editors are in Vietnamese; --help texts too, since editors run
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import errno
 import json
 import logging
@@ -22,7 +21,7 @@ from mkdocs.exceptions import MkDocsException
 from .outputs import OutputError
 from .parse_cache import ParseCache
 from .pipeline import Result, run
-from .problems import WARNING, Problem
+from .problems import WARNING, Problem, capped
 from .serve_errors import quoted_line
 from .schema import KINDS
 
@@ -170,9 +169,6 @@ def _course_options(command: argparse.ArgumentParser, verb: str, out_help: str) 
     command.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
 
 
-SAME_SHOWN = 10
-
-
 def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
@@ -181,23 +177,16 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
     if style == "json":
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
         print()
-    # One mistake repeated (a pasted block of 5,000 unknown keys) must not bury the others:
-    # the same code in the same file is printed SAME_SHOWN times, then counted.
-    seen: Counter[tuple[str, str]] = Counter()
-    for problem in result.problems:
-        seen[problem.path, problem.code] += 1
-        if seen[problem.path, problem.code] > SAME_SHOWN:
-            continue
+    shown, omitted = capped(result.problems) if style != "json" else ([], [])
+    for problem in shown:
         if style == "github":
             print(problem.github())
-        if style != "json":
-            print(_format(problem, root), file=sys.stderr)
-    for (path, code), count in seen.items():
-        if count > SAME_SHOWN and style != "json":
-            more = f"… và {count - SAME_SHOWN} vấn đề [{code}] khác trong tệp này (chỉ in {SAME_SHOWN} vấn đề đầu)"
-            if style == "github":       # the pull request says so too, not only the log
-                print(Problem(path, 1, 1, code, more, "`handbook validate --format json` in đủ", WARNING).github())
-            print(f"{path}: {more}; `--format json` in đủ.", file=sys.stderr)
+        print(_format(problem, root), file=sys.stderr)
+    for cut in omitted:
+        if style == "github":       # the pull request says so too, not only the log
+            print(Problem(cut.path or "data", 1, 1, cut.code, cut.message(), "`handbook validate --format json` in đủ",
+                          WARNING).github())
+        print(f"{cut.path + ': ' if cut.path else ''}{cut.message()}; `--format json` in đủ.", file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
     records = result.records
