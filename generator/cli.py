@@ -57,6 +57,8 @@ _OS_ERRORS = {
     errno.EPERM: ("không được phép đọc/ghi", "kiểm tra quyền của thư mục"),
     errno.EROFS: ("ổ đĩa chỉ cho đọc", "chọn thư mục trên ổ ghi được"),
     errno.ENOSPC: ("hết chỗ trống trên đĩa", "giải phóng chỗ trống rồi chạy lại"),
+    errno.EDQUOT: ("hết hạn mức dung lượng trên đĩa", "giải phóng chỗ trống rồi chạy lại"),
+    errno.EFBIG: ("tệp vượt quá kích thước được phép ghi", "kiểm tra giới hạn kích thước tệp của hệ thống"),
 }
 
 
@@ -376,7 +378,7 @@ def _schemas(args: argparse.Namespace) -> int:
     """Developers' command: the JSON Schemas of the project at -C, and its VS Code settings."""
     from .cms_config import write_cms_config
     from .editor_schema import pre_commit_config, vscode_settings, write_json_schemas
-    from .outputs import regular_or_new
+    from .outputs import regular_or_new, write_file
 
     folder = args.root / "generator" / "schemas"
     if not folder.is_dir():
@@ -391,12 +393,10 @@ def _schemas(args: argparse.Namespace) -> int:
     current = current if isinstance(current, dict) else {}
     cms_config = regular_or_new(args.root / "generator" / "cms" / "config.yml")
     pre_commit = regular_or_new(args.root / ".pre-commit-config.yaml")
-    pre_commit.write_text(pre_commit_config(), encoding="utf-8")
+    write_file(pre_commit, pre_commit_config())
     for path in [*write_json_schemas(folder), write_cms_config(cms_config), pre_commit]:
         print(f"Đã ghi {path}", file=sys.stderr)
-    settings.parent.mkdir(exist_ok=True)
-    settings.write_text(json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
+    write_file(settings, json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n")
     print(f"Đã ghi {settings}", file=sys.stderr)
     return 0
 
