@@ -133,8 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="xem trước trang web, tự cập nhật khi sửa data/ hoặc content/",
                                 description="Chạy máy chủ xem trước; sửa tệp trong data/ hoặc content/ là "
                                             "trang tự dựng lại.")
-    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng; mặc định 127.0.0.1:8000")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
+                       help="địa chỉ:cổng, chỉ địa chỉ nội bộ của máy này; mặc định 127.0.0.1:8000")
+    serve.add_argument("--cms", action="store_true",
+                       help="chạy cả máy chủ cục bộ của trình biên tập bằng biểu mẫu (/admin/, ghi vào kho git này)")
     serve.set_defaults(handler=_serve)
+
+    local = commands.add_parser("cms-local", help="máy chủ cục bộ của trình biên tập bằng biểu mẫu (decap-server)",
+                                description="Chạy decap-server trên kho git này, chỉ trả lời các trang của sổ tay mở "
+                                            "trên chính máy này (http://127.0.0.1:…/admin/).")
+    local.add_argument("-a", "--addr", default="127.0.0.1:8081", help="địa chỉ:cổng; mặc định 127.0.0.1:8081")
+    local.set_defaults(handler=_cms_local)
 
     render = commands.add_parser("render", help="ghi các trang Markdown sinh từ dữ liệu ra một thư mục",
                                  description="Ghi các trang Markdown sinh từ dữ liệu ra thư mục (để dùng với "
@@ -300,12 +309,80 @@ def _print(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
+    from . import live
+
+    try:    # before building: a busy port or an address others can reach is said at once
+        host, port = live.check_address(args.dev_addr)
+    except live.ServeError as error:
+        print(f"Không chạy được bản xem trước: {error}.", file=sys.stderr)
+        return 1
+    if args.cms:
+        backend = _start_backend(args.root)
+        if backend is None:
+            return 1
+        live.api_backend = backend
+        os.environ["HANDBOOK_CMS_LOCAL"] = f"http://{'localhost' if host == 'localhost' else '127.0.0.1'}:{port}/api/v1"
     _mkdocs_logging(logging.INFO)
     # Dirty builds: the handbook plugin tells MkDocs which pages an edit changed (see plugin.py),
     # and keeps the search index whole; MkDocs' warning about dirty builds does not apply.
     logging.getLogger("mkdocs.commands.build").addFilter(
         lambda record: "'dirty' build" not in str(record.msg))
-    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+    try:
+        serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+    finally:
+        if args.cms:
+            backend.stop()
+    return 0
+
+
+def _start_backend(root: Path):
+    """decap-server on this working copy, behind the handbook (local_server.py); None if it cannot start."""
+    from . import cms
+    from .local_server import BackendError, DecapBackend
+
+    missing = _backend_missing(root)
+    if missing:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {missing}", file=sys.stderr)
+        return None
+    try:
+        backend = DecapBackend(root.resolve(), cms.decap_server())
+        backend.wait_ready()
+    except BackendError as error:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {error}", file=sys.stderr)
+        return None
+    return backend
+
+
+def _backend_missing(root: Path) -> str | None:
+    from . import cms
+
+    if not cms.decap_server().is_file():
+        return "chưa cài decap-server; chạy `python -m generator.cms --server` (cần npm) rồi chạy lại."
+    if not (root / ".git").exists():
+        return f"{root.resolve()} không phải một kho git (mỗi thay đổi qua biểu mẫu được lưu thành một nhánh git)."
+    return None
+
+
+def _cms_local(args: argparse.Namespace) -> int:
+    from . import cms, live
+    from .local_server import BackendError, serve_backend
+
+    try:
+        host, port = live.check_address(args.addr)
+    except live.ServeError as error:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {error}.", file=sys.stderr)
+        return 1
+    missing = _backend_missing(args.root)
+    if missing:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {missing}", file=sys.stderr)
+        return 1
+    print(f"Trình biên tập bằng biểu mẫu: máy chủ cục bộ ở http://{host}:{port}/api/v1 (chỉ trả lời trang trên "
+          "máy này); Ctrl-C để dừng.", file=sys.stderr)
+    try:
+        serve_backend(args.root.resolve(), cms.decap_server(), host, port)
+    except BackendError as error:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

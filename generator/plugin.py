@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import cms, navigation, record_pages, search
+from . import cms, live, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .incremental import Rendered
 from .parse_cache import ParseCache
@@ -355,6 +355,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))
         _notified_not_polled(server)
+        live.keep_serving(server, self.data_dir)
         return server
 
 
