@@ -56,7 +56,9 @@ CODES = {
     "glossary.duplicate": "Một chữ viết tắt được giải nghĩa hai lần.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
-    "course.page": "Khóa học nêu một trang viết tay không có trong content/.",
+    "content.too-large": "Trang viết tay quá lớn, hoặc có một đoạn văn quá dài không có dòng trống (giới hạn để "
+                         "việc dựng trang luôn nhanh).",
+    "course.page": "Khóa học nêu một trang viết tay không có trong content/, hoặc trang chủ (index.md).",
 }
 
 

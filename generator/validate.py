@@ -275,6 +275,10 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
     if kind_type == "string_too_short":
         return problem("field.missing", f"`{name}` đang để trống", f"điền nội dung, hoặc xóa cả dòng nếu trường "
                        f"không bắt buộc ({about})")
+    if kind_type == "too_long":
+        limit = item["ctx"]["max_length"]
+        return problem("field.value", f"`{name}` có {item['ctx']['actual_length']} mục, quá giới hạn {limit} mục",
+                       f"chia thành nhiều {kind.label} nhỏ hơn, mỗi {kind.label} tối đa {limit} mục ({about})")
     if kind_type == "too_short":
         return problem("field.missing", f"trường `{name}` cần ít nhất một mục",
                        f"ví dụ: `{name}: [mục thứ nhất]`, mỗi mục cách nhau dấu phẩy ({about})")
@@ -625,12 +629,22 @@ def _check_provinces(entries: dict[str, Entry], by_path: dict[str, Document]) ->
 
 
 def _check_course_pages(entries: dict[str, Entry], by_path: dict[str, Document], content: Path) -> list[Problem]:
-    """A course's hand-written pages exist in content/."""
+    """A course's hand-written pages exist in content/, and can be one of its readings: not the home
+    page, whose place in a course's offline copy and printed pack is the course's own page."""
+    from .sanitize import page_url
+
     problems = []
     for entry in entries.values():
         for index, item in enumerate(getattr(entry.record, "items") if entry.kind.model is Course else ()):
-            if item.page and not (content / item.page).is_file():
-                line, col = by_path[entry.path].position(("items", index, "page"))
+            if not item.page:
+                continue
+            line, col = by_path[entry.path].position(("items", index, "page"))
+            if page_url(item.page) == page_url("index.md"):
+                problems.append(Problem(entry.path, line, col, "course.page",
+                                        f"`{item.page}` là trang chủ của sổ tay, không phải một bài đọc",
+                                        "trang mở đầu của khóa học là chính trang khóa học; bỏ mục này, hoặc "
+                                        "chọn một trang khác trong content/"))
+            elif not (content / item.page).is_file():
                 problems.append(Problem(entry.path, line, col, "course.page",
                                         f"không có trang `{item.page}` trong content/",
                                         "ghi đường dẫn tính từ content/, ví dụ `bien-tap/index.md`"))
