@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -344,6 +345,8 @@ def _start_backend(root: Path):
     if missing:
         print(f"Không chạy được máy chủ cục bộ của trình biên tập: {missing}", file=sys.stderr)
         return None
+    # A terminated command stops decap-server with it (the finally blocks run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     try:
         backend = DecapBackend(root.resolve(), cms.decap_server())
         backend.wait_ready()
@@ -376,6 +379,7 @@ def _cms_local(args: argparse.Namespace) -> int:
     if missing:
         print(f"Không chạy được máy chủ cục bộ của trình biên tập: {missing}", file=sys.stderr)
         return 1
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     print(f"Trình biên tập bằng biểu mẫu: máy chủ cục bộ ở http://{host}:{port}/api/v1 (chỉ trả lời trang trên "
           "máy này); Ctrl-C để dừng.", file=sys.stderr)
     try:
