@@ -59,10 +59,14 @@ def not_written_by_us(folder: Path) -> str | None:
 
 def _paths(folder: Path):
     """Every file and folder under `folder`, relative, without following links."""
-    for top, folders, files in os.walk(folder):
-        relative = os.path.relpath(top, folder)
-        for name in (*folders, *files):
-            yield name if relative == "." else f"{relative}/{name}"
+    stack = [(str(folder), "")]
+    while stack:
+        top, prefix = stack.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                yield prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
 
 
 def check_zip(root: Path, target: Path) -> Path:
@@ -119,7 +123,7 @@ def replace_folder(root: Path, target: Path, option: str, fill) -> Path:
 
     `target` must be one this program may replace (check_folder), before the work and again at
     the swap: a build takes minutes, and whatever was put in an empty target meanwhile is not
-    ours. The old folder is moved aside, checked once more, and only then deleted; if it holds
+    ours. So the old folder is moved aside and checked there, and only then deleted; if it holds
     anything else it is put back. On any failure `target` is left as it was and the staging
     folder is removed.
     """
@@ -131,7 +135,8 @@ def replace_folder(root: Path, target: Path, option: str, fill) -> Path:
     try:
         fill(staging)
         mark(staging)
-        check_folder(root, target, option)
+        if not target.is_dir() or target.is_symlink():     # a folder is checked below, once moved aside
+            check_folder(root, target, option)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-", dir=target.parent))
             target.replace(old)     # onto an empty folder: fails rather than merges if anything is in the way
