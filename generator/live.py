@@ -62,60 +62,53 @@ def check_address(address: str) -> tuple[str, int]:
 def keep_serving(server, data_dir: Path) -> None:
     """Under `handbook serve` (the plugin's on_serve): failed rebuilds become a page, data/ is
     watched again when it reappears, requests from elsewhere are refused."""
-    failure = _Failure(Path(data_dir))
-    builder = server.builder
-
-    def build() -> None:
-        with failure.collecting():
-            builder()
-    server.builder = build
-    port = server.server_address[1]
-    server.set_app(guard(failure.app(server, server.get_app()), port, forward=api_backend.forward if api_backend else None))
+    failure = _Failure(server, Path(data_dir))
+    server.builder = failure.guarded(server.builder)
+    forward = api_backend.forward if api_backend else None
+    server.set_app(guard(failure.app(server.get_app()), server.server_address[1], forward=forward))
     _watch_again_when_replaced(server, data_dir)
+
+
+class _Lines(logging.Handler):
+    """MkDocs' error lines during one rebuild (its configuration errors are logged, then raised)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 class _Failure:
     """The last rebuild's failure, shown for every page until a rebuild succeeds."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, server, data_dir: Path) -> None:
+        self.server, self.data_dir = server, data_dir
         self.page: bytes | None = None
-        self.data_dir = data_dir
 
-    def collecting(self):
-        failure = self
-
-        class Collect(logging.Handler):
-            def __init__(self) -> None:
-                super().__init__(logging.ERROR)
-                self.lines: list[str] = []
-
-            def emit(self, record: logging.LogRecord) -> None:
-                self.lines.append(record.getMessage())
-
-            def __enter__(self):
-                logging.getLogger("mkdocs").addHandler(self)
-                return self
-
-            def __exit__(self, kind, error, trace) -> bool:
-                logging.getLogger("mkdocs").removeHandler(self)
-                if error is None:
-                    failure.page = None
-                    return False
-                if not isinstance(error, Exception):
-                    return False        # Ctrl-C, exit
-                failure.page = failure_page(error, self.lines, failure.data_dir)
+    def guarded(self, builder):
+        def build() -> None:
+            lines = _Lines()
+            logging.getLogger("mkdocs").addHandler(lines)
+            try:
+                builder()
+            except Exception as error:      # the server goes on: the browsers reload and show the page
+                self.page = failure_page(error, lines.lines, self.data_dir)
                 log.error("Chưa dựng lại được trang (%s); mọi trang hiện lỗi này cho tới lần lưu sau.",
-                          _summary(error, failure.data_dir))
-                return True     # the server goes on: the browsers reload and show the page
-        return Collect()
+                          _summary(error, self.data_dir))
+            else:
+                self.page = None
+            finally:
+                logging.getLogger("mkdocs").removeHandler(lines)
+        return build
 
-    def app(self, server, app):
+    def app(self, app):
         def answer(environ, start_response):
-            page = self.page
-            path = environ.get("PATH_INFO", "")
+            page, path = self.page, environ.get("PATH_INFO", "")
             if page is None or path.startswith("/livereload/") or not _is_page(path):
                 return app(environ, start_response)
-            body = server._inject_js_into_html(page, server._visible_epoch)      # reloads on the next save
+            body = self.server._inject_js_into_html(page, self.server._visible_epoch)    # reloads on the next save
             start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
                                                         ("Content-Length", str(len(body)))])
             return [body]
