@@ -47,7 +47,7 @@ from . import navigation
 from .build import run_mkdocs
 from .engine import BasePlugin, event_priority, yaml_load
 from .link import Group, Handbook
-from .outputs import ZIP_COMMENT, check_zip
+from .outputs import ZIP_COMMENT, is_our_zip, check_zip, move_into_place
 from .pipeline import Result
 from .plugin import own_search
 from .validate import Entry
@@ -427,7 +427,7 @@ def _zip(site: Path, files: list[str], name: str, out: Path) -> None:
                 info.create_system = 3         # Unix, so that the permissions below are read
                 info.external_attr = FILE_MODE << 16
                 archive.writestr(info, data, compresslevel=9)
-        os.replace(partial, out)
+        move_into_place(partial, out, is_our_zip, "handbook bundle")
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

@@ -7,12 +7,12 @@ Messages for editors are in Vietnamese; --help texts too, since editors run
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import errno
 import json
 import logging
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -21,7 +21,7 @@ from .engine import MkDocsException
 from .outputs import OutputError
 from .parse_cache import ParseCache
 from .pipeline import Result, run
-from .problems import WARNING, Problem
+from .problems import WARNING, Problem, capped
 from .serve_errors import quoted_line
 from .schema import KINDS
 
@@ -57,6 +57,8 @@ _OS_ERRORS = {
     errno.EPERM: ("không được phép đọc/ghi", "kiểm tra quyền của thư mục"),
     errno.EROFS: ("ổ đĩa chỉ cho đọc", "chọn thư mục trên ổ ghi được"),
     errno.ENOSPC: ("hết chỗ trống trên đĩa", "giải phóng chỗ trống rồi chạy lại"),
+    errno.EDQUOT: ("hết hạn mức dung lượng trên đĩa", "giải phóng chỗ trống rồi chạy lại"),
+    errno.EFBIG: ("tệp vượt quá kích thước được phép ghi", "kiểm tra giới hạn kích thước tệp của hệ thống"),
 }
 
 
@@ -131,8 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="xem trước trang web, tự cập nhật khi sửa data/ hoặc content/",
                                 description="Chạy máy chủ xem trước; sửa tệp trong data/ hoặc content/ là "
                                             "trang tự dựng lại.")
-    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="địa chỉ:cổng; mặc định 127.0.0.1:8000")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000",
+                       help="địa chỉ:cổng, chỉ địa chỉ nội bộ của máy này; mặc định 127.0.0.1:8000")
+    serve.add_argument("--cms", action="store_true",
+                       help="chạy cả máy chủ cục bộ của trình biên tập bằng biểu mẫu (/admin/, ghi vào kho git này)")
     serve.set_defaults(handler=_serve)
+
+    local = commands.add_parser("cms-local", help="máy chủ cục bộ của trình biên tập bằng biểu mẫu (decap-server)",
+                                description="Chạy decap-server trên kho git này, chỉ trả lời các trang của sổ tay mở "
+                                            "trên chính máy này (http://127.0.0.1:…/admin/).")
+    local.add_argument("-a", "--addr", default="127.0.0.1:8081", help="địa chỉ:cổng; mặc định 127.0.0.1:8081")
+    local.set_defaults(handler=_cms_local)
 
     render = commands.add_parser("render", help="ghi các trang Markdown sinh từ dữ liệu ra một thư mục",
                                  description="Ghi các trang Markdown sinh từ dữ liệu ra thư mục (để dùng với "
@@ -169,9 +180,6 @@ def _course_options(command: argparse.ArgumentParser, verb: str, out_help: str) 
     command.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
 
 
-SAME_SHOWN = 10
-
-
 def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
@@ -180,23 +188,16 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
     if style == "json":
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
         print()
-    # One mistake repeated (a pasted block of 5,000 unknown keys) must not bury the others:
-    # the same code in the same file is printed SAME_SHOWN times, then counted.
-    seen: Counter[tuple[str, str]] = Counter()
-    for problem in result.problems:
-        seen[problem.path, problem.code] += 1
-        if seen[problem.path, problem.code] > SAME_SHOWN:
-            continue
+    shown, omitted = capped(result.problems) if style != "json" else ([], [])
+    for problem in shown:
         if style == "github":
             print(problem.github())
-        if style != "json":
-            print(_format(problem, root), file=sys.stderr)
-    for (path, code), count in seen.items():
-        if count > SAME_SHOWN and style != "json":
-            more = f"… và {count - SAME_SHOWN} vấn đề [{code}] khác trong tệp này (chỉ in {SAME_SHOWN} vấn đề đầu)"
-            if style == "github":       # the pull request says so too, not only the log
-                print(Problem(path, 1, 1, code, more, "`handbook validate --format json` in đủ", WARNING).github())
-            print(f"{path}: {more}; `--format json` in đủ.", file=sys.stderr)
+        print(_format(problem, root), file=sys.stderr)
+    for cut in omitted:
+        if style == "github":       # the pull request says so too, not only the log
+            print(Problem(cut.path or "data", 1, 1, cut.code, cut.message(), "`handbook validate --format json` in đủ",
+                          WARNING).github())
+        print(f"{cut.path + ': ' if cut.path else ''}{cut.message()}; `--format json` in đủ.", file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
     records = result.records
@@ -304,12 +305,83 @@ def _print(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .engine import LOGGER, serve
 
+    from . import live
+
+    try:    # before building: a busy port or an address others can reach is said at once
+        host, port = live.check_address(args.dev_addr)
+    except live.ServeError as error:
+        print(f"Không chạy được bản xem trước: {error}.", file=sys.stderr)
+        return 1
+    if args.cms:
+        backend = _start_backend(args.root)
+        if backend is None:
+            return 1
+        live.api_backend = backend
+        os.environ["HANDBOOK_CMS_LOCAL"] = f"http://{'localhost' if host == 'localhost' else '127.0.0.1'}:{port}/api/v1"
     _mkdocs_logging(logging.INFO)
     # Dirty builds: the handbook plugin tells MkDocs which pages an edit changed (see plugin.py),
     # and keeps the search index whole; MkDocs' warning about dirty builds does not apply.
     logging.getLogger(f"{LOGGER}.commands.build").addFilter(
         lambda record: "'dirty' build" not in str(record.msg))
-    serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+    try:
+        serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+    finally:
+        if args.cms:
+            backend.stop()
+    return 0
+
+
+def _start_backend(root: Path):
+    """decap-server on this working copy, behind the handbook (local_server.py); None if it cannot start."""
+    from . import cms
+    from .local_server import BackendError, DecapBackend
+
+    missing = _backend_missing(root)
+    if missing:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {missing}", file=sys.stderr)
+        return None
+    # A terminated command stops decap-server with it (the finally blocks run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    try:
+        backend = DecapBackend(root.resolve(), cms.decap_server())
+        backend.wait_ready()
+    except BackendError as error:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {error}", file=sys.stderr)
+        return None
+    return backend
+
+
+def _backend_missing(root: Path) -> str | None:
+    from . import cms
+
+    if not cms.decap_server().is_file():
+        return "chưa cài decap-server; chạy `python -m generator.cms --server` (cần npm) rồi chạy lại."
+    if not (root / ".git").exists():
+        return f"{root.resolve()} không phải một kho git (mỗi thay đổi qua biểu mẫu được lưu thành một nhánh git)."
+    return None
+
+
+def _cms_local(args: argparse.Namespace) -> int:
+    from . import cms, live
+    from .local_server import BackendError, serve_backend
+
+    try:
+        host, port = live.check_address(args.addr)
+    except live.ServeError as error:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {error}.", file=sys.stderr)
+        return 1
+    missing = _backend_missing(args.root)
+    if missing:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {missing}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    print(f"Trình biên tập bằng biểu mẫu: máy chủ cục bộ ở http://{host}:{port}/api/v1 (chỉ trả lời trang trên "
+          "máy này); Ctrl-C để dừng.", file=sys.stderr)
+    try:
+        serve_backend(args.root.resolve(), cms.decap_server(), host, port)
+    except BackendError as error:
+        print(f"Không chạy được máy chủ cục bộ của trình biên tập: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -382,7 +454,7 @@ def _schemas(args: argparse.Namespace) -> int:
     """Developers' command: the JSON Schemas of the project at -C, and its VS Code settings."""
     from .cms_config import write_cms_config
     from .editor_schema import pre_commit_config, vscode_settings, write_json_schemas
-    from .outputs import regular_or_new
+    from .outputs import regular_or_new, write_file
 
     folder = args.root / "generator" / "schemas"
     if not folder.is_dir():
@@ -397,12 +469,10 @@ def _schemas(args: argparse.Namespace) -> int:
     current = current if isinstance(current, dict) else {}
     cms_config = regular_or_new(args.root / "generator" / "cms" / "config.yml")
     pre_commit = regular_or_new(args.root / ".pre-commit-config.yaml")
-    pre_commit.write_text(pre_commit_config(), encoding="utf-8")
+    write_file(pre_commit, pre_commit_config())
     for path in [*write_json_schemas(folder), write_cms_config(cms_config), pre_commit]:
         print(f"Đã ghi {path}", file=sys.stderr)
-    settings.parent.mkdir(exist_ok=True)
-    settings.write_text(json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
+    write_file(settings, json.dumps({**current, **vscode_settings()}, ensure_ascii=False, indent=2) + "\n")
     print(f"Đã ghi {settings}", file=sys.stderr)
     return 0
 

@@ -144,6 +144,6 @@ def config_text(config: dict | None = None) -> str:
 
 
 def write_cms_config(path: Path = CONFIG_FILE) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(config_text(), encoding="utf-8")
-    return path
+    from .outputs import write_file
+
+    return write_file(path, config_text())

@@ -159,14 +159,9 @@ def json_schema_files() -> dict[str, str]:
 
 
 def write_json_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
-    from .outputs import regular_or_new
+    from .outputs import write_file
 
-    written = []
-    for name, text in json_schema_files().items():
-        path = regular_or_new(folder / name)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    return [write_file(folder / name, text) for name, text in json_schema_files().items()]
 
 
 def vscode_settings() -> dict:

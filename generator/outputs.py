@@ -35,15 +35,43 @@ def check_folder(root: Path, target: Path, option: str) -> Path:
     _outside_sources(root, target, option)
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputError(f"{target} không phải một thư mục; {option} cần một thư mục kết quả")
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise OutputError(f"thư mục {target} đã có nội dung không do lệnh này tạo ra, nên không bị ghi đè; "
-                          f"chọn thư mục khác cho {option}, hoặc tự xóa thư mục đó nếu chắc chắn không cần")
+    if target.is_dir() and any(target.iterdir()):
+        foreign = not_written_by_us(target)
+        if foreign:
+            raise OutputError(f"thư mục {target} đã có nội dung không do lệnh này tạo ra ({foreign}), nên không bị "
+                              f"ghi đè; chọn thư mục khác cho {option}, hoặc tự xóa thư mục đó nếu chắc chắn không cần")
     return target
+
+
+def not_written_by_us(folder: Path) -> str | None:
+    """The first thing in an output folder that the run which wrote it did not write (None if all
+    is ours): its marker lists every path it wrote. A marker of an earlier version, without the
+    list, vouches for the whole folder."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8", errors="surrogateescape").split("\n")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return next((p.name for p in folder.iterdir()), None)
+    if lines[0] != MARKER_TEXT or lines[1:2] != [MANIFEST]:
+        return None
+    written = set(lines[2:])
+    return next((path for path in _paths(folder) if path != MARKER and path not in written), None)
+
+
+def _paths(folder: Path):
+    """Every file and folder under `folder`, relative, without following links."""
+    stack = [(str(folder), "")]
+    while stack:
+        top, prefix = stack.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                yield prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
 
 
 def check_zip(root: Path, target: Path) -> Path:
     """The resolved bundle path, if the command may write it."""
-    return check_file(root, target, ".zip", _is_our_zip, "handbook bundle")
+    return check_file(root, target, ".zip", is_our_zip, "handbook bundle")
 
 
 def check_file(root: Path, target: Path, suffix: str, ours, command: str) -> Path:
@@ -63,6 +91,23 @@ def check_file(root: Path, target: Path, suffix: str, ours, command: str) -> Pat
     return target
 
 
+def move_into_place(partial: Path, out: Path, ours, command: str) -> None:
+    """Rename a finished one-file output over `out`, checking again that it may (check_file held at
+    the start; the work took minutes): a file that appeared there meanwhile is never replaced."""
+    if os.path.lexists(out):
+        if out.is_symlink() or not out.is_file() or not ours(out):
+            raise OutputError(f"trong lúc chạy lệnh, {out} đã được thay bằng một tệp không do `{command}` tạo ra, "
+                              "nên không bị ghi đè; chọn tên khác cho -o")
+        os.replace(partial, out)
+        return
+    try:
+        os.link(partial, out)       # fails if a file appeared at `out` since the check
+    except FileExistsError:
+        raise OutputError(f"trong lúc chạy lệnh, một tệp {out} đã được tạo ra, nên không bị ghi đè; "
+                          "chọn tên khác cho -o") from None
+    os.unlink(partial)
+
+
 def regular_or_new(path: Path) -> Path:
     """`path`, if writing it replaces nothing but a regular file there (never through a link)."""
     for part in (path, path.parent):
@@ -76,31 +121,82 @@ def regular_or_new(path: Path) -> Path:
 def replace_folder(root: Path, target: Path, option: str, fill) -> Path:
     """Fill a fresh folder beside `target` with `fill(folder)`, then swap it in: all or nothing.
 
-    `target` must be one this program may replace (check_folder); on any failure it is left as
-    it was and the staging folder is removed.
+    `target` must be one this program may replace (check_folder), before the work and again at
+    the swap: a build takes minutes, and whatever was put in an empty target meanwhile is not
+    ours. So the old folder is moved aside and checked there, and only then deleted; if it holds
+    anything else it is put back. On any failure `target` is left as it was and the staging
+    folder is removed.
     """
     target = check_folder(root, target, option)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
+    old = None
     try:
         fill(staging)
         mark(staging)
+        if not target.is_dir() or target.is_symlink():     # a folder is checked below, once moved aside
+            check_folder(root, target, option)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-", dir=target.parent))
+            target.replace(old)     # onto an empty folder: fails rather than merges if anything is in the way
+            if not _replaceable(old):       # written into between the check and the move
+                old.rename(target)
+                old = None
+                check_folder(root, target, option)      # says what is there
+        staging.rename(target)      # fails if a folder appeared at `target` since the move
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and not target.exists():
+            old.rename(target)
         raise
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-", dir=target.parent))
-    if target.exists():
-        target.replace(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
     target.chmod(0o755)     # mkdtemp made it private
     return target
 
 
+def _replaceable(folder: Path) -> bool:
+    return not folder.is_symlink() and folder.is_dir() and not_written_by_us(folder) is None
+
+
+def write_file(path: Path, content: str | bytes, *, new: bool = False) -> Path:
+    """Write `path` whole or not at all: into a temporary file beside it, then renamed over it.
+
+    A full disk or a killed command leaves the old file as it was (and no temporary file).
+    Never through a link, never over anything but a regular file; with `new`, never over
+    anything at all.
+    """
+    regular_or_new(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644 if new or not path.exists() else path.stat().st_mode & 0o777)
+        if new:
+            os.link(temporary, path)      # fails if the name exists, as open(…, "x") would
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+MARKER_TEXT = "Thư mục này do lệnh handbook tạo ra và sẽ bị thay thế ở lần chạy sau."
+MANIFEST = "Những gì lệnh đã ghi (lần sau chỉ thay thế khi thư mục không có gì khác):"
+
+
 def mark(folder: Path) -> None:
-    (folder / MARKER).write_text("Thư mục này do lệnh handbook tạo ra và sẽ bị thay thế ở lần chạy sau.\n",
-                                 encoding="utf-8")
+    """The marker of an output folder, with the list of every path written (see not_written_by_us)."""
+    listed = "\n".join(sorted(_paths(folder)))
+    (folder / MARKER).write_text(f"{MARKER_TEXT}\n{MANIFEST}\n{listed}", encoding="utf-8", errors="surrogateescape")
 
 
 def remove_leftovers(target: Path) -> None:
@@ -128,7 +224,7 @@ def _outside_sources(root: Path, target: Path, option: str) -> None:
                               "chọn một thư mục riêng, ví dụ site/")
 
 
-def _is_our_zip(path: Path) -> bool:
+def is_our_zip(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             return archive.comment == ZIP_COMMENT

@@ -47,7 +47,7 @@ from .build import reproducible_epoch
 from .engine import yaml_load
 from .bundle import NOT_IN_COURSE, BundleError, course_id, course_records, restricted, unlink
 from .link import Handbook
-from .outputs import OutputError, check_file
+from .outputs import OutputError, check_file, move_into_place
 from .pipeline import Result
 from .render import TEMPLATES, page_path, render
 from .schema import KINDS, glossary_section
@@ -124,15 +124,18 @@ class Summary:
 PDF_MARKER = "so-tay-xay-dung-dang-handbook-print"
 
 
+def _is_our_pdf(path: Path) -> bool:
+    """The marker comment `print_pack` leaves at the end of the file."""
+    with open(path, "rb") as handle:
+        head = handle.read(5)
+        handle.seek(max(0, path.stat().st_size - 200))
+        return head == b"%PDF-" and PDF_MARKER.encode() in handle.read()
+
+
 def checked_output(out: Path, root: Path) -> Path:
     """The resolved output path, if a PDF may be written there (see outputs.py)."""
-    def ours(path: Path) -> bool:       # the marker comment `mark_pdf` leaves at the end of the file
-        with open(path, "rb") as handle:
-            head = handle.read(5)
-            handle.seek(max(0, path.stat().st_size - 200))
-            return head == b"%PDF-" and PDF_MARKER.encode() in handle.read()
     try:
-        return check_file(root, out, ".pdf", ours, "handbook print")
+        return check_file(root, out, ".pdf", _is_our_pdf, "handbook print")
     except OutputError as error:
         raise PrintError(str(error)) from None
 
@@ -394,7 +397,10 @@ def write_pdf(html: str, out: Path, allowed: list[Path]) -> int:
     partial = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
         partial.write_bytes(data)
-        os.replace(partial, out)
+        move_into_place(partial, out, _is_our_pdf, "handbook print")
+    except OutputError as error:
+        partial.unlink(missing_ok=True)
+        raise PrintError(str(error)) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

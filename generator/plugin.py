@@ -25,7 +25,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import cms, navigation, record_pages, search
+from . import cms, live, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
 from .engine import config_options as c
@@ -352,6 +352,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir))
         _notified_not_polled(server)
+        live.keep_serving(server, self.data_dir)
         return server
 
 

@@ -56,7 +56,9 @@ CODES = {
     "glossary.duplicate": "Một chữ viết tắt được giải nghĩa hai lần.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
-    "course.page": "Khóa học nêu một trang viết tay không có trong content/.",
+    "content.too-large": "Trang viết tay quá lớn, hoặc có một đoạn văn quá dài không có dòng trống (giới hạn để "
+                         "việc dựng trang luôn nhanh).",
+    "course.page": "Khóa học nêu một trang viết tay không có trong content/, hoặc trang chủ (index.md).",
 }
 
 
@@ -96,6 +98,46 @@ class Problem:
 def _escape(text: str) -> str:
     """GitHub's escaping of workflow-command text: a newline cannot start another command."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+# How many problems of one code are printed for one file, and for the whole run, before the rest
+# are counted: one mistake repeated (a pasted block of 5,000 unknown keys, 2,000 files that name
+# each other) must not bury the others, nor make a report that a CI log cannot hold.
+SAME_IN_FILE = 10
+SAME_IN_RUN = 50
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """Problems of one code left out of a printed report (in one file, or across files if path is None)."""
+
+    code: str
+    count: int
+    path: str | None = None
+
+    def message(self) -> str:
+        where = " trong tệp này" if self.path else ""
+        return f"… và {self.count} lỗi tương tự [{self.code}]{where}"
+
+
+def capped(problems: list[Problem]) -> tuple[list[Problem], list[Omitted]]:
+    """The problems a report prints, in order, and what it leaves out, counted."""
+    shown: list[Problem] = []
+    in_file: dict[tuple[str, str], int] = {}
+    in_run: dict[str, int] = {}
+    left: dict[tuple[str, str | None], int] = {}
+    for problem in problems:
+        key = problem.path, problem.code
+        in_file[key] = in_file.get(key, 0) + 1
+        if in_file[key] > SAME_IN_FILE:
+            left[problem.code, problem.path] = left.get((problem.code, problem.path), 0) + 1
+            continue
+        in_run[problem.code] = in_run.get(problem.code, 0) + 1
+        if in_run[problem.code] > SAME_IN_RUN:
+            left[problem.code, None] = left.get((problem.code, None), 0) + 1
+            continue
+        shown.append(problem)
+    return shown, [Omitted(code, count, path) for (code, path), count in left.items()]
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -224,6 +224,36 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
             line = text[:error.start].count(b"\n") + 1
             return Problem(shown, line, 1, "content.refused", "trang không được lưu bằng mã UTF-8",
                            "mở trang trong trình soạn thảo và lưu lại với mã hóa UTF-8")
+        return too_large(shown, text)
+    return None
+
+
+# Python-Markdown reads some inputs in time quadratic in their length: "[a](" repeated in one block
+# of text (8 KB: 1 s), "<a " repeated anywhere in the page (its raw HTML pass: 16 KB 3 s, 32 KB 12 s,
+# 150 KB minutes). A page is at most MAX_PAGE_BYTES, and each block it reads as one (lines without
+# a blank line between them; a table row alone) at most MAX_BLOCK_BYTES, so that the worst page
+# costs seconds (tests/test_bounded.py measures it). The editors' guide's longest page is 7 KB.
+MAX_PAGE_BYTES = 32 * 1024
+MAX_BLOCK_BYTES = 8 * 1024
+
+
+def too_large(shown: str, text: bytes) -> Problem | None:
+    """The page's size problem, if it is too large or holds too long a block."""
+    if len(text) > MAX_PAGE_BYTES:
+        return Problem(shown, 1, 1, "content.too-large", f"trang dài {len(text) // 1024} KB, quá giới hạn "
+                       f"{MAX_PAGE_BYTES // 1024} KB của một trang viết tay", "chia thành nhiều trang nhỏ hơn")
+    start, size = 1, 0
+    for number, line in enumerate(text.split(b"\n"), 1):
+        if not line.strip():
+            start, size = number + 1, 0
+        elif line.lstrip().startswith(b"|"):    # a table reads each row (each cell) by itself
+            start, size = number, len(line)
+        else:
+            size += len(line) + 1
+        if size > MAX_BLOCK_BYTES:
+            return Problem(shown, start, 1, "content.too-large", f"đoạn văn bắt đầu ở dòng {start} dài quá "
+                           f"{MAX_BLOCK_BYTES // 1024} KB mà không có dòng trống nào",
+                           "thêm dòng trống giữa các đoạn; chia đoạn quá dài thành nhiều đoạn")
     return None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from slugify import slugify
 
+from .outputs import write_file
 from .schema import ID_PATTERN, KINDS, Kind, describe_fields
 from .validate import RESERVED_IDS
 
@@ -49,10 +50,8 @@ def write_new_record(data_dir: Path, kind_name: str, name: str, record_id: str |
         raise ValueError(f"mã `{record_id}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang "
                          "(đặt mã bằng --id, ví dụ --id chi-bo-bon-tot)")
     path = data_dir / kind.folder / f"{record_id}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "x", encoding="utf-8") as handle:    # "x": never an existing file, nor through a link
-            handle.write(text)
+        write_file(path, text, new=True)        # never an existing file, nor through a link; whole or not at all
     except FileExistsError:
         raise FileExistsError(path) from None
     return path

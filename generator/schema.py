@@ -447,6 +447,11 @@ class CourseItem(BaseModel):
         return next(getattr(self, k) for k in (*COURSE_ITEM_KINDS, "page") if getattr(self, k))
 
 
+# The longest reading list of a course: a course is printed as one PDF (about 3 s of layout per reading)
+# and bundled as one zip; 7,600 readings passed the gate once, then printing ran past 600 s and 3.5 GB.
+MAX_COURSE_ITEMS = 100
+
+
 class Course(Record):
     """Khóa học: danh sách đọc có thứ tự, kèm mục tiêu và câu hỏi thảo luận; đóng gói được để học ngoại tuyến."""
 
@@ -454,7 +459,7 @@ class Course(Record):
     audience: str | None = Field(None, title="Đối tượng", description='Đối tượng học viên, ví dụ "Bí thư, phó bí thư chi bộ".')
     duration: str | None = Field(None, title="Thời lượng", description='Thời lượng dự kiến, ví dụ "1 buổi (4 tiết)".')
     objectives: list[str] = Field(title="Mục tiêu", min_length=1, description="Mục tiêu: sau khóa học, học viên nắm được gì (theo các bản ghi).")
-    items: list[CourseItem] = Field(title="Danh sách đọc", min_length=1, description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
+    items: list[CourseItem] = Field(title="Danh sách đọc", min_length=1, max_length=MAX_COURSE_ITEMS, description="Danh sách đọc theo thứ tự. Mỗi mục ghi đúng một khóa: "
                                                 + ", ".join(COURSE_ITEM_KINDS) + " (mã bản ghi) hoặc page "
                                                 "(trang viết tay, kèm title); có thể thêm questions.")
     sources: list[str] = ref("source", "Nguồn", "Được trích dẫn trong", many=True,

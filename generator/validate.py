@@ -275,6 +275,10 @@ def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
     if kind_type == "string_too_short":
         return problem("field.missing", f"`{name}` đang để trống", f"điền nội dung, hoặc xóa cả dòng nếu trường "
                        f"không bắt buộc ({about})")
+    if kind_type == "too_long":
+        limit = item["ctx"]["max_length"]
+        return problem("field.value", f"`{name}` có {item['ctx']['actual_length']} mục, quá giới hạn {limit} mục",
+                       f"chia thành nhiều {kind.label} nhỏ hơn, mỗi {kind.label} tối đa {limit} mục ({about})")
     if kind_type == "too_short":
         return problem("field.missing", f"trường `{name}` cần ít nhất một mục",
                        f"ví dụ: `{name}: [mục thứ nhất]`, mỗi mục cách nhau dấu phẩy ({about})")
@@ -512,7 +516,11 @@ def _edges(entry: Entry) -> list[tuple[str, str, tuple]]:
 
 
 def _check_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
-    """No chain of one kind of link closes on itself: reported once per cycle, where it closes."""
+    """No chain of one kind of link closes on itself: one problem per tangle of records that reach
+    each other (a strongly connected component), showing one shortest cycle of it, where it closes.
+
+    One per back edge would be quadratic: 800 directives that all name each other gave 319,600
+    problems, each carrying the whole path (2.3 GB)."""
     graphs: dict[str, dict[str, list[tuple[str, tuple]]]] = {}
     for entry_id, entry in entries.items():
         for graph, target, loc in _edges(entry):
@@ -520,34 +528,87 @@ def _check_cycles(entries: dict[str, Entry], by_path: dict[str, Document]) -> li
                 graphs.setdefault(graph, {}).setdefault(entry_id, []).append((target, loc))
     problems = []
     for graph_name, graph in sorted(graphs.items()):
-        state: dict[str, str] = {}
-        for start in sorted(graph):
-            if start in state:
-                continue
-            stack = [(start, iter(graph.get(start, ())))]
-            path = [start]
-            state[start] = "open"
-            while stack:
-                node, targets = stack[-1]
-                step = next(targets, None)
-                if step is None:
-                    stack.pop()
-                    path.pop()
-                    state[node] = "done"
-                    continue
-                target, loc = step
-                if state.get(target) == "open":
-                    cycle = path[path.index(target):] + [target]
-                    entry = entries[node]
-                    line, col = by_path[entry.path].position(loc)
-                    problems.append(Problem(entry.path, line, col, "relation.cycle",
-                                            f"chuỗi “{graph_name.lower()}” khép thành vòng: " + " → ".join(cycle),
-                                            "quan hệ này chỉ có một chiều; bỏ liên kết sai trong vòng"))
-                elif target not in state:
-                    state[target] = "open"
-                    path.append(target)
-                    stack.append((target, iter(graph.get(target, ()))))
+        for component in _tangles(graph):
+            cycle, loc = _shortest_cycle(graph, component)
+            entry = entries[cycle[-2]]
+            line, col = by_path[entry.path].position(loc)
+            shown = cycle if len(cycle) <= CYCLE_SHOWN else \
+                cycle[:CYCLE_SHOWN - 3] + [f"… ({len(cycle) - CYCLE_SHOWN} bản ghi nữa)"] + cycle[-2:]
+            more = f" (vòng này nằm trong một nhóm {len(component)} bản ghi dẫn vòng tới nhau)" \
+                if len(component) > len(cycle) - 1 else ""
+            problems.append(Problem(entry.path, line, col, "relation.cycle",
+                                    f"chuỗi “{graph_name.lower()}” khép thành vòng: " + " → ".join(shown) + more,
+                                    "quan hệ này chỉ có một chiều; bỏ liên kết sai trong vòng"))
     return problems
+
+
+# The longest cycle written out in a problem; a longer one is shortened in the middle.
+CYCLE_SHOWN = 12
+
+
+def _tangles(graph: dict[str, list[tuple[str, tuple]]]) -> list[set[str]]:
+    """The strongly connected components of more than one record (Tarjan's, without recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(graph.get(start, ())))]
+        while work:
+            node, targets = work[-1]
+            step = next(targets, None)
+            if step is not None:
+                target = step[0]
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(graph.get(target, ()))))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return sorted(found, key=min)
+
+
+def _shortest_cycle(graph: dict[str, list[tuple[str, tuple]]], component: set[str]) -> tuple[list[str], tuple]:
+    """A shortest cycle through the component's first record (by id), found breadth first, and
+    where its last link is written."""
+    start = min(component)
+    came: dict[str, tuple[str, tuple]] = {}
+    queue, head = [start], 0
+    while head < len(queue):
+        node = queue[head]
+        head += 1
+        for target, loc in graph.get(node, ()):
+            if target == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came[path[-1]][0])
+                return [*reversed(path), start], loc
+            if target in component and target not in came:
+                came[target] = (node, loc)
+                queue.append(target)
+    raise AssertionError("a strongly connected component has a cycle through each member")
 
 
 def _check_provinces(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
@@ -568,12 +629,22 @@ def _check_provinces(entries: dict[str, Entry], by_path: dict[str, Document]) ->
 
 
 def _check_course_pages(entries: dict[str, Entry], by_path: dict[str, Document], content: Path) -> list[Problem]:
-    """A course's hand-written pages exist in content/."""
+    """A course's hand-written pages exist in content/, and can be one of its readings: not the home
+    page, whose place in a course's offline copy and printed pack is the course's own page."""
+    from .sanitize import page_url
+
     problems = []
     for entry in entries.values():
         for index, item in enumerate(getattr(entry.record, "items") if entry.kind.model is Course else ()):
-            if item.page and not (content / item.page).is_file():
-                line, col = by_path[entry.path].position(("items", index, "page"))
+            if not item.page:
+                continue
+            line, col = by_path[entry.path].position(("items", index, "page"))
+            if page_url(item.page) == page_url("index.md"):
+                problems.append(Problem(entry.path, line, col, "course.page",
+                                        f"`{item.page}` là trang chủ của sổ tay, không phải một bài đọc",
+                                        "trang mở đầu của khóa học là chính trang khóa học; bỏ mục này, hoặc "
+                                        "chọn một trang khác trong content/"))
+            elif not (content / item.page).is_file():
                 problems.append(Problem(entry.path, line, col, "course.page",
                                         f"không có trang `{item.page}` trong content/",
                                         "ghi đường dẫn tính từ content/, ví dụ `bien-tap/index.md`"))

@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -75,15 +76,15 @@ def editor(tmp_path, monkeypatch):
     port = free_port()
     monkeypatch.setenv("HANDBOOK_CMS_LOCAL", f"http://127.0.0.1:{port}/api/v1")
     assert main(["-C", str(root), "build", "--strict", "-d", str(tmp_path / "site")]) == 0
-    server = subprocess.Popen(["node", str(cms.decap_server())], cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, env={**os.environ, "PORT": str(port),
-                                                             "BIND_HOST": "127.0.0.1", "MODE": "git",
-                                                             "GIT_REPO_DIRECTORY": str(root)})
+    # decap-server behind the handbook, as the editors' guide says to run it (local_server.py)
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "-C", str(root), "cms-local",
+                               "-a", f"127.0.0.1:{port}"], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
     web = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path / "site")))
     thread = threading.Thread(target=web.serve_forever, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()

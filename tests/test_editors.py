@@ -103,13 +103,13 @@ def test_one_mistake_repeated_does_not_bury_the_others(tmp_path, capsys):
     assert main(["-C", str(root), "validate"]) == 1
     err = capsys.readouterr().err
     assert err.count("[field.unknown]") == 11      # ten printed, then one line counting the rest
-    assert "… và 30 vấn đề [field.unknown] khác" in err
+    assert "… và 30 lỗi tương tự [field.unknown] trong tệp này" in err
     assert "[ref.unknown]" in err
     assert main(["-C", str(root), "validate", "--format", "json"]) == 1
     assert sum(p["code"] == "field.unknown" for p in json.loads(capsys.readouterr().out)) == 40
     assert main(["-C", str(root), "validate", "--format", "github"]) == 1
     annotations = capsys.readouterr().out.splitlines()
-    assert len(annotations) == 12 and "khác trong tệp này" in annotations[-1]     # 10, the count, the ref
+    assert len(annotations) == 12 and "tương tự [field.unknown] trong tệp này" in annotations[-1]     # 10, the count, the ref
 
 
 def test_validate_names_what_the_build_would_refuse_in_content(tmp_path, capsys):
