@@ -42,7 +42,7 @@ from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.commands.serve import serve  # noqa: E402
 from mkdocs.config import base, load_config  # noqa: E402
 from mkdocs.config import config_options  # noqa: E402
-from mkdocs.exceptions import MkDocsException, PluginError  # noqa: E402
+from mkdocs.exceptions import ConfigurationError, MkDocsException, PluginError  # noqa: E402
 from mkdocs.plugins import BasePlugin, event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 from mkdocs.utils.meta import get_data as front_matter  # noqa: E402
@@ -52,5 +52,5 @@ from mkdocs.utils.yaml import yaml_load  # noqa: E402
 LOGGER = NAME
 
 __all__ = ["NAME", "VERSION", "LOGGER", "build", "serve", "base", "load_config", "config_options",
-           "MkDocsException", "PluginError", "BasePlugin", "event_priority", "File", "Files",
+           "ConfigurationError", "MkDocsException", "PluginError", "BasePlugin", "event_priority", "File", "Files",
            "front_matter", "yaml_load"]

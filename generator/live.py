@@ -24,9 +24,10 @@ import socket
 import threading
 from pathlib import Path
 
+from .engine import LOGGER
 from .local_server import guard, loopback_host
 
-log = logging.getLogger("mkdocs.plugins.handbook")
+log = logging.getLogger(f"{LOGGER}.plugins.handbook")
 
 #: The form editor's backend (local_server.DecapBackend) to answer /api/v1 (set by `handbook serve --cms`).
 api_backend = None
@@ -90,7 +91,7 @@ class _Failure:
     def guarded(self, builder):
         def build() -> None:
             lines = _Lines()
-            logging.getLogger("mkdocs").addHandler(lines)
+            logging.getLogger(LOGGER).addHandler(lines)
             try:
                 builder()
             except Exception as error:      # the server goes on: the browsers reload and show the page
@@ -100,7 +101,7 @@ class _Failure:
             else:
                 self.page = None
             finally:
-                logging.getLogger("mkdocs").removeHandler(lines)
+                logging.getLogger(LOGGER).removeHandler(lines)
         return build
 
     def app(self, app):
@@ -130,7 +131,7 @@ MISSING_DATA = "Không thấy thư mục data/"
 
 
 def _is_config_error(error: Exception) -> bool:
-    from mkdocs.exceptions import ConfigurationError
+    from .engine import ConfigurationError
     return isinstance(error, ConfigurationError) or "configuration error" in str(error)
 
 

@@ -93,7 +93,7 @@ def test_a_page_at_the_limits_builds_in_seconds(fragment):
     """The CPU time of Markdown and the sanitiser for a page at the limits of the worst known
     fragment; a generous ceiling (it takes 1–12 s), far below the minutes a 150 KB page took."""
     import markdown
-    from mkdocs.config import load_config
+    from generator.engine import load_config
 
     from generator.sanitize import MAX_BLOCK_BYTES, MAX_PAGE_BYTES, clean_content, too_large
     block = fragment * ((MAX_BLOCK_BYTES - 1) // len(fragment))
