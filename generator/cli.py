@@ -19,6 +19,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 
+from .channels import as_json, command, guarded
+from .characters import escaped
 from .outputs import OutputError
 from .parse_cache import ParseCache
 from .pipeline import Result, run
@@ -29,6 +31,11 @@ from .schema import KINDS
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")   # Material's banner would hide real warnings
+    with guarded():     # every line printed, ours and MkDocs', through the terminal's formatter
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -179,8 +186,7 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
     # validate alone needs no pages; it is run often, so it keeps parsed files in .cache/handbook/
     result = run(root / "data", render_pages=render, cache=ParseCache.of_project(root) if not render else None)
     if style == "json":
-        json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print(as_json([p.as_dict() for p in result.problems]))
     # One mistake repeated (a pasted block of 5,000 unknown keys) must not bury the others:
     # the same code in the same file is printed SAME_SHOWN times, then counted.
     seen: Counter[tuple[str, str]] = Counter()
@@ -189,14 +195,14 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
         if seen[problem.path, problem.code] > SAME_SHOWN:
             continue
         if style == "github":
-            print(problem.github())
+            command(problem.github())
         if style != "json":
             print(_format(problem, root), file=sys.stderr)
     for (path, code), count in seen.items():
         if count > SAME_SHOWN and style != "json":
             more = f"… và {count - SAME_SHOWN} vấn đề [{code}] khác trong tệp này (chỉ in {SAME_SHOWN} vấn đề đầu)"
             if style == "github":       # the pull request says so too, not only the log
-                print(Problem(path, 1, 1, code, more, "`handbook validate --format json` in đủ", WARNING).github())
+                command(Problem(path, 1, 1, code, more, "`handbook validate --format json` in đủ", WARNING).github())
             print(f"{path}: {more}; `--format json` in đủ.", file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
@@ -218,8 +224,8 @@ def _format(problem: Problem, root: Path) -> str:
     if line is None:
         return text
     start = max(0, problem.col - 60)       # long lines: show the part around the column
-    shown = ("…" if start else "") + line[start:start + 100] + ("…" if len(line) > start + 100 else "")
-    caret = problem.col - 1 - start + (1 if start else 0)
+    shown = ("…" if start else "") + escaped(line[start:start + 100]) + ("…" if len(line) > start + 100 else "")
+    caret = len(escaped(line[start:problem.col - 1])) + (1 if start else 0)    # an escape is wider
     gutter = f"{problem.line:>5} | "
     return f"{text}\n{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * caret}^"
 

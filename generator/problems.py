@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .channels import annotation, terminal
+
 ERROR = "lỗi"
 WARNING = "cảnh báo"
 
@@ -78,24 +80,19 @@ class Problem:
         return self.severity == ERROR
 
     def format(self) -> str:
+        """One line for the terminal (file names and messages are the authors' text: see channels.py)."""
         text = f"{self.path}:{self.line}:{self.col}: {self.severity} [{self.code}] {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
+        return terminal(f"{text} — {self.hint}" if self.hint else text)
 
     def github(self) -> str:
         """A GitHub Actions annotation, shown on the line in a pull request's diff."""
-        level = "error" if self.is_error else "warning"
         text = f"{self.message} — {self.hint}" if self.hint else self.message
-        path = _escape(self.path).replace(",", "%2C").replace(":", "%3A")     # a file name is the author's text
-        return f"::{level} file={path},line={self.line},col={self.col},title=[{self.code}]::{_escape(text)}"
+        return annotation("error" if self.is_error else "warning", self.path, self.line, self.col,
+                          f"[{self.code}]", text)
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
                 "severity": "error" if self.is_error else "warning", "message": self.message, "hint": self.hint}
-
-
-def _escape(text: str) -> str:
-    """GitHub's escaping of workflow-command text: a newline cannot start another command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def has_errors(problems: list[Problem]) -> bool:
