@@ -11,8 +11,9 @@ Two questions are asked of editors' text and of everything the tools print:
 - Is a name the same as another? Names are compared after NFKC (full-width and
   mathematical letters fold to plain ones), case folding and collapsing spaces. A name's
   letters must be of the Latin script (Vietnamese is written in it) or Han (chữ Hán, chữ
-  Nôm): a Cyrillic "а" or a Greek "ο" in a name, which look exactly like Latin letters,
-  is refused where it is written, so two names that look alike are equal after folding.
+  Nôm), or Common (mathematical and full-width forms, folded by NFKC): a Cyrillic "а" or a
+  Greek "ο" in a name, which look exactly like Latin letters, is refused where it is
+  written, so that two names that look alike are equal after folding.
   (UTS #39's confusable skeletons would need ICU; this restriction is its "single
   script" rule narrowed to the scripts a Vietnamese handbook uses.)
 """
@@ -23,14 +24,19 @@ import unicodedata
 
 import regex
 
-_NOT_TEXT = r"\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}"
+# Written so that ECMA-262 (unicode mode) reads it alike: the editors' JSON Schemas use it too.
+NOT_TEXT_CLASS = r"\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}"
+_NOT_TEXT = NOT_TEXT_CLASS
 # Not printable anywhere (a line the tools print, a file name).
 NOT_PRINTABLE = regex.compile(f"[{_NOT_TEXT}]")
 # Not allowed in record text: the same, but for tab and newline (long texts have lines).
 NOT_IN_TEXT = regex.compile(f"(?V1)[[{_NOT_TEXT}]--[\\t\\n]]")
-# A letter that is neither Latin nor Han, after NFKC.
-FOREIGN_LETTER = regex.compile(r"(?V1)[\p{L}--[\p{Script=Latin}\p{Script=Han}]]")
-VISIBLE = regex.compile(r"[\p{L}\p{N}]")
+# What a name shows (a letter or a digit), and the scripts its letters may be of (Common: the
+# mathematical and full-width forms, which name_key folds).
+VISIBLE_CLASS = r"\p{L}\p{N}"
+NAME_LETTER_CLASS = r"\p{Script=Latin}\p{Script=Han}\p{Script=Common}\p{Script=Inherited}"
+FOREIGN_LETTER = regex.compile(f"(?V1)[\\p{{L}}--[{NAME_LETTER_CLASS}]]")
+VISIBLE = regex.compile(f"[{VISIBLE_CLASS}]")
 _SPACES = regex.compile(r"\s+")
 
 # The names Unicode gives no name to (controls), in Vietnamese.
@@ -84,8 +90,9 @@ def name_refusal(name: str) -> tuple[int, str] | None:
     """
     if not VISIBLE.search(name):
         return -1, "tên không có chữ cái hay chữ số nào, trông như để trống"
-    for index, char in enumerate(name):
-        if FOREIGN_LETTER.match(unicodedata.normalize("NFKC", char)):
-            return index, (f"tên có chữ cái {describe(char)} không thuộc chữ Latinh (chữ Quốc ngữ): "
+    foreign = FOREIGN_LETTER.search(name)
+    if foreign:
+        index, char = foreign.start(), foreign.group()
+        return index, (f"tên có chữ cái {describe(char)} không thuộc chữ Latinh (chữ Quốc ngữ): "
                            "trông giống một chữ cái quen thuộc nhưng là ký tự khác")
     return None

@@ -34,7 +34,11 @@ CODES = {
     "yaml.depth": "Dữ liệu lồng nhau quá nhiều tầng.",
     "yaml.not-mapping": "Nội dung tệp không phải một bản ghi dạng 'trường: giá trị'.",
     "text.nfc": "Văn bản tiếng Việt ở dạng dựng sẵn tổ hợp (không phải NFC); đã được chuẩn hóa.",
-    "text.control": "Văn bản chứa ký tự điều khiển không in được (thường do dán từ PDF, Word).",
+    "text.control": "Văn bản chứa ký tự không in được hoặc vô hình: ký tự điều khiển, ký tự đảo chiều chữ (U+202E…), "
+                    "khoảng trắng không độ rộng (U+200B…), ký tự dùng riêng (thường do dán từ PDF, Word).",
+    "text.name": "Tên không có chữ cái, chữ số nào (trông như để trống) hoặc có chữ cái của hệ chữ khác trông "
+                 "giống chữ Latinh (chữ а Cyrillic thay cho chữ a).",
+    "name.duplicate": "Hai bản ghi cùng loại trùng tên (không kể hoa thường, khoảng trắng, kiểu chữ).",
     "text.number": "Con số viết không có ngoặc kép mà trình biên tập bằng biểu mẫu (YAML 1.2) đọc thành số khác "
                    "cách viết (1.000 thành 1, 010 thành 10); đặt trong ngoặc kép.",
     "text.mark": "Văn bản bắt đầu bằng một dấu thanh, dấu phụ đứng riêng, không gắn với chữ cái nào.",
