@@ -23,7 +23,9 @@ from pathlib import Path
 
 import nh3
 
+from .characters import NOT_PRINTABLE, describe, path_key
 from .problems import Problem
+from .schema import RESERVED_SECTIONS
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -146,13 +148,17 @@ CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
 
 def refusal(file, docs_dir: Path) -> Problem | None:
     """Why a file of content/ (as MkDocs lists it) may not be published, if it may not."""
+    if not is_content(file, docs_dir):
+        return None
+    return content_refusal(Path(os.path.abspath(file.abs_src_path)), Path(os.path.abspath(docs_dir)))
+
+
+def is_content(file, docs_dir: Path) -> bool:
+    """Whether MkDocs publishes `file` from content/: not generated, not the theme's, not excluded
+    (hidden files: .DS_Store, .gitkeep)."""
     if file.generated_by or file.abs_src_path is None or file.inclusion.is_excluded():
-        return None             # generated, or never published (hidden files: .DS_Store, .gitkeep)
-    path = Path(os.path.abspath(file.abs_src_path))
-    docs = Path(os.path.abspath(docs_dir))
-    if not path.is_relative_to(docs):
-        return None             # the theme's own files
-    return content_refusal(path, docs)
+        return False
+    return Path(os.path.abspath(file.abs_src_path)).is_relative_to(Path(os.path.abspath(docs_dir)))
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
@@ -170,13 +176,47 @@ def collision(shown: str, generated: str) -> Problem:
                    "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
 
 
+def spelling_clashes(written: list[str], generated) -> dict[str, str]:
+    """Hand-written files (paths under content/) that a case-insensitive disk or an NFC/NFD pair of
+    names would take for another file or folder of the site: {path: the other's spelling}.
+
+    Windows and macOS disks (and the offline zip unpacked on them) hold `Van-Ban/` and `van-ban/`
+    as one folder, and `hà-nội.md` in NFC and NFD look like one name with two URLs; so every
+    folder, file and page address is compared after NFC and case folding (characters.path_key).
+    `generated` are the site's own paths, which keep their spelling."""
+    spelled: dict[str, str] = {}
+
+    def parts(path: str) -> list[str]:
+        pieces = path.split("/")
+        found = ["/".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
+        return found + [page_url(path).rstrip("/")] if path.endswith(".md") and page_url(path) else found
+
+    for path in generated:
+        for part in parts(path):
+            spelled.setdefault(path_key(part), part)
+    clashes = {}
+    for path in sorted(written):
+        for part in parts(path):
+            first = spelled.setdefault(path_key(part), part)
+            if first != part:
+                clashes[path] = first
+                break
+    return clashes
+
+
+def clash(shown: str, other: str) -> Problem:
+    return Problem(shown, 1, 1, "content.refused", f"tên trùng với `{other}` khi không phân biệt chữ hoa, chữ thường "
+                   "hoặc cách dựng chữ có dấu (ổ đĩa Windows, macOS coi là một)",
+                   "đổi tên tệp hoặc thư mục cho khác hẳn (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
+
+
 def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[Problem]:
     """What the build would refuse under content/, for `handbook validate`, which runs no MkDocs
     (hidden files and editors' leftovers are not content, as for MkDocs); `generated` are the
     pages the records will have, which no hand-written page may stand in for."""
     docs = Path(os.path.abspath(docs_dir))
     taken = {page_url(path): path for path in generated}
-    found = []
+    found, published = [], []
     for folder, subfolders, names in os.walk(docs):
         linked = [d for d in subfolders if not d.startswith(".") and os.path.islink(os.path.join(folder, d))]
         found += [content_refusal(Path(folder) / d, docs) for d in sorted(linked)]     # MkDocs would go in
@@ -188,7 +228,14 @@ def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[
                 problem = collision(f"content/{relative}", taken[page_url(relative)])
             if problem:
                 found.append(problem)
-    return found
+            elif not name.startswith(".") and not editor_leftover(name):
+                published.append(relative)
+    clashes = spelling_clashes(published, [*generated, *SITE_FOLDERS])
+    return found + [clash(f"content/{path}", other) for path, other in clashes.items()]
+
+
+# Folders of the site that no record or page makes.
+SITE_FOLDERS = tuple(RESERVED_SECTIONS)
 
 
 def content_refusal(path: Path, docs: Path) -> Problem | None:
@@ -198,6 +245,11 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
     except UnicodeEncodeError:      # a name from another system's encoding (a zip unpacked elsewhere)
         shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return Problem(shown, 1, 1, "content.refused", "tên tệp không viết bằng mã UTF-8",
+                       "đặt lại tên tệp (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
+    hidden = NOT_PRINTABLE.search(shown)
+    if hidden:      # part of the page's address: an address that shows other than it is
+        return Problem(shown, 1, 1, "content.refused", f"tên tệp có ký tự không in được hoặc vô hình "
+                       f"{describe(hidden.group())} ở ký tự thứ {hidden.start() + 1}",
                        "đặt lại tên tệp (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
     if path.resolve() != docs.resolve() / path.relative_to(docs):      # a link, or inside a linked folder
         return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink), hoặc nằm trong thư mục "

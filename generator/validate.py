@@ -32,7 +32,7 @@ UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*
 # ignorable. Editors get them by pasting from PDF or Word; they make a text look other than it is.
 # A text that starts with a combining mark (a tone or vowel mark with no letter before it) is
 # drawn on whatever precedes it on the page.
-LONE_MARK = regex.compile(r"(?:^|\x01)\s*\p{M}")
+LONE_MARK = regex.compile(r"(?:^|\n)\s*\p{M}")
 
 
 # Ids that would take the place of a generated page: "index" is each section's index page.
@@ -339,10 +339,11 @@ def _describe(value: Any) -> str:
 def _check_text(document: Document) -> list[Problem]:
     """Refuse control characters; warn about markup in any text (the renderer shows it as text)."""
     # One search over all the texts first: almost every record has no markup, and walking with
-    # locations is only needed to place a problem. "\1" cannot be part of a match, so no match
-    # can span two texts; and every match has a "<" or a ":", which `in` finds much faster.
-    joined = "\1".join(_texts(document.data))
-    control = not_text(joined.replace("\1", " ")) or LONE_MARK.search(joined)
+    # locations is only needed to place a problem. Texts are joined by a newline, which text may
+    # hold (so no match of a refused character can come from the joining); every markup match has
+    # a "<" or a ":", which `in` finds much faster.
+    joined = "\n".join(_texts(document.data))
+    control = not_text(joined) or LONE_MARK.search(joined)
     if not control and (("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined)):
         return _check_names(document)
     problems = []
