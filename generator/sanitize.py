@@ -4,7 +4,7 @@ Record text is escaped where it enters Markdown (render.py). Whatever the
 Markdown engine then makes of a page, its HTML passes through here: an
 allow-list sanitiser (nh3, the Rust `ammonia`) keeps only the elements and
 attributes a handbook page uses, only web, mail and same-site links, and only
-same-site images. Then every finished page carries a Content-Security-Policy
+same-site images, every address read as browsers read it (WHATWG URL). Then every finished page carries a Content-Security-Policy
 that allows the theme's own scripts (files of the site, and its two inline
 scripts by hash) and nothing else: a payload that got past both would still
 neither run nor call another host.
@@ -21,6 +21,7 @@ import re
 import stat
 from pathlib import Path
 
+import ada_url
 import nh3
 
 from .characters import NOT_PRINTABLE, describe, path_key
@@ -55,9 +56,44 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "class":                 # …and its look is "md-…": content cannot borrow either
         kept = " ".join(c for c in value.split() if not c.startswith("md-"))
         return kept or None
-    if name == "src" and (":" in value.split("/", 1)[0] or value.startswith("//")):
+    if name == "src" and not same_site(value):
         return None                     # pictures come from the site itself, never another host
+    if name == "href" and not (same_site(value) or web_link(value)):
+        return None
     return value
+
+
+# Where a page could be read from: the site, and an offline bundle unzipped on a disk.
+_BASES = (("https://handbook.invalid/muc/trang/", "https:", "handbook.invalid"),
+          ("file:///so-tay/muc/trang/index.html", "file:", ""))
+# A relative path that every step of the URL standard leaves on the same host: no scheme (no ":"),
+# no backslash (a slash to browsers), nothing the parser strips or reads as a separator (C0
+# controls, space, tab, newline), and no second slash at the start (another host).
+_PLAIN_PATH = re.compile(r"(?![/\\]{2})[^\\:\x00-\x20\x7f]*")
+
+
+def same_site(url: str) -> bool:
+    """Whether `url` leads to the site itself as browsers read it (WHATWG URL, by ada), online
+    and from an offline bundle: `/\\evil.example/a.png` and `\\\\evil.example\\b.png` lead elsewhere
+    (from `file://`, to a network share that asks for the reader's login)."""
+    if _PLAIN_PATH.fullmatch(url):
+        return True
+    for base, scheme, host in _BASES:
+        try:
+            parsed = ada_url.URL(url, base)
+        except ValueError:
+            return False
+        if parsed.protocol != scheme or parsed.host != host:
+            return False
+    return True
+
+
+def web_link(url: str) -> bool:
+    """Whether `url` is a whole address of the web or a mail address, as browsers read it."""
+    try:
+        return ada_url.URL(url).protocol in ("http:", "https:", "mailto:")
+    except ValueError:
+        return False
 
 
 _OPTIONS = dict(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
