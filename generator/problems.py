@@ -42,6 +42,8 @@ CODES = {
     "text.number": "Con số viết không có ngoặc kép mà trình biên tập bằng biểu mẫu (YAML 1.2) đọc thành số khác "
                    "cách viết (1.000 thành 1, 010 thành 10); đặt trong ngoặc kép.",
     "text.mark": "Văn bản bắt đầu bằng một dấu thanh, dấu phụ đứng riêng, không gắn với chữ cái nào.",
+    "text.structure": "Trường Markdown chứa tiêu đề (#), khung ghi chú (!!!), đường kẻ hoặc bảng: những phần do "
+                      "trang tự tạo, nội dung bản ghi không được giả.",
     "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
     "field.missing": "Thiếu trường bắt buộc.",
     "field.unknown": "Trường không có trong lược đồ của loại bản ghi này.",

@@ -34,8 +34,17 @@ TAGS = {
     "li", "mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
 }
+# The handbook's own data attributes, and no others: the theme wires some of its own to every
+# element that carries them (`data-clipboard-text` puts its value on the reader's clipboard on a
+# click, `data-md-component` makes an element one of the theme's components).
+DATA_ATTRIBUTES = {
+    "*": {"data-search-exclude"},       # Material's search leaves the element out of the index
+    # the directive index's facets, which assets/filters.js reads (render.directive_facets)
+    "span": {"data-loai", "data-cap", "data-nam", "data-dia-phuong", "data-chu-de", "data-hieu-luc"},
+}
 ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "hidden", "tabindex"},
+    "*": {"class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", *DATA_ATTRIBUTES["*"]},
+    "span": DATA_ATTRIBUTES["span"],
     "a": {"href"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height", "loading"},
@@ -97,7 +106,7 @@ def web_link(url: str) -> bool:
 
 
 _OPTIONS = dict(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
-                generic_attribute_prefixes={"data-", "aria-"}, filter_style_properties={"text-align"})
+                generic_attribute_prefixes={"aria-"}, filter_style_properties={"text-align"})
 
 
 def clean_content(html: str) -> str:

@@ -24,7 +24,8 @@ from pydantic_core.core_schema import ErrorType
 from .characters import describe, name_key, name_refusal, not_text
 from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
-from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record, ref_fields, relations_field
+from .schema import (ID_PATTERN, KINDS, MARKDOWN_BLOCKS, RELATION_TYPES, Course, Glossary, Kind, Record,
+                     markdown_fields, ref_fields, relations_field)
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 # Characters that are not text are judged by their Unicode properties (characters.py): controls,
@@ -345,7 +346,7 @@ def _check_text(document: Document) -> list[Problem]:
     joined = "\n".join(_texts(document.data))
     control = not_text(joined) or LONE_MARK.search(joined)
     if not control and (("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined)):
-        return _check_names(document)
+        return _check_names(document) + _check_blocks(document)
     problems = []
 
     def walk(value: Any, loc: tuple) -> None:
@@ -378,7 +379,34 @@ def _check_text(document: Document) -> list[Problem]:
 
     walk(document.data, ())
     placed = {(p.line, p.col) for p in problems}
-    return problems + [p for p in _check_names(document) if (p.line, p.col) not in placed]
+    return problems + [p for p in _check_names(document) + _check_blocks(document) if (p.line, p.col) not in placed]
+
+
+_BLOCK_NAMES = (("#", "một tiêu đề (#)"), ("!", "một khung ghi chú (!!!)"), ("|", "một bảng"), ("=", "một tiêu đề (dòng gạch dưới)"))
+
+
+def _check_blocks(document: Document) -> list[Problem]:
+    """Markdown fields hold text, lists and quotes, never the page's own structures (schema.MARKDOWN_BLOCKS)."""
+    problems = []
+    for field in _markdown_fields(document.kind.model):
+        value = document.data.get(field)
+        found = MARKDOWN_BLOCKS.search(value) if isinstance(value, str) else None
+        if found:
+            line, col = document.position((field,))
+            block = found.group().strip()
+            what = next((name for sign, name in _BLOCK_NAMES if sign in block), "một đường kẻ hoặc tiêu đề (---)")
+            problems.append(Problem(document.path, line, col, "text.structure",
+                                    f"`{field}` có {what} ở dòng thứ {value.count(chr(10), 0, found.start()) + 1} "
+                                    f"của nội dung: “{_short(found.group().strip())}”; tiêu đề, khung ghi chú, bảng là "
+                                    "phần trang tự tạo",
+                                    "viết thành câu thường; muốn nhấn mạnh, dùng **chữ đậm**; dòng bắt đầu bằng - là "
+                                    "một mục danh sách"))
+    return problems
+
+
+@cache
+def _markdown_fields(model: type[BaseModel]) -> list[str]:
+    return markdown_fields(model)
 
 
 def _check_names(document: Document) -> list[Problem]:
