@@ -26,7 +26,7 @@ from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
 from .dates import PartialDate
-from .schema import (KINDS, MARKDOWN_BLOCKS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_fields, ref_fields,
+from .schema import (KINDS, MARKDOWN_BLOCKS, MARKING_RELATIONS, markdown_block, RELATION_TYPES, Kind, describe_fields, markdown_fields, ref_fields,
                      relations_field)
 from .text import used_abbreviations
 from .validate import Entry
@@ -90,7 +90,7 @@ def markdown(value: object) -> str:
     # too would show "&lt;"). Only spans on one line, so that none can hide a block of HTML.
     text = field_markdown(value)
     # The page's own structures (validate refuses them, text.structure): the sign shown as text.
-    return MARKDOWN_BLOCKS.sub(_as_text, text) if MARKDOWN_BLOCKS.search(text) else text
+    return MARKDOWN_BLOCKS.sub(_as_text, text) if markdown_block(text) else text
 
 
 def field_markdown(value: object) -> str:

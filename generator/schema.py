@@ -65,6 +65,11 @@ MARKDOWN_BLOCKS = re.compile(
     r"|[-:| \t]*\|[-:| \t]*$)", re.M)                    # a table's separator row (cells of - : only)
 
 
+def markdown_block(text: str) -> re.Match | None:
+    """The first of MARKDOWN_BLOCKS in `text` (most texts are one line: a match at the start is enough)."""
+    return MARKDOWN_BLOCKS.search(text) if "\n" in text else MARKDOWN_BLOCKS.match(text)
+
+
 def markdown(title: str, description: str, default: object = None) -> object:
     """A long-text field in which Markdown is allowed (never raw HTML, never MARKDOWN_BLOCKS)."""
     return Field(default, title=title, description=description + " (cho phép Markdown)",

@@ -24,8 +24,8 @@ from pydantic_core.core_schema import ErrorType
 from .characters import describe, name_key, name_refusal, not_text
 from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
-from .schema import (ID_PATTERN, KINDS, MARKDOWN_BLOCKS, RELATION_TYPES, Course, Glossary, Kind, Record,
-                     markdown_fields, ref_fields, relations_field)
+from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record,
+                     markdown_block, markdown_fields, ref_fields, relations_field)
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 # Characters that are not text are judged by their Unicode properties (characters.py): controls,
@@ -390,7 +390,7 @@ def _check_blocks(document: Document) -> list[Problem]:
     problems = []
     for field in _markdown_fields(document.kind.model):
         value = document.data.get(field)
-        found = MARKDOWN_BLOCKS.search(value) if isinstance(value, str) else None
+        found = markdown_block(value) if isinstance(value, str) else None
         if found:
             line, col = document.position((field,))
             block = found.group().strip()

@@ -92,3 +92,15 @@ def test_content_paths_that_look_like_another_are_refused_by_validate_and_build(
     assert main(["-C", str(root), "build"]) == 1
     err = capsys.readouterr().err
     assert "content.refused" in err and not (root / "site").exists()
+
+
+def test_the_shortcut_holds_only_text_and_latin_letters():
+    """characters.py skips the property look-up for its SURELY_TEXT characters: each must be text,
+    and each letter among them Latin (or the shortcut would accept what the rules refuse)."""
+    from generator.characters import _SURELY_LATIN, _SURELY_TEXT, NOT_IN_TEXT
+    for code in range(0x2100):
+        char = chr(code)
+        if _SURELY_TEXT.fullmatch(char):
+            assert NOT_IN_TEXT.match(char) is None, hex(code)
+        if _SURELY_LATIN.fullmatch(char):
+            assert regex.match(r"[\p{Script=Latin}\p{Nd}]", char) and regex.match(r"[\p{L}\p{N}]", char), hex(code)
