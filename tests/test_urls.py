@@ -7,7 +7,8 @@ import html
 import re
 
 import ada_url
-from hypothesis import example, given
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.sanitize import _BASES, _PLAIN_PATH, clean_content, same_site
@@ -57,3 +58,28 @@ def test_what_survives_leads_to_the_site_or_is_a_web_link(url, tag):
         # Either the site itself, or one web or mail address wherever the page is read from
         # (never `file://another-machine/` from the bundle).
         assert site or (online == offline and online[0] in ("http:", "https:", "mailto:")), value
+
+
+@pytest.fixture(scope="module")
+def blank_page(browser):
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.abort())      # nothing leaves the machine
+    yield page
+    page.close()
+
+
+@pytest.mark.browser
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(url=URLISH)
+@example(url="/\\evil.example/a.png")
+@example(url="\\\\evil.example\\b.png")
+@example(url="java\tscript:alert(1)")
+def test_the_parser_reads_addresses_as_chromium_does(blank_page, url):
+    """Where an address leads (scheme and host) by ada is where chromium's `new URL` sends it, or
+    chromium refuses it (it is stricter on a few file: addresses, `//#x`): never another place."""
+    chromium = blank_page.evaluate("""([url, bases]) => bases.map(base => {
+        try { const u = new URL(url, base); return [u.protocol, u.host]; } catch (e) { return null; }
+    })""", [url, [base for base, _, _ in _BASES]])
+    ours = [list(d) if d else None for d in destinations(url)]
+    for by_ada, by_chromium in zip(ours, chromium):
+        assert by_chromium in (by_ada, None), url
