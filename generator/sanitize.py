@@ -228,25 +228,33 @@ def spelling_clashes(written: list[str], generated) -> dict[str, str]:
     Windows and macOS disks (and the offline zip unpacked on them) hold `Van-Ban/` and `van-ban/`
     as one folder, and `hà-nội.md` in NFC and NFD look like one name with two URLs; so every
     folder, file and page address is compared after NFC and case folding (characters.path_key).
-    `generated` are the site's own paths, which keep their spelling."""
+    `generated` are the site's own paths, which keep their spelling. Thousands of generated pages
+    and a few hand-written ones: a generated path is looked at only past a folder that the
+    hand-written ones share (by key)."""
+    mine = [(path, _parts(path)) for path in sorted(written)]
+    wanted = {path_key(part) for _, parts in mine for part in parts}
     spelled: dict[str, str] = {}
-
-    def parts(path: str) -> list[str]:
-        pieces = path.split("/")
-        found = ["/".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
-        return found + [page_url(path).rstrip("/")] if path.endswith(".md") and page_url(path) else found
-
     for path in generated:
-        for part in parts(path):
-            spelled.setdefault(path_key(part), part)
+        top = path.split("/", 1)[0]
+        if path_key(top) in wanted:
+            for part in _parts(path):
+                spelled.setdefault(path_key(part), part)
     clashes = {}
-    for path in sorted(written):
-        for part in parts(path):
+    for path, parts in mine:
+        for part in parts:
             first = spelled.setdefault(path_key(part), part)
             if first != part:
                 clashes[path] = first
                 break
     return clashes
+
+
+def _parts(path: str) -> list[str]:
+    """A path's folders, itself, and for a page its address as a folder ("a/b.md" → a, a/b.md, a/b)."""
+    pieces = path.split("/")
+    found = ["/".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
+    url = page_url(path).rstrip("/") if path.endswith(".md") else ""
+    return found + [url] if url else found
 
 
 def clash(shown: str, other: str) -> Problem:
