@@ -38,7 +38,6 @@ VISIBLE_CLASS = r"\p{L}\p{N}"
 NAME_LETTER_CLASS = r"\p{Script=Latin}\p{Script=Han}\p{Script=Common}\p{Script=Inherited}"
 FOREIGN_LETTER = regex.compile(f"(?V1)[\\p{{L}}--[{NAME_LETTER_CLASS}]]")
 VISIBLE = regex.compile(f"[{VISIBLE_CLASS}]")
-_SPACES = regex.compile(r"\s+")
 
 # A shortcut, not the judgement: almost all record text is Vietnamese, and `re` runs over these
 # characters ten times faster than `regex` looks up properties. Each of them is text by the rules
@@ -77,7 +76,7 @@ def _escape(char: str) -> str:
 
 def name_key(name: str) -> str:
     """What two names are compared by: NFKC, case folded, spaces collapsed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def path_key(path: str) -> str:
