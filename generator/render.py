@@ -26,8 +26,8 @@ from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
 from .dates import PartialDate
-from .schema import (KINDS, MARKDOWN_BLOCKS, MARKING_RELATIONS, markdown_block, RELATION_TYPES, Kind, describe_fields, markdown_fields, ref_fields,
-                     relations_field)
+from .schema import (KINDS, MARKDOWN_BLOCKS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_block,
+                     markdown_fields, ref_fields, relations_field)
 from .text import used_abbreviations
 from .validate import Entry
 

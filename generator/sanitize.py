@@ -4,10 +4,10 @@ Record text is escaped where it enters Markdown (render.py). Whatever the
 Markdown engine then makes of a page, its HTML passes through here: an
 allow-list sanitiser (nh3, the Rust `ammonia`) keeps only the elements and
 attributes a handbook page uses, only web, mail and same-site links, and only
-same-site images, every address read as browsers read it (WHATWG URL). Then every finished page carries a Content-Security-Policy
-that allows the theme's own scripts (files of the site, and its two inline
-scripts by hash) and nothing else: a payload that got past both would still
-neither run nor call another host.
+same-site images, every address read as browsers read it (WHATWG URL). Then
+every finished page carries a Content-Security-Policy that allows the theme's
+own scripts (files of the site, and its two inline scripts by hash) and nothing
+else: a payload that got past both would still neither run nor call another host.
 """
 
 from __future__ import annotations

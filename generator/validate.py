@@ -338,7 +338,8 @@ def _describe(value: Any) -> str:
 # --- Text safety -------------------------------------------------------------
 
 def _check_text(document: Document) -> list[Problem]:
-    """Refuse control characters; warn about markup in any text (the renderer shows it as text)."""
+    """Refuse what is not text and names that cannot be told apart, refuse the page's own structures
+    in Markdown fields; warn about markup in any text (the renderer shows it as text)."""
     # One search over all the texts first: almost every record has no markup, and walking with
     # locations is only needed to place a problem. Texts are joined by a newline, which text may
     # hold (so no match of a refused character can come from the joining); every markup match has
@@ -382,7 +383,8 @@ def _check_text(document: Document) -> list[Problem]:
     return problems + [p for p in _check_names(document) + _check_blocks(document) if (p.line, p.col) not in placed]
 
 
-_BLOCK_NAMES = (("#", "một tiêu đề (#)"), ("!", "một khung ghi chú (!!!)"), ("|", "một bảng"), ("=", "một tiêu đề (dòng gạch dưới)"))
+_BLOCK_NAMES = (("#", "một tiêu đề (#)"), ("!", "một khung ghi chú (!!!)"), ("|", "một bảng"),
+                ("=", "một tiêu đề (dòng gạch dưới)"))
 
 
 def _check_blocks(document: Document) -> list[Problem]:
