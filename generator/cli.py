@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from .channels import as_json, command, guarded
+from .characters import escaped
 from .engine import MkDocsException
 from .outputs import OutputError
 from .parse_cache import ParseCache
@@ -28,6 +30,11 @@ from .schema import KINDS
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")   # Material's banner would hide real warnings
+    with guarded():     # every line printed, ours and MkDocs', through the terminal's formatter
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -186,17 +193,16 @@ def _check(root: Path, strict: bool, style: str = "human", render: bool = True) 
     # validate alone needs no pages; it is run often, so it keeps parsed files in .cache/handbook/
     result = run(root / "data", render_pages=render, cache=ParseCache.of_project(root) if not render else None)
     if style == "json":
-        json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print(as_json([p.as_dict() for p in result.problems]))
     shown, omitted = capped(result.problems) if style != "json" else ([], [])
     for problem in shown:
         if style == "github":
-            print(problem.github())
+            command(problem.github())
         print(_format(problem, root), file=sys.stderr)
     for cut in omitted:
         if style == "github":       # the pull request says so too, not only the log
-            print(Problem(cut.path or "data", 1, 1, cut.code, cut.message(), "`handbook validate --format json` in đủ",
-                          WARNING).github())
+            command(Problem(cut.path or "data", 1, 1, cut.code, cut.message(), "`handbook validate --format json` in đủ",
+                            WARNING).github())
         print(f"{cut.path + ': ' if cut.path else ''}{cut.message()}; `--format json` in đủ.", file=sys.stderr)
     errors = sum(p.is_error for p in result.problems)
     warnings = len(result.problems) - errors
@@ -218,8 +224,8 @@ def _format(problem: Problem, root: Path) -> str:
     if line is None:
         return text
     start = max(0, problem.col - 60)       # long lines: show the part around the column
-    shown = ("…" if start else "") + line[start:start + 100] + ("…" if len(line) > start + 100 else "")
-    caret = problem.col - 1 - start + (1 if start else 0)
+    shown = ("…" if start else "") + escaped(line[start:start + 100]) + ("…" if len(line) > start + 100 else "")
+    caret = len(escaped(line[start:problem.col - 1])) + (1 if start else 0)    # an escape is wider
     gutter = f"{problem.line:>5} | "
     return f"{text}\n{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * caret}^"
 

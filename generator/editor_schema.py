@@ -15,32 +15,21 @@ import yaml
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import dates
+from .characters import NAME_LETTER_CLASS, NOT_TEXT_CLASS, VISIBLE_CLASS
 from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind, Province
-from .validate import COMBINING, CONTROL
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
-
-def _control_class() -> str:
-    """validate.CONTROL's characters, written so that ECMA-262 (unicode mode) and Rust read them alike.
-
-    Lone surrogates are left out: neither reader can be given one (and Rust's regex refuses them).
-    """
-    body, ranges, i = CONTROL.pattern[1:-1], [], 0
-    while i < len(body):
-        span = body[i + 1:i + 2] == "-"
-        low, high = body[i], body[i + 2] if span else body[i]
-        i += 3 if span else 1
-        if not 0xD800 <= ord(low) <= 0xDFFF:
-            ranges.append(f"\\u{ord(low):04x}" + (f"-\\u{ord(high):04x}" if span else ""))
-    return "".join(ranges)
-
-
-# What `strip` (Rust's White_Space, as pydantic applies it) removes, less the control characters.
-_SPACES = "\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
-# Text the validator keeps: no control character, and something left once spaces are stripped.
-# Written so that no character can be matched two ways (the editor's regex backtracks).
-TEXT_PATTERN = f"^[{_SPACES}]*[^{_control_class()}{_SPACES}{COMBINING}][^{_control_class()}]*$"
+# What `strip` (Rust's White_Space, as pydantic applies it) removes, less what is not text.
+_SPACES = "\\t\\n \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000"
+# Text the validator keeps (characters.py, by Unicode property, which ECMA-262 in unicode mode and
+# Rust read alike): nothing that is not text but tab and newline, something left once spaces are
+# stripped, no mark first. Written so that no character can be matched two ways (the editor's
+# regex backtracks).
+_TEXT_CHAR = f"(?:[^{NOT_TEXT_CLASS}]|[\\t\\n])"
+TEXT_PATTERN = f"^[{_SPACES}]*[^{NOT_TEXT_CLASS}{_SPACES}\\p{{M}}]{_TEXT_CHAR}*$"
+# A name shows a letter or a digit, and its letters are of the scripts a name may use (text.name).
+NAME_PATTERNS = [f"[{VISIBLE_CLASS}]", f"^(?:[^\\p{{L}}]|[{NAME_LETTER_CLASS}])*$"]
 # Our loader keeps every unquoted value as text (`05`, `true`, `1.000`); the editor's YAML 1.2 reads
 # them as numbers and booleans. Where the validator takes such text, the editor must take the value.
 TEXT_TYPES = ["string", "number", "boolean"]
@@ -63,6 +52,8 @@ def json_schema(kind: Kind) -> dict:
     _text_as_the_validator_reads_it(schema)
     _lists_name_each_item_once(schema)
     _rules_across_fields(kind, schema)
+    for name in kind.name_fields:       # text.name
+        schema["properties"][name].setdefault("allOf", []).extend({"pattern": p} for p in NAME_PATTERNS)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
 

@@ -34,7 +34,8 @@ from .parse_cache import ParseCache
 from .pipeline import Result, run, run_again
 from .render import abbreviation_definitions, render_counts
 from .problems import Problem
-from .sanitize import collision, editor_leftover, page_url, clean_content, refusal, safe_meta, safe_title, with_csp
+from .sanitize import (SITE_FOLDERS, clash, clean_content, collision, editor_leftover, is_content, page_url, refusal,
+                       safe_meta, safe_title, spelling_clashes, with_csp)
 from .serve_errors import error_page
 
 log = logging.getLogger(f"{LOGGER}.plugins.handbook")
@@ -124,7 +125,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for file in [f for f in files if editor_leftover(posixpath.basename(f.src_uri))]:
             files.remove(file)      # an editor's backup or swap file beside a page: not content
         refused = {file: problem for file in files if (problem := refusal(file, Path(config.docs_dir)))}
-        refused.update(self._collisions([f for f in files.documentation_pages() if f not in refused], config))
+        refused.update(self._collisions([f for f in files.documentation_pages() if f not in refused], config,
+                                        Files([f for f in files if f not in refused])))
         if refused and self.command != "serve":
             raise PluginError("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
         if refused:     # serve: never published, and every page says why until the file goes
@@ -155,14 +157,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.locations[path] = file.url
         return files
 
-    def _collisions(self, pages: list[File], config) -> dict[File, Problem]:
-        """Hand-written pages at the address of a generated one (same path, or same URL)."""
+    def _collisions(self, pages: list[File], config, files: Files) -> dict[File, Problem]:
+        """Hand-written pages at the address of a generated one (same path, or same URL), and files
+        of content/ spelled like another file or folder of the site but for case or Unicode form."""
         written = {file.url: file for file in pages if not file.generated_by and not file.inclusion.is_excluded()}
         found = {}
         for path in self.result.pages:
             file = written.get(page_url(path, config.use_directory_urls))
             if file is not None:
                 found[file] = collision(f"{self.docs_from_root}/{file.src_uri}", path)
+        docs = Path(config.docs_dir)
+        content = {f.src_uri: f for f in files if is_content(f, docs) and f not in found}
+        others = [f.src_uri for f in files if f.src_uri not in content]
+        for path, other in spelling_clashes(list(content), [*self.result.pages, *others, *SITE_FOLDERS]).items():
+            found[content[path]] = clash(f"{self.docs_from_root}/{path}", other)
         return found
 
     def _serve_file(self, config, path: str, text: str) -> File:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .channels import annotation, terminal
+
 ERROR = "lỗi"
 WARNING = "cảnh báo"
 
@@ -32,10 +34,16 @@ CODES = {
     "yaml.depth": "Dữ liệu lồng nhau quá nhiều tầng.",
     "yaml.not-mapping": "Nội dung tệp không phải một bản ghi dạng 'trường: giá trị'.",
     "text.nfc": "Văn bản tiếng Việt ở dạng dựng sẵn tổ hợp (không phải NFC); đã được chuẩn hóa.",
-    "text.control": "Văn bản chứa ký tự điều khiển không in được (thường do dán từ PDF, Word).",
+    "text.control": "Văn bản chứa ký tự không in được hoặc vô hình: ký tự điều khiển, ký tự đảo chiều chữ (U+202E…), "
+                    "khoảng trắng không độ rộng (U+200B…), ký tự dùng riêng (thường do dán từ PDF, Word).",
+    "text.name": "Tên không có chữ cái, chữ số nào (trông như để trống) hoặc có chữ cái của hệ chữ khác trông "
+                 "giống chữ Latinh (chữ а Cyrillic thay cho chữ a).",
+    "name.duplicate": "Hai bản ghi cùng loại trùng tên (không kể hoa thường, khoảng trắng, kiểu chữ).",
     "text.number": "Con số viết không có ngoặc kép mà trình biên tập bằng biểu mẫu (YAML 1.2) đọc thành số khác "
                    "cách viết (1.000 thành 1, 010 thành 10); đặt trong ngoặc kép.",
     "text.mark": "Văn bản bắt đầu bằng một dấu thanh, dấu phụ đứng riêng, không gắn với chữ cái nào.",
+    "text.structure": "Trường Markdown chứa tiêu đề (#), khung ghi chú (!!!), đường kẻ hoặc bảng: những phần do "
+                      "trang tự tạo, nội dung bản ghi không được giả.",
     "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
     "field.missing": "Thiếu trường bắt buộc.",
     "field.unknown": "Trường không có trong lược đồ của loại bản ghi này.",
@@ -80,24 +88,19 @@ class Problem:
         return self.severity == ERROR
 
     def format(self) -> str:
+        """One line for the terminal (file names and messages are the authors' text: see channels.py)."""
         text = f"{self.path}:{self.line}:{self.col}: {self.severity} [{self.code}] {self.message}"
-        return f"{text} — {self.hint}" if self.hint else text
+        return terminal(f"{text} — {self.hint}" if self.hint else text)
 
     def github(self) -> str:
         """A GitHub Actions annotation, shown on the line in a pull request's diff."""
-        level = "error" if self.is_error else "warning"
         text = f"{self.message} — {self.hint}" if self.hint else self.message
-        path = _escape(self.path).replace(",", "%2C").replace(":", "%3A")     # a file name is the author's text
-        return f"::{level} file={path},line={self.line},col={self.col},title=[{self.code}]::{_escape(text)}"
+        return annotation("error" if self.is_error else "warning", self.path, self.line, self.col,
+                          f"[{self.code}]", text)
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "line": self.line, "col": self.col, "code": self.code,
                 "severity": "error" if self.is_error else "warning", "message": self.message, "hint": self.hint}
-
-
-def _escape(text: str) -> str:
-    """GitHub's escaping of workflow-command text: a newline cannot start another command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 # How many problems of one code are printed for one file, and for the whole run, before the rest

@@ -26,8 +26,8 @@ from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
 from .dates import PartialDate
-from .schema import (KINDS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_fields, ref_fields,
-                     relations_field)
+from .schema import (KINDS, MARKDOWN_BLOCKS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_block,
+                     markdown_fields, ref_fields, relations_field)
 from .text import used_abbreviations
 from .validate import Entry
 
@@ -91,11 +91,24 @@ def markdown(value: object) -> str:
     """
     # Code spans are kept as written: Markdown escapes their content itself (escaping it here
     # too would show "&lt;"). Only spans on one line, so that none can hide a block of HTML.
+    text = field_markdown(value)
+    # The page's own structures (validate refuses them, text.structure): the sign shown as text.
+    return MARKDOWN_BLOCKS.sub(_as_text, text) if markdown_block(text) else text
+
+
+def field_markdown(value: object) -> str:
+    """`markdown` but for the page's own structures, which validate refuses."""
     text, parts, last = str(value).strip(), [], 0
     for match in _CODE_SPAN.finditer(text):
         parts += [_markdown_text(text[last:match.start()]), match.group()]
         last = match.end()
     return "".join(parts + [_markdown_text(text[last:])])
+
+
+def _as_text(match: re.Match) -> str:
+    """The block's first sign after any list markers as an entity: text, no longer a block."""
+    found, at = match.group(), match.start("block") - match.start()
+    return f"{found[:at]}&#{ord(found[at])};{found[at + 1:]}"
 
 
 def _markdown_text(value: str) -> str:

@@ -4,10 +4,10 @@ Record text is escaped where it enters Markdown (render.py). Whatever the
 Markdown engine then makes of a page, its HTML passes through here: an
 allow-list sanitiser (nh3, the Rust `ammonia`) keeps only the elements and
 attributes a handbook page uses, only web, mail and same-site links, and only
-same-site images. Then every finished page carries a Content-Security-Policy
-that allows the theme's own scripts (files of the site, and its two inline
-scripts by hash) and nothing else: a payload that got past both would still
-neither run nor call another host.
+same-site images, every address read as browsers read it (WHATWG URL). Then
+every finished page carries a Content-Security-Policy that allows the theme's
+own scripts (files of the site, and its two inline scripts by hash) and nothing
+else: a payload that got past both would still neither run nor call another host.
 """
 
 from __future__ import annotations
@@ -21,9 +21,12 @@ import re
 import stat
 from pathlib import Path
 
+import ada_url
 import nh3
 
+from .characters import NOT_PRINTABLE, describe, path_key
 from .problems import Problem
+from .schema import RESERVED_SECTIONS
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -31,8 +34,17 @@ TAGS = {
     "li", "mark", "nav", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
 }
+# The handbook's own data attributes, and no others: the theme wires some of its own to every
+# element that carries them (`data-clipboard-text` puts its value on the reader's clipboard on a
+# click, `data-md-component` makes an element one of the theme's components).
+DATA_ATTRIBUTES = {
+    "*": {"data-search-exclude"},       # Material's search leaves the element out of the index
+    # the directive index's facets, which assets/filters.js reads (render.directive_facets)
+    "span": {"data-loai", "data-cap", "data-nam", "data-dia-phuong", "data-chu-de", "data-hieu-luc"},
+}
 ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "hidden", "tabindex"},
+    "*": {"class", "id", "title", "lang", "dir", "role", "hidden", "tabindex", *DATA_ATTRIBUTES["*"]},
+    "span": DATA_ATTRIBUTES["span"],
     "a": {"href"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height", "loading"},
@@ -53,13 +65,48 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "class":                 # …and its look is "md-…": content cannot borrow either
         kept = " ".join(c for c in value.split() if not c.startswith("md-"))
         return kept or None
-    if name == "src" and (":" in value.split("/", 1)[0] or value.startswith("//")):
+    if name == "src" and not same_site(value):
         return None                     # pictures come from the site itself, never another host
+    if name == "href" and not (same_site(value) or web_link(value)):
+        return None
     return value
 
 
+# Where a page could be read from: the site, and an offline bundle unzipped on a disk.
+_BASES = (("https://handbook.invalid/muc/trang/", "https:", "handbook.invalid"),
+          ("file:///so-tay/muc/trang/index.html", "file:", ""))
+# A relative path that every step of the URL standard leaves on the same host: no scheme (no ":"),
+# no backslash (a slash to browsers), nothing the parser strips or reads as a separator (C0
+# controls, space, tab, newline), and no second slash at the start (another host).
+_PLAIN_PATH = re.compile(r"(?![/\\]{2})[^\\:\x00-\x20\x7f]*")
+
+
+def same_site(url: str) -> bool:
+    """Whether `url` leads to the site itself as browsers read it (WHATWG URL, by ada), online
+    and from an offline bundle: `/\\evil.example/a.png` and `\\\\evil.example\\b.png` lead elsewhere
+    (from `file://`, to a network share that asks for the reader's login)."""
+    if _PLAIN_PATH.fullmatch(url):
+        return True
+    for base, scheme, host in _BASES:
+        try:
+            parsed = ada_url.URL(url, base)
+        except ValueError:
+            return False
+        if parsed.protocol != scheme or parsed.host != host:
+            return False
+    return True
+
+
+def web_link(url: str) -> bool:
+    """Whether `url` is a whole address of the web or a mail address, as browsers read it."""
+    try:
+        return ada_url.URL(url).protocol in ("http:", "https:", "mailto:")
+    except ValueError:
+        return False
+
+
 _OPTIONS = dict(tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
-                generic_attribute_prefixes={"data-", "aria-"}, filter_style_properties={"text-align"})
+                generic_attribute_prefixes={"aria-"}, filter_style_properties={"text-align"})
 
 
 def clean_content(html: str) -> str:
@@ -146,13 +193,17 @@ CONTENT_SUFFIXES = {".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
 
 def refusal(file, docs_dir: Path) -> Problem | None:
     """Why a file of content/ (as MkDocs lists it) may not be published, if it may not."""
+    if not is_content(file, docs_dir):
+        return None
+    return content_refusal(Path(os.path.abspath(file.abs_src_path)), Path(os.path.abspath(docs_dir)))
+
+
+def is_content(file, docs_dir: Path) -> bool:
+    """Whether MkDocs publishes `file` from content/: not generated, not the theme's, not excluded
+    (hidden files: .DS_Store, .gitkeep)."""
     if file.generated_by or file.abs_src_path is None or file.inclusion.is_excluded():
-        return None             # generated, or never published (hidden files: .DS_Store, .gitkeep)
-    path = Path(os.path.abspath(file.abs_src_path))
-    docs = Path(os.path.abspath(docs_dir))
-    if not path.is_relative_to(docs):
-        return None             # the theme's own files
-    return content_refusal(path, docs)
+        return False
+    return Path(os.path.abspath(file.abs_src_path)).is_relative_to(Path(os.path.abspath(docs_dir)))
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
@@ -170,13 +221,55 @@ def collision(shown: str, generated: str) -> Problem:
                    "đổi tên hoặc chuyển trang viết tay sang thư mục khác")
 
 
+def spelling_clashes(written: list[str], generated) -> dict[str, str]:
+    """Hand-written files (paths under content/) that a case-insensitive disk or an NFC/NFD pair of
+    names would take for another file or folder of the site: {path: the other's spelling}.
+
+    Windows and macOS disks (and the offline zip unpacked on them) hold `Van-Ban/` and `van-ban/`
+    as one folder, and `hà-nội.md` in NFC and NFD look like one name with two URLs; so every
+    folder, file and page address is compared after NFC and case folding (characters.path_key).
+    `generated` are the site's own paths, which keep their spelling. Thousands of generated pages
+    and a few hand-written ones: a generated path is looked at only past a folder that the
+    hand-written ones share (by key)."""
+    mine = [(path, _parts(path)) for path in sorted(written)]
+    wanted = {path_key(part) for _, parts in mine for part in parts}
+    spelled: dict[str, str] = {}
+    for path in generated:
+        top = path.split("/", 1)[0]
+        if path_key(top) in wanted:
+            for part in _parts(path):
+                spelled.setdefault(path_key(part), part)
+    clashes = {}
+    for path, parts in mine:
+        for part in parts:
+            first = spelled.setdefault(path_key(part), part)
+            if first != part:
+                clashes[path] = first
+                break
+    return clashes
+
+
+def _parts(path: str) -> list[str]:
+    """A path's folders, itself, and for a page its address as a folder ("a/b.md" → a, a/b.md, a/b)."""
+    pieces = path.split("/")
+    found = ["/".join(pieces[:i]) for i in range(1, len(pieces) + 1)]
+    url = page_url(path).rstrip("/") if path.endswith(".md") else ""
+    return found + [url] if url else found
+
+
+def clash(shown: str, other: str) -> Problem:
+    return Problem(shown, 1, 1, "content.refused", f"tên trùng với `{other}` khi không phân biệt chữ hoa, chữ thường "
+                   "hoặc cách dựng chữ có dấu (ổ đĩa Windows, macOS coi là một)",
+                   "đổi tên tệp hoặc thư mục cho khác hẳn (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
+
+
 def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[Problem]:
     """What the build would refuse under content/, for `handbook validate`, which runs no MkDocs
     (hidden files and editors' leftovers are not content, as for MkDocs); `generated` are the
     pages the records will have, which no hand-written page may stand in for."""
     docs = Path(os.path.abspath(docs_dir))
     taken = {page_url(path): path for path in generated}
-    found = []
+    found, published = [], []
     for folder, subfolders, names in os.walk(docs):
         linked = [d for d in subfolders if not d.startswith(".") and os.path.islink(os.path.join(folder, d))]
         found += [content_refusal(Path(folder) / d, docs) for d in sorted(linked)]     # MkDocs would go in
@@ -188,7 +281,14 @@ def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[
                 problem = collision(f"content/{relative}", taken[page_url(relative)])
             if problem:
                 found.append(problem)
-    return found
+            elif not name.startswith(".") and not editor_leftover(name):
+                published.append(relative)
+    clashes = spelling_clashes(published, [*generated, *SITE_FOLDERS])
+    return found + [clash(f"content/{path}", other) for path, other in clashes.items()]
+
+
+# Folders of the site that no record or page makes.
+SITE_FOLDERS = tuple(RESERVED_SECTIONS)
 
 
 def content_refusal(path: Path, docs: Path) -> Problem | None:
@@ -198,6 +298,11 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
     except UnicodeEncodeError:      # a name from another system's encoding (a zip unpacked elsewhere)
         shown = shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         return Problem(shown, 1, 1, "content.refused", "tên tệp không viết bằng mã UTF-8",
+                       "đặt lại tên tệp (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
+    hidden = NOT_PRINTABLE.search(shown)
+    if hidden:      # part of the page's address: an address that shows other than it is
+        return Problem(shown, 1, 1, "content.refused", f"tên tệp có ký tự không in được hoặc vô hình "
+                       f"{describe(hidden.group())} ở ký tự thứ {hidden.start() + 1}",
                        "đặt lại tên tệp (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)")
     if path.resolve() != docs.resolve() / path.relative_to(docs):      # a link, or inside a linked folder
         return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink), hoặc nằm trong thư mục "

@@ -51,8 +51,27 @@ def ref(kind: str, label: str, backlabel: str, *, many: bool = False, required: 
     return Field(... if required else None, title=label, description=description, json_schema_extra=extra)
 
 
+# What a Markdown field may hold: paragraphs, lists and quotes of inline text (emphasis, code,
+# allowed links). Never a block of the page's own making: a heading (the page's sections, "## Nguồn"),
+# an admonition (the page's banners, "đã bị thay thế"), a rule, a table (the facts table), nor a
+# setext underline that turns the line above into a heading; inside list items neither. This is the
+# grammar of those blocks in the site's Markdown (mkdocs.yml: admonition, tables).
+MARKDOWN_BLOCKS = re.compile(
+    r"^[ \t]*(?:(?:[-*+]|\d+\.)[ \t]+|>[ \t]*)*"       # at the start of a line, list item or quote
+    r"(?P<block>#"                                      # heading (Python-Markdown needs no space)
+    r"|!!!"                                             # admonition
+    r"|[=-]+[ \t]*$"                                   # setext underline
+    r"|(?:[-*_][ \t]*){3,}$"                           # rule
+    r"|[-:| \t]*\|[-:| \t]*$)", re.M)                    # a table's separator row (cells of - : only)
+
+
+def markdown_block(text: str) -> re.Match | None:
+    """The first of MARKDOWN_BLOCKS in `text` (most texts are one line: a match at the start is enough)."""
+    return MARKDOWN_BLOCKS.search(text) if "\n" in text else MARKDOWN_BLOCKS.match(text)
+
+
 def markdown(title: str, description: str, default: object = None) -> object:
-    """A long-text field in which Markdown is allowed (never raw HTML)."""
+    """A long-text field in which Markdown is allowed (never raw HTML, never MARKDOWN_BLOCKS)."""
     return Field(default, title=title, description=description + " (cho phép Markdown)",
                  json_schema_extra={"x-markdown": True})
 

@@ -8,32 +8,32 @@ every id is known, so that the order of files never matters.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import typing
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
+import regex
 from pydantic import BaseModel, ValidationError
 from pydantic_core.core_schema import ErrorType
 
-from .load import Document, paused_gc
+from .characters import describe, name_key, name_refusal, not_text
+from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
-from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record, ref_fields, relations_field
+from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record,
+                     markdown_block, markdown_fields, ref_fields, relations_field)
 
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
-# Characters no record text needs: C0/C1 controls (but tab and newline), lone surrogates,
-# private-use and non-characters. Editors get them by pasting from PDF or Word.
-# Also invisible formatting: zero-width characters and bidirectional overrides, which make a
-# text look other than it is (an empty-looking name, words shown in another order).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-                     "\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufffe\uffff]")
-
+# Characters that are not text are judged by their Unicode properties (characters.py): controls,
+# format characters (bidi controls, zero-width characters), private use, unassigned, default-
+# ignorable. Editors get them by pasting from PDF or Word; they make a text look other than it is.
 # A text that starts with a combining mark (a tone or vowel mark with no letter before it) is
-# drawn on whatever precedes it on the page; a name made of such marks alone looks empty.
-COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-LONE_MARK = re.compile(f"(?:^|\x01)\\s*[{COMBINING}]")
+# drawn on whatever precedes it on the page.
+LONE_MARK = regex.compile(r"(?:^|\n)\s*\p{M}")
 
 
 # Ids that would take the place of a generated page: "index" is each section's index page.
@@ -109,8 +109,10 @@ def validate(documents: list[Document], content_dir: Path | None = None,
     problems += _check_provinces(entries, by_path)
     problems += _check_relation_dates(entries, by_path)
     problems += _check_glossary(entries, by_path)
+    problems += _check_same_names(entries, by_path)
     if content_dir is not None:
         problems += _check_course_pages(entries, by_path, content_dir)
+        problems = place_characters(problems, content_dir.parent)
     return dict(sorted(entries.items())), sorted(problems)
 
 
@@ -340,14 +342,16 @@ def _describe(value: Any) -> str:
 # --- Text safety -------------------------------------------------------------
 
 def _check_text(document: Document) -> list[Problem]:
-    """Refuse control characters; warn about markup in any text (the renderer shows it as text)."""
+    """Refuse what is not text and names that cannot be told apart, refuse the page's own structures
+    in Markdown fields; warn about markup in any text (the renderer shows it as text)."""
     # One search over all the texts first: almost every record has no markup, and walking with
-    # locations is only needed to place a problem. "\1" cannot be part of a match, so no match
-    # can span two texts; and every match has a "<" or a ":", which `in` finds much faster.
-    joined = "\1".join(_texts(document.data))
-    control = CONTROL.search(joined.replace("\1", " ")) or LONE_MARK.search(joined)
+    # locations is only needed to place a problem. Texts are joined by a newline, which text may
+    # hold (so no match of a refused character can come from the joining); every markup match has
+    # a "<" or a ":", which `in` finds much faster.
+    joined = "\n".join(_texts(document.data))
+    control = not_text(joined) or LONE_MARK.search(joined)
     if not control and (("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined)):
-        return []
+        return _check_names(document) + _check_blocks(document)
     problems = []
 
     def walk(value: Any, loc: tuple) -> None:
@@ -357,12 +361,14 @@ def _check_text(document: Document) -> list[Problem]:
         elif isinstance(value, list):
             for index, inner in enumerate(value):
                 walk(inner, loc + (index,))
-        elif isinstance(value, str) and CONTROL.search(value):
+        elif isinstance(value, str) and not_text(value):
+            index, found = not_text(value)
             line, col = document.position(loc)
-            found = CONTROL.search(value).group()
             problems.append(Problem(document.path, line, col, "text.control",
-                                    f"văn bản chứa ký tự điều khiển không in được (mã U+{ord(found):04X})",
-                                    "gõ lại đoạn này, hoặc dán dưới dạng chữ thuần (không định dạng)"))
+                                    f"văn bản chứa ký tự không in được hoặc vô hình {describe(found)} "
+                                    f"(ký tự thứ {index + 1} của giá trị)",
+                                    "xóa ký tự này (con trỏ đi qua nó mà không thấy gì), hoặc gõ lại đoạn này; "
+                                    "khi dán từ PDF, Word, hãy dán dưới dạng chữ thuần (không định dạng)"))
         elif isinstance(value, str) and LONE_MARK.match(value):
             line, col = document.position(loc)
             problems.append(Problem(document.path, line, col, "text.mark",
@@ -377,7 +383,80 @@ def _check_text(document: Document) -> list[Problem]:
                                     WARNING))
 
     walk(document.data, ())
+    placed = {(p.line, p.col) for p in problems}
+    return problems + [p for p in _check_names(document) + _check_blocks(document) if (p.line, p.col) not in placed]
+
+
+_BLOCK_NAMES = (("#", "một tiêu đề (#)"), ("!", "một khung ghi chú (!!!)"), ("|", "một bảng"),
+                ("=", "một tiêu đề (dòng gạch dưới)"))
+
+
+def _check_blocks(document: Document) -> list[Problem]:
+    """Markdown fields hold text, lists and quotes, never the page's own structures (schema.MARKDOWN_BLOCKS)."""
+    problems = []
+    for field in _markdown_fields(document.kind.model):
+        value = document.data.get(field)
+        found = markdown_block(value) if isinstance(value, str) else None
+        if found:
+            line, col = document.position((field,))
+            block = found.group().strip()
+            what = next((name for sign, name in _BLOCK_NAMES if sign in block), "một đường kẻ hoặc tiêu đề (---)")
+            problems.append(Problem(document.path, line, col, "text.structure",
+                                    f"`{field}` có {what} ở dòng thứ {value.count(chr(10), 0, found.start()) + 1} "
+                                    f"của nội dung: “{_short(found.group().strip())}”; tiêu đề, khung ghi chú, bảng là "
+                                    "phần trang tự tạo",
+                                    "viết thành câu thường; muốn nhấn mạnh, dùng **chữ đậm**; dòng bắt đầu bằng - là "
+                                    "một mục danh sách"))
     return problems
+
+
+@cache
+def _markdown_fields(model: type[BaseModel]) -> list[str]:
+    return markdown_fields(model)
+
+
+def _check_names(document: Document) -> list[Problem]:
+    """A record's name shows something and is written in the Latin script (or Han): see characters.py."""
+    problems = []
+    for field in document.kind.name_fields:
+        value = document.data.get(field)
+        refused = name_refusal(value) if isinstance(value, str) and value.strip() else None
+        if refused:
+            line, col = document.position((field,))
+            index, reason = refused
+            where = f" (ký tự thứ {index + 1})" if index >= 0 else ""
+            problems.append(Problem(document.path, line, col, "text.name", f"`{field}`: {reason}{where}",
+                                    "gõ lại tên bằng bộ gõ tiếng Việt (chữ Quốc ngữ), không dán từ nguồn khác"))
+    return problems
+
+
+def place_characters(problems: list[Problem], root: Path) -> list[Problem]:
+    """Problems about one character, at that character's column when the file shows it as written.
+
+    Only for the few problems found (the check itself runs on values, which know where they start,
+    not how they were quoted): the value's line is read again and the character looked for."""
+    placed = []
+    for problem in problems:
+        match = re.search(r"U\+([0-9A-F]{4,6})", problem.message) if problem.code in ("text.control",
+                                                                                     "text.name") else None
+        line = _raw_line(root / problem.path, problem.line) if match else None
+        found = line.find(chr(int(match.group(1), 16)), problem.col - 1) if line is not None else -1
+        if found >= 0:
+            problem = replace(problem, col=found + 1, message=problem.message.replace("ký tự thứ", "cột "
+                              f"{found + 1}, ký tự thứ", 1) if "ký tự thứ" in problem.message else problem.message)
+        placed.append(problem)
+    return placed
+
+
+def _raw_line(path: Path, number: int) -> str | None:
+    """A line of a regular record file (never through a link, never a pipe)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            return LINE_BREAK.split(handle.read(MAX_FILE_BYTES).decode("utf-8", errors="replace"))[number - 1]
+    except (OSError, IndexError):
+        return None
 
 
 def _texts(data: Any) -> list[str]:
@@ -677,10 +756,33 @@ def _check_glossary(entries: dict[str, Entry], by_path: dict[str, Document]) -> 
     for entry in sorted(entries.values(), key=lambda e: e.id):
         if entry.kind.model is not Glossary:
             continue
-        first = seen.setdefault(entry.record.abbr, entry)
+        first = seen.setdefault(name_key(entry.record.abbr), entry)
         if first is not entry:
             line, col = by_path[entry.path].position(("abbr",))
             problems.append(Problem(entry.path, line, col, "glossary.duplicate",
                                     f"chữ viết tắt `{entry.record.abbr}` đã được giải nghĩa ở {first.path}",
                                     "gộp hai nghĩa vào một bản ghi, hoặc sửa bản ghi đã có"))
+    return problems
+
+
+def _check_same_names(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
+    """Two records of one kind never show the same name: readers could not tell which is which.
+
+    Compared as readers see them (characters.name_key: case, spaces, full-width letters) and as
+    pages show them (a directive with its number and date, a practice with its province). Look-alike
+    letters of other scripts are refused in names themselves (text.name). The glossary has its own
+    check (one meaning per abbreviation)."""
+    problems, seen = [], {}
+    for entry in sorted(entries.values(), key=lambda e: e.id):
+        kind = entry.kind
+        if kind.model is Glossary:
+            continue
+        issuer = getattr(entry.record, kind.issuer) if kind.issuer and entry.record.names_issuer() else None
+        first = seen.setdefault((kind.name, name_key(entry.record.display_name()), issuer), entry)
+        if first is not entry:
+            line, col = by_path[entry.path].position((kind.name_field,))
+            problems.append(Problem(entry.path, line, col, "name.duplicate",
+                                    f"{kind.label} này trùng tên với {first.path} "
+                                    f"(“{_short(first.record.display_name())}”)",
+                                    "đặt tên khác để bạn đọc phân biệt được; nếu là một bản ghi, gộp hai tệp"))
     return problems

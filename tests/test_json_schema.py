@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 import jsonschema
 import regress
@@ -32,10 +33,11 @@ from pydantic_core import SchemaValidator, ValidationError, core_schema
 from ruamel.yaml import YAML
 
 from generator import dates
-from generator.editor_schema import SCHEMA_DIR
+from generator.characters import name_refusal, not_text
+from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN
 from generator.load import load_file
 from generator.pipeline import run
-from generator.validate import validate
+from generator.validate import LONE_MARK, validate
 from generator.schema import KIND_BY_FOLDER, KINDS, NO_PREFIX_PATTERN, PREFIX
 from scratch import MINI, PROJECT, scratch_project
 
@@ -146,6 +148,12 @@ def validator_matches(pattern: str):
     or a directive's number/term check (a lookahead, which Rust's regex cannot read)."""
     if pattern == dates.PATTERN:
         return date_parts_in_range
+    if pattern == TEXT_PATTERN:         # characters.py, by Unicode property, and `strip`
+        return lambda text: not not_text(text) and not LONE_MARK.match(text) and bool(STRIP.validate_python(text))
+    if pattern == NAME_PATTERNS[0]:
+        return lambda text: name_refusal(text) is None or name_refusal(text)[0] >= 0
+    if pattern == NAME_PATTERNS[1]:
+        return lambda text: name_refusal(text) is None or name_refusal(text)[0] < 0
     if pattern == NO_PREFIX_PATTERN:
         return lambda text: not PREFIX.match(STRIP.validate_python(text))
     check = SchemaValidator(core_schema.str_schema(pattern=pattern))
@@ -164,8 +172,9 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
     inserts = st.sampled_from(["", " ", "\ufeff", "\u00a0", "\u3000", "\n", "é", "đ", "٣", "３", "Ａ",
                                '"', "\\", "-", "/", "<", "_", ".", "\x05", "\x1c", "\x85", "\ue000", "số ",
                                "Khoá ", "ſố\u2003", "\u212ahóa\x1f", "0", "13", "40"])
+    matching = st.text(max_size=20) if "\\p{" in pattern else st.from_regex(pattern, fullmatch=True)
     return st.builds(lambda text, at, extra: text[:at % (len(text) + 1)] + extra + text[at % (len(text) + 1):],
-                     st.from_regex(pattern, fullmatch=True), st.integers(0, 200), inserts)
+                     matching, st.integers(0, 200), inserts)
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
@@ -173,6 +182,8 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
 @given(data=st.data())
 def test_editor_and_validator_read_each_pattern_alike(pattern, data):
     text = data.draw(st.one_of(near_misses(pattern), st.text(max_size=30)))
+    # Readers of different Unicode versions disagree on characters assigned since: not ours to judge.
+    assume(all(unicodedata.category(c) != "Cn" or c in "\ufdd0\ufffe\uffff" for c in text))
     editor = regress.Regex(pattern, flags="u").find(text) is not None
     assert editor == validator_matches(pattern)(text), (pattern, text)
 

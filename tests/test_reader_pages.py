@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.pipeline import run
+from generator.characters import name_refusal, not_text
 from generator.validate import LONE_MARK
 from scratch import scratch_project
 
@@ -207,10 +208,10 @@ def test_index_cards_carry_what_the_filters_need(tmp_path):
     assert index.index("<h2") < index.index("2013") < index.index("2010")     # newest year first
 
 
-# Text the validator accepts: no control, format (zero-width, bidi), private-use or unassigned characters,
-# and no tone or vowel mark before the first letter.
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Co", "Cn")), min_size=1,
-                max_size=40).filter(lambda text: text.strip() and not LONE_MARK.match(text))
+# Names the validator accepts: nothing that is not text (characters.py), no tone or vowel mark before
+# the first letter, a letter or digit, and letters of the Latin script (or Han, or Common).
+names = st.text(st.characters(categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=40).filter(
+    lambda text: text.strip() and not LONE_MARK.match(text) and not not_text(text) and name_refusal(text) is None)
 
 
 @settings(max_examples=25, deadline=None)

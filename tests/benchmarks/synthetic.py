@@ -33,6 +33,7 @@ import yaml
 
 from generator.dates import PartialDate
 from generator.load import load, yaml12_number
+from generator.characters import name_key
 from generator.schema import KINDS, ref_fields
 from generator.text import fold
 
@@ -290,7 +291,31 @@ class Synthesizer:
             if kind in names:
                 self.records[kind] = [self._record(kind, i, names[kind][i]) for i in range(self.counts[kind])]
         self._relations_in_time()
+        self._distinct_names()
         return self.records
+
+    def _distinct_names(self) -> None:
+        """No two records of one kind shown under one name (the validator's `name.duplicate`): a
+        repeated directive number is dropped (its title names it then), another repeat is counted."""
+        for kind, items in self.records.items():
+            declared = KINDS[kind]
+            if kind == "glossary":      # its own rule, one meaning per abbreviation, holds already
+                continue
+            seen: set = set()
+            for record in items:
+                name, count = record.get(declared.name_field), 1
+                while True:
+                    model = declared.model.model_validate(record)
+                    issuer = getattr(model, declared.issuer) if declared.issuer and model.names_issuer() else None
+                    key = (name_key(model.display_name()), issuer)
+                    if key not in seen:
+                        break
+                    if record.get("number"):
+                        del record["number"]
+                    else:
+                        count += 1
+                        record[declared.name_field] = f"{name} ({count})"
+                seen.add(key)
 
     def _relations_in_time(self) -> None:
         """A document cites, replaces… only one issued before it (validate.py checks the dates)."""

@@ -1,0 +1,111 @@
+"""What a character is, judged by its Unicode properties rather than by ranges of code points.
+
+Two questions are asked of editors' text and of everything the tools print:
+
+- Is it printable text? Not when its general category is a control (Cc), a format
+  character (Cf: bidi controls such as U+202E, zero-width spaces and joiners, the BOM…),
+  a surrogate (Cs), private use (Co) or unassigned (Cn, the non-characters too), a line or
+  paragraph separator (Zl, Zp), nor when it is a default-ignorable code point (drawn as
+  nothing: variation selectors, the combining grapheme joiner, Hangul fillers, tags…).
+  The `regex` module reads these properties from the Unicode Character Database.
+- Is a name the same as another? Names are compared after NFKC (full-width and
+  mathematical letters fold to plain ones), case folding and collapsing spaces. A name's
+  letters must be of the Latin script (Vietnamese is written in it) or Han (chữ Hán, chữ
+  Nôm), or Common (mathematical and full-width forms, folded by NFKC): a Cyrillic "а" or a
+  Greek "ο" in a name, which look exactly like Latin letters, is refused where it is
+  written, so that two names that look alike are equal after folding.
+  (UTS #39's confusable skeletons would need ICU; this restriction is its "single
+  script" rule narrowed to the scripts a Vietnamese handbook uses.)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import regex
+
+# Written so that ECMA-262 (unicode mode) reads it alike: the editors' JSON Schemas use it too.
+NOT_TEXT_CLASS = r"\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}"
+_NOT_TEXT = NOT_TEXT_CLASS
+# Not printable anywhere (a line the tools print, a file name).
+NOT_PRINTABLE = regex.compile(f"[{_NOT_TEXT}]")
+# Not allowed in record text: the same, but for tab and newline (long texts have lines).
+NOT_IN_TEXT = regex.compile(f"(?V1)[[{_NOT_TEXT}]--[\\t\\n]]")
+# What a name shows (a letter or a digit), and the scripts its letters may be of (Common: the
+# mathematical and full-width forms, which name_key folds).
+VISIBLE_CLASS = r"\p{L}\p{N}"
+NAME_LETTER_CLASS = r"\p{Script=Latin}\p{Script=Han}\p{Script=Common}\p{Script=Inherited}"
+FOREIGN_LETTER = regex.compile(f"(?V1)[\\p{{L}}--[{NAME_LETTER_CLASS}]]")
+VISIBLE = regex.compile(f"[{VISIBLE_CLASS}]")
+
+# A shortcut, not the judgement: almost all record text is Vietnamese, and `re` runs over these
+# characters ten times faster than `regex` looks up properties. Each of them is text by the rules
+# above (a test checks every one: printable ASCII, Latin-1 and Latin Extended but for the soft
+# hyphen, Vietnamese letters, combining diacritics but for the grapheme joiner, punctuation); a
+# text of them alone needs no further look. The first other character sends it to the real test.
+SURELY_TEXT = "\t\n\x20-\x7e\xa0-\xac\xae-\u024f\u0300-\u034e\u0350-\u036f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e"
+_SURELY_TEXT = re.compile(f"[{SURELY_TEXT}]*")
+# …and letters and digits of the Latin script among them: a name of those shows something.
+_SURELY_LATIN = re.compile("[A-Za-z0-9\xc0-\xd6\xd8-\xf6\xf8-\u024f\u1e00-\u1eff]")
+
+# The names Unicode gives no name to (controls), in Vietnamese.
+_UNNAMED = {"Cc": "ký tự điều khiển", "Cs": "nửa cặp thay thế (surrogate)", "Co": "ký tự dùng riêng",
+            "Cn": "ký tự chưa được gán trong Unicode"}
+
+
+def describe(char: str) -> str:
+    """"U+202E RIGHT-TO-LEFT OVERRIDE": what editors can look up."""
+    name = unicodedata.name(char, "") or _UNNAMED.get(unicodedata.category(char), "ký tự không tên")
+    return f"U+{ord(char):04X} {name}"
+
+
+def escaped(text: str) -> str:
+    """`text` with every character that is not printable text written as an escape (\\n, \\x1b, \\u202e)."""
+    if NOT_PRINTABLE.search(text) is None:
+        return text
+    return NOT_PRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in "\n\r\t":
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by: NFKC, case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def path_key(path: str) -> str:
+    """What two paths are compared by, as case-insensitive disks (Windows, macOS) and zips unpacked on
+    them see them: NFC and case folded ("Van-Ban/Hà-Nội.md" and "van-ban/hà-nội.md" are one file)."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def not_text(text: str) -> tuple[int, str] | None:
+    """The first character of record text that is not printable text, and its index."""
+    start = _SURELY_TEXT.match(text).end()
+    found = NOT_IN_TEXT.search(text, start) if start < len(text) else None
+    return (found.start(), found.group()) if found else None
+
+
+def name_refusal(name: str) -> tuple[int, str] | None:
+    """Why a name cannot be told apart from another, if it cannot: (index or -1, Vietnamese reason).
+
+    Invisible characters are refused in all text (`not_text`); a name must besides show at
+    least one letter or digit (a name of spaces, marks or punctuation looks blank) and be
+    written in the Latin script or Han.
+    """
+    if _SURELY_TEXT.fullmatch(name) and _SURELY_LATIN.search(name):
+        return None
+    if not VISIBLE.search(name):
+        return -1, "tên không có chữ cái hay chữ số nào, trông như để trống"
+    foreign = FOREIGN_LETTER.search(name)
+    if foreign:
+        index, char = foreign.start(), foreign.group()
+        return index, (f"tên có chữ cái {describe(char)} không thuộc chữ Latinh (chữ Quốc ngữ): "
+                           "trông giống một chữ cái quen thuộc nhưng là ký tự khác")
+    return None
