@@ -135,6 +135,14 @@ def test_the_address_fills_sitemap_and_link_previews(published):
     assert f'<link rel="canonical" href="{SITE_URL}{DIRECTIVE_URL.lstrip("/")}">' in page
 
 
+def test_check_links_reads_the_404_page_from_the_sites_address(published):
+    from generator.linkcheck import broken_links
+
+    site, _ = published
+    assert "/so-tay/assets/" in (site / "404.html").read_text(encoding="utf-8")
+    assert broken_links(site) == []
+
+
 # --- In chromium ------------------------------------------------------------------------------
 
 #: Every address a page holds, as the browser resolved it (fragments dropped).
@@ -195,3 +203,36 @@ def test_pages_work_at_a_project_address(browser, published, path, status):
         assert tab.errors == []
     finally:
         tab.page.context.close()
+
+
+# --- handbook check-links ---------------------------------------------------------------------
+
+def test_link_checker_follows_anchors(tmp_path):
+    from generator.linkcheck import broken_links
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<h2 id="dau">Đầu</h2><a href="#dau">ok</a><a href="#cuoi">hỏng</a><a href="#">lên đầu</a>'
+        '<a href="a/#muc-1">ok</a><a href="a/index.html#muc%201">ok</a><a href="a/#muc-2">hỏng</a>'
+        '<a href="a/#cu">ok</a><img src="a/x.svg#i">', encoding="utf-8")
+    (tmp_path / "a" / "index.html").write_text(
+        '<p id="muc-1"></p><p id="muc 1"></p><a name="cu"></a><a href="../#dau">ok</a>', encoding="utf-8")
+    (tmp_path / "a" / "x.svg").write_text("<svg/>", encoding="utf-8")
+    assert broken_links(tmp_path) == [("index.html", "#cuoi"), ("index.html", "a/#muc-2")]
+
+
+def test_link_checker_reads_the_404_pages_links_from_the_sites_path(tmp_path):
+    from generator.linkcheck import broken_links, site_path
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text("", encoding="utf-8")
+    (tmp_path / "a" / "index.html").write_text('<p id="x"></p>', encoding="utf-8")
+    (tmp_path / "404.html").write_text('<a href="/so-tay/a/#x">ok</a><a href="/so-tay">ok</a>'
+                                       '<a href="/a/">hỏng</a><a href="/so-tay/b/">hỏng</a>', encoding="utf-8")
+    assert site_path(tmp_path) == "/"
+    assert broken_links(tmp_path) == [("404.html", "/so-tay/a/#x"), ("404.html", "/so-tay"), ("404.html", "/so-tay/b/")]
+    (tmp_path / "sitemap.xml").write_text(
+        "<urlset><url><loc>https://o.github.io/so-tay/a/</loc></url>"
+        "<url><loc>https://o.github.io/so-tay/</loc></url></urlset>", encoding="utf-8")
+    assert site_path(tmp_path) == "/so-tay/"
+    assert broken_links(tmp_path) == [("404.html", "/a/"), ("404.html", "/so-tay/b/")]
