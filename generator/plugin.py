@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import cms, navigation, record_pages, search
+from . import cms, extensions, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .incremental import Rendered
 from .parse_cache import ParseCache
@@ -88,6 +88,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
+        refused = extensions.refusals(config.markdown_extensions, config.mdx_configs, root)
+        if refused:
+            raise PluginError("mkdocs.yml có phần mở rộng Markdown không được phép:\n" + "\n".join(refused))
         config.nav = navigation.expand(config.nav)     # the kinds' sections, read off the schema
         self.data_dir = root / self.config.data_dir
         self.root = root
