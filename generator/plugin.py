@@ -31,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import cms, extensions, navigation, record_pages, search
+from . import cms, downloads, extensions, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .incremental import Rendered
 from .parse_cache import ParseCache
@@ -62,6 +62,8 @@ class HandbookConfig(base.Config):
     cms_branch = c.Type(str, default="main")
     cms_auth_url = c.Optional(c.Type(str))
     cms_local = c.Optional(c.Type(str))
+    # Files for trainers built by `python -m generator.downloads DIR` (downloads.py): published and linked.
+    downloads_dir = c.Optional(c.Type(str))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -73,6 +75,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     last_pages: tuple[str, ...] = ()
     #: A build's search index, being written by a forked copy (on_env to on_post_build).
     indexing: Aside | None = None
+    #: The files for trainers this build publishes and links (downloads.py), by name.
+    downloads: dict = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -115,6 +119,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.glossary = {}
             self.worker = None
             return config
+        offline = any(name.split("/")[-1] == "offline" for name in config.plugins)
+        folder = self.config.downloads_dir
+        self.downloads = {} if offline or not folder else downloads.available(root / folder)
         self.last_pages = tuple(self.result.pages)
         self.glossary = self.result.handbook.glossary()
         self.worker = search.worker_source() if own_search() else None
@@ -138,6 +145,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files.remove(file)
             self.result = Result(sorted(self.result.problems + list(refused.values())))
             log.error("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
+        for download in self.downloads.values():
+            files.append(File.generated(config, f"{downloads.FOLDER}/{download.name}", abs_src_path=str(download.path)))
         self.files = files
         if self.command == "serve":
             self._keep_or_forget(files, config)
@@ -196,7 +205,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if not self.result.ok:
             return error_page(self.result.problems, self.root)
         if page.file.generated_by:     # rendered pages carry their abbreviations already
-            return markdown
+            return _with_downloads(markdown, page.file.src_uri, self.downloads)
+        if downloads.MARKER in markdown:
+            markdown = markdown.replace(downloads.MARKER, downloads.whole_link(self.downloads, page.file.src_uri))
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)
@@ -373,6 +384,14 @@ class _Generated(File):
 
 def _modified() -> bool:
     return True
+
+
+def _with_downloads(markdown: str, page: str, files: dict) -> str:
+    """A course page with its zip and PDF linked under its title, when they were built."""
+    folder, _, name = page.rpartition("/")
+    links = downloads.course_links(name.removesuffix(".md"), files) if files and folder == "khoa-hoc" else ""
+    title = re.search(r"^# .*\n", markdown, re.MULTILINE)
+    return markdown[:title.end()] + "\n" + links + markdown[title.end():] if links and title else markdown
 
 
 def _write_files(site: Path, files: dict[str, str]) -> None:
