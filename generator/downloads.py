@@ -14,6 +14,7 @@ zip, with their sizes. Without the folder, or for a file it lacks, there is no l
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from .outputs import replace_folder
 from .pipeline import Result
+from .schema import KINDS
 
 #: Where the files are published in the site.
 FOLDER = "tai-ve"
@@ -89,11 +91,21 @@ def available(folder: Path | None) -> dict[str, Download]:
     return found
 
 
-def course_links(course: str, files: dict[str, Download]) -> str:
+def course_links(course: str, files: dict[str, Download], up: str = "../") -> str:
     """The Markdown line under a course page's title: its zip and PDF, those that exist ("" if none)."""
-    links = [f"[{files[name].label()}](../{FOLDER}/{name})"
+    links = [f"[{files[name].label()}]({up}{FOLDER}/{name})"
              for name in (f"khoa-hoc-{course}.zip", f"khoa-hoc-{course}.pdf") if name in files]
     return f"**Tài liệu cho lớp học:** {' · '.join(links)}\n" if links else ""
+
+
+def with_course_links(markdown: str, page: str, files: dict[str, Download]) -> str:
+    """A generated page; a course's with its zip and PDF linked under its title, when they were built."""
+    folder, _, name = page.rpartition("/")
+    if not files or folder != KINDS["course"].section:
+        return markdown
+    links = course_links(name.removesuffix(".md"), files, "../" * page.count("/"))
+    title = re.search(r"^# .*\n", markdown, re.MULTILINE)
+    return markdown[:title.end()] + "\n" + links + markdown[title.end():] if links and title else markdown
 
 
 def whole_link(files: dict[str, Download], page: str) -> str:

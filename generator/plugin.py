@@ -205,7 +205,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if not self.result.ok:
             return error_page(self.result.problems, self.root)
         if page.file.generated_by:     # rendered pages carry their abbreviations already
-            return _with_downloads(markdown, page.file.src_uri, self.downloads)
+            return downloads.with_course_links(markdown, page.file.src_uri, self.downloads)
         if downloads.MARKER in markdown:
             markdown = markdown.replace(downloads.MARKER, downloads.whole_link(self.downloads, page.file.src_uri))
         if COUNTS_MARKER in markdown:
@@ -384,14 +384,6 @@ class _Generated(File):
 
 def _modified() -> bool:
     return True
-
-
-def _with_downloads(markdown: str, page: str, files: dict) -> str:
-    """A course page with its zip and PDF linked under its title, when they were built."""
-    folder, _, name = page.rpartition("/")
-    links = downloads.course_links(name.removesuffix(".md"), files) if files and folder == "khoa-hoc" else ""
-    title = re.search(r"^# .*\n", markdown, re.MULTILINE)
-    return markdown[:title.end()] + "\n" + links + markdown[title.end():] if links and title else markdown
 
 
 def _write_files(site: Path, files: dict[str, str]) -> None:
