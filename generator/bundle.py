@@ -311,6 +311,7 @@ def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dic
         "docs_dir": str(docs),
         "site_dir": str(site),
         "use_directory_urls": False,       # the offline plugin sets it too; said here for the reader
+        "site_url": None,                  # its .html addresses are not the site's: no og:url, no sitemap
         "watch": [],
         "repo_url": None,                  # no repository button: it asks GitHub for stars
         "edit_uri": None,

@@ -25,7 +25,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import cms, live, navigation, record_pages, search
+from . import cms, downloads, extensions, live, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
 from .engine import config_options as c
@@ -59,6 +59,8 @@ class HandbookConfig(base.Config):
     cms_branch = c.Type(str, default="main")
     cms_auth_url = c.Optional(c.Type(str))
     cms_local = c.Optional(c.Type(str))
+    # Files for trainers built by `python -m generator.downloads DIR` (downloads.py): published and linked.
+    downloads_dir = c.Optional(c.Type(str))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -70,6 +72,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     last_pages: tuple[str, ...] = ()
     #: A build's search index, being written by a forked copy (on_env to on_post_build).
     indexing: Aside | None = None
+    #: The files for trainers this build publishes and links (downloads.py), by name.
+    downloads: dict = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -86,6 +90,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         _use_handbook_theme(config)
+        refused = extensions.refusals(config.markdown_extensions, config.mdx_configs, root)
+        if refused:
+            raise PluginError("mkdocs.yml có phần mở rộng Markdown không được phép:\n" + "\n".join(refused))
         config.nav = navigation.expand(config.nav)     # the kinds' sections, read off the schema
         self.data_dir = root / self.config.data_dir
         self.root = root
@@ -110,6 +117,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.glossary = {}
             self.worker = None
             return config
+        offline = any(name.split("/")[-1] == "offline" for name in config.plugins)
+        folder = self.config.downloads_dir
+        self.downloads = {} if offline or not folder else downloads.available(root / folder)
         self.last_pages = tuple(self.result.pages)
         self.glossary = self.result.handbook.glossary()
         self.worker = search.worker_source() if own_search() else None
@@ -134,6 +144,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files.remove(file)
             self.result = Result(sorted(self.result.problems + list(refused.values())))
             log.error("content/ có tệp không được phép:\n" + "\n".join(p.format() for p in refused.values()))
+        for download in self.downloads.values():
+            files.append(File.generated(config, f"{downloads.FOLDER}/{download.name}", abs_src_path=str(download.path)))
         self.files = files
         if self.command == "serve":
             self._keep_or_forget(files, config)
@@ -198,7 +210,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if not self.result.ok:
             return error_page(self.result.problems, self.root)
         if page.file.generated_by:     # rendered pages carry their abbreviations already
-            return markdown
+            return downloads.with_course_links(markdown, page.file.src_uri, self.downloads)
+        if downloads.MARKER in markdown:
+            markdown = markdown.replace(downloads.MARKER, downloads.whole_link(self.downloads, page.file.src_uri))
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)

@@ -568,6 +568,7 @@ RESERVED_SECTIONS = {
     "search": "the search index (plugin.py)",
     "bien-tap": "the editors' guide (content/bien-tap/ and the generated field reference)",
     "hinh-anh": "the form editor's media folder (cms_config.py)",
+    "tai-ve": "the files for trainers (downloads.py)",
 }
 
 

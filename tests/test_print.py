@@ -24,6 +24,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from generator.engine import yaml_load
 from scratch import PROJECT, scratch_project, site_project
 
 from generator import pdf
@@ -158,7 +159,7 @@ def test_prints_progress_size_and_page_count(course_pack):
 
 def test_cover_names_the_course_the_handbook_and_the_date(course_pack):
     course = record(course_pack.root, "courses", COURSE)
-    site = yaml.safe_load((course_pack.root / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:")[0])
+    site = yaml_load((course_pack.root / "mkdocs.yml").read_bytes())
     cover = course_pack.texts[0]
     for value in (course["title"], course["audience"], course["duration"]):
         assert words(value) in cover

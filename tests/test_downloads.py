@@ -1,0 +1,92 @@
+"""Files for trainers (generator/downloads.py): built reproducibly, linked with their sizes, never dead."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from scratch import site_project
+
+from generator import downloads
+from generator.bundle import describe_size
+from generator.cli import main
+from generator.linkcheck import broken_links
+from generator.pipeline import run
+
+COURSE = "khoa-mau"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The mini handbook's downloads built twice, then its site built with the first."""
+    from test_print import _missing
+
+    missing = _missing()
+    if missing and os.environ.get("HANDBOOK_REQUIRE_PRINT") == "1":
+        pytest.fail(f"HANDBOOK_REQUIRE_PRINT=1 but {missing}", pytrace=False)
+    if missing:
+        pytest.skip(missing)
+    root = site_project(tmp_path_factory.mktemp("downloads"))
+    result = run(root / "data")
+    downloads.build(root, result, root / "dist" / "tai-ve")
+    downloads.build(root, result, root / "dist" / "again")
+    os.environ["HANDBOOK_DOWNLOADS"] = "dist/tai-ve"
+    try:
+        assert main(["-C", str(root), "build", "--strict"]) == 0
+    finally:
+        del os.environ["HANDBOOK_DOWNLOADS"]
+    return root
+
+
+def test_every_course_gets_a_zip_and_a_pdf_reproducibly(published):
+    folder = published / "dist" / "tai-ve"
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    assert names == [f"khoa-hoc-{COURSE}.pdf", f"khoa-hoc-{COURSE}.zip", "so-tay-offline.zip", "tai-ve.json"]
+    for name in names:
+        assert (folder / name).read_bytes() == (published / "dist" / "again" / name).read_bytes(), name
+
+
+def test_course_page_and_home_link_the_files_with_their_sizes(published):
+    from test_print import page_count
+
+    folder, site = published / "dist" / "tai-ve", published / "site"
+    zipped, printed = folder / f"khoa-hoc-{COURSE}.zip", folder / f"khoa-hoc-{COURSE}.pdf"
+    course = (site / "khoa-hoc" / COURSE / "index.html").read_text(encoding="utf-8")
+    assert (f'<a href="../../tai-ve/{zipped.name}">Tải gói ngoại tuyến (.zip, '
+            f'{describe_size(zipped.stat().st_size)})</a>') in course
+    assert f'<a href="../../tai-ve/{printed.name}">Tải bản in (.pdf, {page_count(printed)} trang)</a>' in course
+    home = (site / "index.html").read_text(encoding="utf-8")
+    whole = folder / "so-tay-offline.zip"
+    assert f'<a href="tai-ve/so-tay-offline.zip">Tải cả sổ tay thành gói ngoại tuyến (.zip, {describe_size(whole.stat().st_size)})</a>' in home
+    for path in (zipped, printed, whole):
+        assert (site / "tai-ve" / path.name).read_bytes() == path.read_bytes()
+    assert broken_links(site) == []
+
+
+def test_without_the_files_no_link(mini_project):
+    site = mini_project / "site"
+    assert not (site / "tai-ve").exists()
+    for page in (site / "index.html", site / "khoa-hoc" / COURSE / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "tai-ve" not in html and "Tải gói" not in html and "handbook:downloads" not in html
+
+
+def test_only_files_the_manifest_vouches_for_are_linked(tmp_path):
+    (tmp_path / f"khoa-hoc-{COURSE}.zip").write_bytes(b"z" * 2000)
+    (tmp_path / f"khoa-hoc-{COURSE}.pdf").write_bytes(b"p" * 10)
+    (tmp_path / "so-tay-offline.zip").write_bytes(b"w" * 10)
+    (tmp_path / "khac.zip").write_bytes(b"k")
+    (tmp_path / downloads.MANIFEST).write_text(json.dumps({
+        f"khoa-hoc-{COURSE}.zip": {"bytes": 2000},
+        f"khoa-hoc-{COURSE}.pdf": {"bytes": 10},            # no page count: not linked
+        "so-tay-offline.zip": {"bytes": 11},                # another size: a stale manifest
+        "../mkdocs.yml": {"bytes": 1}, "thieu.zip": {"bytes": 1},
+    }), encoding="utf-8")
+    files = downloads.available(tmp_path)
+    assert sorted(files) == [f"khoa-hoc-{COURSE}.zip"]
+    assert downloads.course_links(COURSE, files) == (
+        f"**Tài liệu cho lớp học:** [Tải gói ngoại tuyến (.zip, 2 KB)](../tai-ve/khoa-hoc-{COURSE}.zip)\n")
+    assert downloads.course_links("khac", files) == "" and downloads.whole_link(files, "index.md") == ""
+    assert downloads.available(tmp_path / "khong-co") == {} and downloads.available(None) == {}
