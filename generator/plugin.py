@@ -411,6 +411,11 @@ def _use_handbook_theme(config) -> None:
     dirs = config.theme.dirs
     if str(THEME_DIR) not in dirs:
         dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+    own = [name for name in ("main.html", "404.html") if config.theme.custom_dir
+           and (Path(config.theme.custom_dir) / name).is_file() and (THEME_DIR / name).is_file()]
+    if own:
+        log.warning(f"custom_dir của dự án có {', '.join(own)}: tệp này thay hẳn tệp cùng tên của sổ tay (thẻ Open "
+                    "Graph, chân trang khi in, bộ lọc văn bản, trang 404); nếu không cố ý, đổi tên hoặc xóa nó")
 
 
 def _material_search_reads_no_pages(config) -> None:
