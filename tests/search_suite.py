@@ -102,7 +102,7 @@ def run_queries(page, start_url: str, cases: list[Case]) -> list[Outcome]:
         box.press("End")
         try:
             page.wait_for_function(f"window.__hbWatch.changes > {before} && "
-                                   "performance.now() - window.__hbWatch.last > 80", polling=20, timeout=10000)
+                                   "performance.now() - window.__hbWatch.last > 80", polling=20, timeout=60_000)
         except Exception:          # noqa: BLE001 – a query that never answers counts as a miss
             pass
         found = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(

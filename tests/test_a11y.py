@@ -155,7 +155,7 @@ def test_search_results_meet_wcag_21_aa(axe_tab, width):
     type_query(tab.page, "sinh hoat chi bo")
     tab.page.locator(".md-search-result__item").first.wait_for()
     # Results fade in: measured mid-transition, their grey is lighter than it ends up.
-    tab.page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5000)
+    tab.page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=60_000)
     found = violations(tab.page, "search results")
     assert found == [], "\n".join(found)
 
@@ -166,7 +166,7 @@ def test_phone_navigation_drawer_meets_wcag_21_aa(axe_tab):
     tab = axe_tab("phone")
     tab.go(DIRECTIVE_URL)
     tab.page.locator(".md-sidebar--primary .md-nav[data-md-level='1'] a.md-nav__link").first.focus()
-    tab.page.wait_for_function(ON_SCREEN, timeout=3000)
+    tab.page.wait_for_function(ON_SCREEN, timeout=60_000)
     found = violations(tab.page, "drawer")
     assert found == [], "\n".join(found)
 
@@ -287,7 +287,7 @@ def test_focus_is_always_on_screen(width_tab, width):
             break
         stops += 1
         try:        # Material's drawer and panels slide in over 0.25 s
-            tab.page.wait_for_function(ON_SCREEN, timeout=2000)
+            tab.page.wait_for_function(ON_SCREEN, timeout=30_000)
         except TimeoutError:
             hidden.append(tab.page.evaluate("document.activeElement.outerHTML.slice(0, 150)"))
     assert stops > 20

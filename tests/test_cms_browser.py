@@ -29,7 +29,7 @@ from scratch import site_project
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT_MS = 20_000
+TIMEOUT_MS = 60_000
 NEW_ID = "tinh-a-to-dang-noi-lam-viec"
 NEW_TITLE = "Tổ đảng ở nơi làm việc mới"
 EXPECTED = f"""id: {NEW_ID}
