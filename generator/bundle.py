@@ -32,7 +32,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path, PurePosixPath
@@ -263,15 +264,33 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
     Nothing is written at `out` unless everything succeeded.
     """
     root = root.resolve()
-    with open(root / "mkdocs.yml", "rb") as file:
-        parent = yaml_load(file) or {}
+    plan = plan_for(root, result, course)
+    out = check_zip(root, out or root / f"{plan.name}.zip")
+    with offline_site(root, result, plan, strict=strict, progress=progress) as (site, files):
+        progress(f"Đang nén {len(files)} tệp …")
+        _zip(site, files, plan.name, out)
+    pages = sum(path.endswith(".html") for path in files)
+    return Summary(out, out.stat().st_size, pages, len(files) + 1)
+
+
+def plan_for(root: Path, result: Result, course: str | None) -> Plan:
+    """The whole handbook's plan, or one course's (`root` resolved)."""
+    parent = _parent_config(root)
     content_dir = (root / parent.get("docs_dir", "docs")).resolve()
     if course is None:
-        plan = plan_whole(result, content_dir)
-    else:
-        plan = plan_course(result, content_dir, course_id(course), navigation.expand(parent.get("nav")) or [])
-    out = check_zip(root, out or root / f"{plan.name}.zip")
+        return plan_whole(result, content_dir)
+    return plan_course(result, content_dir, course_id(course), navigation.expand(parent.get("nav")) or [])
 
+
+@contextmanager
+def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False,
+                 progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[Path, list[str]]]:
+    """The plan's pages built into a temporary folder: (that folder, the files a reader uses).
+
+    Shared by the zip and the ZIM (zim.py); the folder is removed on leaving.
+    """
+    parent = _parent_config(root)
+    content_dir = (root / parent.get("docs_dir", "docs")).resolve()
     progress(f"Đang dựng bản ngoại tuyến của {plan.title} …")
     with tempfile.TemporaryDirectory(prefix="handbook-bundle-") as temp:
         temp = Path(temp)
@@ -289,10 +308,12 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
         _add_shim(site)     # after the build: content/ takes pages and pictures only
         files = _kept_files(site)
         _refuse_network_features(site, files)
-        progress(f"Đang nén {len(files)} tệp …")
-        _zip(site, files, plan.name, out)
-    pages = sum(path.endswith(".html") for path in files)
-    return Summary(out, out.stat().st_size, pages, len(files) + 1)
+        yield site, files
+
+
+def _parent_config(root: Path) -> dict:
+    with open(root / "mkdocs.yml", "rb") as file:
+        return yaml_load(file) or {}
 
 
 def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dict:
