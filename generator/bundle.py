@@ -283,11 +283,12 @@ def plan_for(root: Path, result: Result, course: str | None) -> Plan:
 
 
 @contextmanager
-def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False,
+def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False, kiwix: bool = False,
                  progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[Path, list[str]]]:
     """The plan's pages built into a temporary folder: (that folder, the files a reader uses).
 
-    Shared by the zip and the ZIM (zim.py); the folder is removed on leaving.
+    Shared by the zip and the ZIM (zim.py, `kiwix`: see the plugin's option); the folder is
+    removed on leaving.
     """
     parent = _parent_config(root)
     content_dir = (root / parent.get("docs_dir", "docs")).resolve()
@@ -300,7 +301,7 @@ def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(content_dir / path, docs / path)
         config_file = temp / "mkdocs.yml"
-        config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan), allow_unicode=True,
+        config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan, kiwix), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
         run_mkdocs(config_file, root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
@@ -316,13 +317,14 @@ def _parent_config(root: Path) -> dict:
         return yaml_load(file) or {}
 
 
-def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dict:
+def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan, kiwix: bool = False) -> dict:
     """The bundle's mkdocs.yml: mkdocs.yml, less what needs a network or a server."""
     plugins = []
     for item in parent.get("plugins") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name == "handbook":
-            options = {**(options or {}), "data_dir": str(root / (options or {}).get("data_dir", "data"))}
+            options = {**(options or {}), "data_dir": str(root / (options or {}).get("data_dir", "data")),
+                       **({"kiwix": True} if kiwix else {})}
         plugins.append({name: options} if options else name)
     if "offline" not in [p if isinstance(p, str) else next(iter(p)) for p in plugins]:
         plugins.append("offline")

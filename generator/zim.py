@@ -106,7 +106,7 @@ def write_zim(root: Path, result: Result, out: Path | None = None, *, course: st
     out = checked_output(root, out or root / f"{plan.name}.zim")
     metadata = describe(root, result, plan, course)
     glossary = result.handbook.glossary()
-    with offline_site(root, result, plan, strict=strict, progress=progress) as (site, files):
+    with offline_site(root, result, plan, strict=strict, kiwix=True, progress=progress) as (site, files):
         files = sorted({*files, *(path for path in SERVED_ONLY if (site / path).is_file())})
         pages = [_page(site, path, glossary) for path in files]
     pages.append(Page("giay-phep.txt", "text/plain", notices().encode("utf-8"), "Giấy phép"))
