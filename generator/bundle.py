@@ -17,7 +17,8 @@ iframe-worker shim for Material's own worker.
 A course bundle holds the course's landing page (as index.md), the pages of
 the records it lists and of its sources, the content pages it lists, and the
 index pages of those kinds trimmed to the course. A link to any other page of
-the handbook becomes plain text with a note, so nothing is ever broken.
+the handbook becomes plain text (its title attribute says why), so nothing is
+ever broken; each reading ends with links to the one before and after it.
 
 Same data and course, same zip: entries sorted, timestamps and permissions
 fixed. Files the offline copy never uses are left out.
@@ -84,6 +85,7 @@ class Plan:
     content: list[str]                     # files copied from content/ (POSIX, relative)
     aliases: dict[str, str] = field(default_factory=dict)   # bundle path → path it was rendered for
     nav: list | None = None                # None: the navigation of mkdocs.yml
+    order: list[tuple[str, str]] = field(default_factory=list)   # a course's reading order: (docs path, label)
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,12 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
                               "trang mở đầu của bản ngoại tuyến là trang khóa học")
     content = sorted(set(written) | {p for p in _content_files(content_dir) if not p.endswith(".md")})
     present = set(pages) | set(content)
+    order = {"index.md": "Trang khóa học"}
+    for number, item in enumerate(record.items, 1):
+        path = item.page or page_path(handbook.entries[item.target])
+        order.setdefault(path, f"Bài {number}: {item.title or handbook.entries[item.target].record.display_name()}")
     return Plan(f"khoa-hoc-{course}", f"khóa học “{record.title}”", pages, content,
-                aliases={"index.md": landing}, nav=_trim_nav(parent_nav, present))
+                aliases={"index.md": landing}, nav=_trim_nav(parent_nav, present), order=list(order.items()))
 
 
 def _content_files(content_dir: Path) -> list[str]:
@@ -183,12 +189,14 @@ def _trim_nav(nav: list, present: set[str]) -> list:
 
 class _CourseLinks(BasePlugin):
     """Rewrites links as pages are converted to HTML, before MkDocs checks them:
-    a link to a page of the handbook that is not in the bundle becomes text with
-    a note; the landing page keeps its links though it moved to index.md."""
+    a link to a page of the handbook that is not in the bundle becomes text; the
+    landing page keeps its links though it moved to index.md; the course's pages
+    end with links along its reading order."""
 
     def __init__(self, plan: Plan, known: set[str]) -> None:
         super().__init__()
         self.aliases = plan.aliases
+        self.order = plan.order
         self.moved = {original: path for path, original in plan.aliases.items()}
         self.known = known
         self.present: set[str] = set()
@@ -239,20 +247,32 @@ class _LinkTreeprocessor(Treeprocessor):
                     element.set("href", urlunsplit(("", "", path, parts.query, parts.fragment)))
             elif target in plugin.known:
                 unlink(element)
+        _add_order_links(root, plugin.order, page)
+
+
+def _add_order_links(root: etree.Element, order: list[tuple[str, str]], page: str) -> None:
+    """<nav class="bai-ke">: the pages before and after `page` in the reading order, if it has a place."""
+    paths = [path for path, _ in order]
+    if page not in paths:
+        return
+    at = paths.index(page)
+    nav = etree.SubElement(root, "nav", {"class": "bai-ke", "aria-label": "Bài trước, bài sau"})
+    for name, other in (("bai-truoc", at - 1), ("bai-sau", at + 1)):
+        if 0 <= other < len(order):
+            path, label = order[other]
+            link = etree.SubElement(nav, "a", {"href": posixpath.relpath(path, posixpath.dirname(page) or "."),
+                                               "class": name})
+            link.text = f"← {label}" if other < at else f"{label} →"
 
 
 def unlink(element: etree.Element, note: str = NOT_IN_COURSE) -> None:
-    """<a href>label</a> → <span>label <em>(không có trong khóa học này)</em></span>; no note if empty."""
+    """<a href>label</a> → <span title="(không có trong khóa học này)">label</span>: the name as plain
+    text, the reason only where a reader points at it (never printed); no title if `note` is empty."""
     element.tag = "span"
     element.attrib.clear()
     element.set("class", "ngoai-khoa-hoc")
-    if not note:
-        return
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + " "
-    else:
-        element.text = (element.text or "") + " "
-    etree.SubElement(element, "em").text = f"({note})"
+    if note:
+        element.set("title", f"({note})")
 
 
 # --- The build -------------------------------------------------------------------------------
