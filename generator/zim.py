@@ -82,13 +82,16 @@ class Summary:
 
 @dataclass(frozen=True)
 class Page:
-    """One entry of the archive: a file of the built site, or the licences."""
+    """One entry of the archive: a file of the built site (read when libzim asks), or the licences."""
 
     path: str
     mimetype: str
-    content: bytes
+    source: Path | bytes
     title: str = ""
     index_text: str = ""        # for Kiwix's full-text index; HTML pages only
+
+    def content(self) -> bytes:
+        return self.source if isinstance(self.source, bytes) else self.source.read_bytes()
 
 
 def write_zim(root: Path, result: Result, out: Path | None = None, *, course: str | None = None,
@@ -109,9 +112,9 @@ def write_zim(root: Path, result: Result, out: Path | None = None, *, course: st
     with offline_site(root, result, plan, strict=strict, kiwix=True, progress=progress) as (site, files):
         files = sorted({*files, *(path for path in SERVED_ONLY if (site / path).is_file())})
         pages = [_page(site, path, glossary) for path in files]
-    pages.append(Page("giay-phep.txt", "text/plain", notices().encode("utf-8"), "Giấy phép"))
-    progress(f"Đang ghi {len(pages)} mục vào tệp ZIM …")
-    write(pages, metadata, out)
+        pages.append(Page("giay-phep.txt", "text/plain", notices().encode("utf-8"), "Giấy phép"))
+        progress(f"Đang ghi {len(pages)} mục vào tệp ZIM …")
+        write(pages, metadata, out)
     count = sum(p.mimetype == "text/html" for p in pages)
     return Summary(out, out.stat().st_size, count, len(pages))
 
@@ -208,15 +211,14 @@ def _inside(x: float, y: float, polygon: list[tuple[float, float]]) -> bool:
 
 def _page(site: Path, path: str, glossary: dict[str, str]) -> Page:
     suffix = Path(path).suffix.lower()
-    content = (site / path).read_bytes()
     mimetype = MIMETYPES.get(suffix, "application/octet-stream")
     if suffix != ".html":
-        return Page(path, mimetype, content)
-    markup = content.decode("utf-8")
+        return Page(path, mimetype, site / path)
+    markup = (site / path).read_text(encoding="utf-8")
     found = _TITLE.search(markup)
     title = html.unescape(found.group(1)).strip() if found else path
     article = _ARTICLE.search(markup)
-    return Page(path, mimetype, content, title, index_text(title, article.group(1) if article else "", glossary))
+    return Page(path, mimetype, site / path, title, index_text(title, article.group(1) if article else "", glossary))
 
 
 def index_text(title: str, article: str, glossary: dict[str, str]) -> str:
@@ -295,7 +297,7 @@ def write(pages: list[Page], metadata: dict[str, str], out: Path) -> None:
             return self.page.mimetype
 
         def get_contentprovider(self):
-            return StringProvider(self.page.content)
+            return StringProvider(self.page.content())
 
         def get_hints(self):
             html_page = self.page.mimetype == "text/html"

@@ -28,8 +28,13 @@ from urllib.request import urlopen
 import pytest
 import yaml
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.cli import main
-from generator.zim import SCRAPER, icon, plain_title
+from generator.sanitize import content_security_policy
+from generator.text import fold
+from generator.zim import SCRAPER, icon, index_text, kiwix_fold, plain_title
 from scratch import site_project
 
 COURSE = "khoa-mau"
@@ -194,6 +199,41 @@ def test_title_suggestions_without_diacritics(zims):
     assert with_d in suggestions(zim, plain)
     assert with_d in suggestions(zim, titles[with_d])
     assert "mo-hinh/chi-bo-bon-tot.html" in suggestions(zim, "chi bo bon tot")
+
+
+# Vietnamese words as editors type them: letters with every tone and vowel mark, đ/Đ, digits.
+SYLLABLE = st.text("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+                   "ĐAÂBDEÊOÔƠUƯ0123456789", min_size=1, max_size=7)
+WORDS = st.lists(SYLLABLE, min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=WORDS, abbreviation=SYLLABLE, expansion=WORDS)
+def test_index_text_holds_every_word_as_kiwix_folds_it_and_with_d(text, abbreviation, expansion):
+    """Whatever a page says, a query typed with or without diacritics (Kiwix folds it with
+    kiwix_fold) finds each of its words; abbreviations bring their expansions along."""
+    import html
+    indexed = index_text("Tiêu đề", f"<p>{html.escape(text)}</p>", {abbreviation: expansion}).split()
+    for word in text.split():
+        assert kiwix_fold(word) in indexed and fold(word) in indexed
+        assert kiwix_fold(plain_title(word)) in indexed     # typed without any mark
+    if abbreviation in text.split():
+        assert all(fold(word) in indexed for word in expansion.split())
+
+
+@given(title=WORDS)
+def test_plain_titles_have_no_marks_and_fold_alike(title):
+    plain = plain_title(title)
+    assert plain.isascii()
+    assert fold(plain) == fold(title) and kiwix_fold(plain) == fold(title)
+
+
+def test_kiwix_policy_allows_one_handler_more_and_nothing_else():
+    page = "<html><head><meta charset=\"utf-8\"></head><body></body></html>"
+    web = set(content_security_policy(page).split("script-src ")[1].split(";")[0].split())
+    kiwix = set(content_security_policy(page, kiwix=True).split("script-src ")[1].split(";")[0].split())
+    assert kiwix - web == {"'unsafe-hashes'", "'sha256-47mKTaMaEn1L3m5DAz9muidMqw636xxw7EFAK/YnPdg='"}   # of "t"
+    assert "'unsafe-inline'" not in kiwix and "'unsafe-eval'" not in kiwix
 
 
 # --- zimcheck -------------------------------------------------------------------------------------
