@@ -36,6 +36,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -232,7 +233,7 @@ def index_text(title: str, article: str, glossary: dict[str, str]) -> str:
     text = " ".join(html.unescape(f"{e['title']} {e['text']}") for e in search.entries(article, "", title))
     folded = _syllables(text)
     extra = [glossary[abbr] for abbr in used_abbreviations(text, glossary)]
-    extra += [abbr for abbr, expansion in glossary.items() if _syllables(expansion) in folded]
+    extra += [abbr for abbr, expansion in glossary.items() if _phrase(expansion) in folded]
     text = " ".join([text, *dict.fromkeys(extra)])
     return f"{kiwix_fold(text)}\n{fold(text)}"
 
@@ -250,7 +251,13 @@ def kiwix_fold(text: str) -> str:
 
 
 def _syllables(text: str) -> str:
+    """" dang vien ": folded syllables between spaces, so that `in` finds whole words only."""
     return " " + " ".join(f for _, f in search.tokens(text)) + " "
+
+
+@lru_cache(maxsize=4096)        # the same expansions, on every page
+def _phrase(expansion: str) -> str:
+    return _syllables(expansion)
 
 
 # --- Writing ---------------------------------------------------------------------------------
