@@ -30,19 +30,20 @@ import html
 import os
 import re
 import struct
+import sys
 import unicodedata
 import zlib
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
+from math import cos, pi, sin
 from pathlib import Path
 
 from . import search
 from .build import reproducible_epoch
-from .bundle import BundleError, Plan, course_records, notices, offline_site, plan_for
+from .bundle import BundleError, course_id, course_records, notices, offline_site, plan_for
 from .outputs import OutputError, check_file
 from .pipeline import Result
 from .text import fold, used_abbreviations
@@ -108,7 +109,7 @@ def write_zim(root: Path, result: Result, out: Path | None = None, *, course: st
     except BundleError as error:
         raise ZimError(str(error)) from None
     out = checked_output(root, out or root / f"{plan.name}.zim")
-    metadata = describe(root, result, plan, course)
+    metadata = describe(root, result, course)
     glossary = result.handbook.glossary()
     with offline_site(root, result, plan, strict=strict, kiwix=True, progress=progress) as (site, files):
         files = sorted({*files, *(path for path in SERVED_ONLY if (site / path).is_file())})
@@ -139,7 +140,7 @@ def is_ours(path: Path) -> bool:
 
 # --- What Kiwix shows ------------------------------------------------------------------------
 
-def describe(root: Path, result: Result, plan: Plan, course: str | None) -> dict[str, str]:
+def describe(root: Path, result: Result, course: str | None) -> dict[str, str]:
     """The archive's metadata (openZIM's names), within the lengths zimcheck accepts."""
     from mkdocs.utils.yaml import yaml_load
     with open(root / "mkdocs.yml", "rb") as file:
@@ -161,7 +162,7 @@ def describe(root: Path, result: Result, plan: Plan, course: str | None) -> dict
         if len(about) > DESCRIPTION_MAX:
             metadata["LongDescription"] = _cut(about, LONG_MAX)
     else:
-        entry, _ = course_records(result.handbook, plan.name.removeprefix("khoa-hoc-"))
+        entry, _ = course_records(result.handbook, course_id(course))
         record = entry.record
         long = " ".join([f"Khóa học “{record.title}” của {name}.",
                          *([f"Đối tượng: {record.audience}."] if getattr(record, "audience", None) else [])])
@@ -183,7 +184,6 @@ def icon(size: int = ICON) -> bytes:
     """The Illustration: a gold star on the handbook's red, drawn here (same bytes every time)."""
     red, gold = (0xB7, 0x1C, 0x1C), (0xFF, 0xE0, 0x82)
     centre, outer, inner = (size - 1) / 2, size * 0.42, size * 0.42 * 0.382
-    from math import cos, pi, sin
     star = [(centre + (outer if k % 2 == 0 else inner) * sin(k * pi / 5),
              centre - (outer if k % 2 == 0 else inner) * cos(k * pi / 5)) for k in range(10)]
     rows = []
