@@ -17,7 +17,8 @@ iframe-worker shim for Material's own worker.
 A course bundle holds the course's landing page (as index.md), the pages of
 the records it lists and of its sources, the content pages it lists, and the
 index pages of those kinds trimmed to the course. A link to any other page of
-the handbook becomes plain text with a note, so nothing is ever broken.
+the handbook becomes plain text (its title attribute says why), so nothing is
+ever broken; each reading ends with links to the one before and after it.
 
 Same data and course, same zip: entries sorted, timestamps and permissions
 fixed. Files the offline copy never uses are left out.
@@ -32,7 +33,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path, PurePosixPath
@@ -82,6 +84,7 @@ class Plan:
     content: list[str]                     # files copied from content/ (POSIX, relative)
     aliases: dict[str, str] = field(default_factory=dict)   # bundle path → path it was rendered for
     nav: list | None = None                # None: the navigation of mkdocs.yml
+    order: list[tuple[str, str]] = field(default_factory=list)   # a course's reading order: (docs path, label)
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,12 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
                               "trang mở đầu của bản ngoại tuyến là trang khóa học")
     content = sorted(set(written) | {p for p in _content_files(content_dir) if not p.endswith(".md")})
     present = set(pages) | set(content)
+    order = {"index.md": "Trang khóa học"}
+    for number, item in enumerate(record.items, 1):
+        path = item.page or page_path(handbook.entries[item.target])
+        order.setdefault(path, f"Bài {number}: {item.title or handbook.entries[item.target].record.display_name()}")
     return Plan(f"khoa-hoc-{course}", f"khóa học “{record.title}”", pages, content,
-                aliases={"index.md": landing}, nav=_trim_nav(parent_nav, present))
+                aliases={"index.md": landing}, nav=_trim_nav(parent_nav, present), order=list(order.items()))
 
 
 def _content_files(content_dir: Path) -> list[str]:
@@ -181,12 +188,14 @@ def _trim_nav(nav: list, present: set[str]) -> list:
 
 class _CourseLinks(BasePlugin):
     """Rewrites links as pages are converted to HTML, before MkDocs checks them:
-    a link to a page of the handbook that is not in the bundle becomes text with
-    a note; the landing page keeps its links though it moved to index.md."""
+    a link to a page of the handbook that is not in the bundle becomes text; the
+    landing page keeps its links though it moved to index.md; the course's pages
+    end with links along its reading order."""
 
     def __init__(self, plan: Plan, known: set[str]) -> None:
         super().__init__()
         self.aliases = plan.aliases
+        self.order = plan.order
         self.moved = {original: path for path, original in plan.aliases.items()}
         self.known = known
         self.present: set[str] = set()
@@ -237,20 +246,32 @@ class _LinkTreeprocessor(Treeprocessor):
                     element.set("href", urlunsplit(("", "", path, parts.query, parts.fragment)))
             elif target in plugin.known:
                 unlink(element)
+        _add_order_links(root, plugin.order, page)
+
+
+def _add_order_links(root: etree.Element, order: list[tuple[str, str]], page: str) -> None:
+    """<nav class="bai-ke">: the pages before and after `page` in the reading order, if it has a place."""
+    paths = [path for path, _ in order]
+    if page not in paths:
+        return
+    at = paths.index(page)
+    nav = etree.SubElement(root, "nav", {"class": "bai-ke", "aria-label": "Bài trước, bài sau"})
+    for name, other in (("bai-truoc", at - 1), ("bai-sau", at + 1)):
+        if 0 <= other < len(order):
+            path, label = order[other]
+            link = etree.SubElement(nav, "a", {"href": posixpath.relpath(path, posixpath.dirname(page) or "."),
+                                               "class": name})
+            link.text = f"← {label}" if other < at else f"{label} →"
 
 
 def unlink(element: etree.Element, note: str = NOT_IN_COURSE) -> None:
-    """<a href>label</a> → <span>label <em>(không có trong khóa học này)</em></span>; no note if empty."""
+    """<a href>label</a> → <span title="(không có trong khóa học này)">label</span>: the name as plain
+    text, the reason only where a reader points at it (never printed); no title if `note` is empty."""
     element.tag = "span"
     element.attrib.clear()
     element.set("class", "ngoai-khoa-hoc")
-    if not note:
-        return
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + " "
-    else:
-        element.text = (element.text or "") + " "
-    etree.SubElement(element, "em").text = f"({note})"
+    if note:
+        element.set("title", f"({note})")
 
 
 # --- The build -------------------------------------------------------------------------------
@@ -262,15 +283,34 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
     Nothing is written at `out` unless everything succeeded.
     """
     root = root.resolve()
-    with open(root / "mkdocs.yml", "rb") as file:
-        parent = yaml_load(file) or {}
+    plan = plan_for(root, result, course)
+    out = check_zip(root, out or root / f"{plan.name}.zip")
+    with offline_site(root, result, plan, strict=strict, progress=progress) as (site, files):
+        progress(f"Đang nén {len(files)} tệp …")
+        _zip(site, files, plan.name, out)
+    pages = sum(path.endswith(".html") for path in files)
+    return Summary(out, out.stat().st_size, pages, len(files) + 1)
+
+
+def plan_for(root: Path, result: Result, course: str | None) -> Plan:
+    """The whole handbook's plan, or one course's (`root` resolved)."""
+    parent = _parent_config(root)
     content_dir = (root / parent.get("docs_dir", "docs")).resolve()
     if course is None:
-        plan = plan_whole(result, content_dir)
-    else:
-        plan = plan_course(result, content_dir, course_id(course), navigation.expand(parent.get("nav")) or [])
-    out = check_zip(root, out or root / f"{plan.name}.zip")
+        return plan_whole(result, content_dir)
+    return plan_course(result, content_dir, course_id(course), navigation.expand(parent.get("nav")) or [])
 
+
+@contextmanager
+def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False, kiwix: bool = False,
+                 progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[Path, list[str]]]:
+    """The plan's pages built into a temporary folder: (that folder, the files a reader uses).
+
+    Shared by the zip and the ZIM (zim.py, `kiwix`: see the plugin's option); the folder is
+    removed on leaving.
+    """
+    parent = _parent_config(root)
+    content_dir = (root / parent.get("docs_dir", "docs")).resolve()
     progress(f"Đang dựng bản ngoại tuyến của {plan.title} …")
     with tempfile.TemporaryDirectory(prefix="handbook-bundle-") as temp:
         temp = Path(temp)
@@ -280,7 +320,7 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(content_dir / path, docs / path)
         config_file = temp / "mkdocs.yml"
-        config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan), allow_unicode=True,
+        config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan, kiwix), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
         run_mkdocs(config_file, root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
@@ -288,19 +328,22 @@ def bundle(root: Path, result: Result, out: Path | None = None, *, course: str |
         _add_shim(site)     # after the build: content/ takes pages and pictures only
         files = _kept_files(site)
         _refuse_network_features(site, files)
-        progress(f"Đang nén {len(files)} tệp …")
-        _zip(site, files, plan.name, out)
-    pages = sum(path.endswith(".html") for path in files)
-    return Summary(out, out.stat().st_size, pages, len(files) + 1)
+        yield site, files
 
 
-def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan) -> dict:
+def _parent_config(root: Path) -> dict:
+    with open(root / "mkdocs.yml", "rb") as file:
+        return yaml_load(file) or {}
+
+
+def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan, kiwix: bool = False) -> dict:
     """The bundle's mkdocs.yml: mkdocs.yml, less what needs a network or a server."""
     plugins = []
     for item in parent.get("plugins") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name == "handbook":
-            options = {**(options or {}), "data_dir": str(root / (options or {}).get("data_dir", "data"))}
+            options = {**(options or {}), "data_dir": str(root / (options or {}).get("data_dir", "data")),
+                       **({"kiwix": True} if kiwix else {})}
         plugins.append({name: options} if options else name)
     if "offline" not in [p if isinstance(p, str) else next(iter(p)) for p in plugins]:
         plugins.append("offline")

@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     _course_options(bundle, "đóng gói", "tệp .zip kết quả; mặc định: so-tay-offline.zip hoặc khoa-hoc-<mã>.zip")
     bundle.set_defaults(handler=_bundle)
 
+    zim = commands.add_parser("zim", help="ghi cả sổ tay hoặc một khóa học thành tệp .zim để đọc bằng Kiwix",
+                              description="Dựng các trang của bản ngoại tuyến rồi ghi thành một tệp .zim: học viên "
+                                          "mở bằng ứng dụng Kiwix trên điện thoại hoặc máy tính, không cần mạng.")
+    _course_options(zim, "ghi", "tệp .zim kết quả; mặc định: so-tay-offline.zim hoặc khoa-hoc-<mã>.zim")
+    zim.set_defaults(handler=_zim)
+
     printed = commands.add_parser("print", help="in một khóa học (hoặc cả sổ tay) thành một tệp PDF",
                                   description="Dàn trang một khóa học trong data/courses/, hoặc cả sổ tay, thành "
                                               "một tệp PDF khổ A4 để in: bìa, mục lục có số trang, mục tiêu, "
@@ -286,6 +292,32 @@ def _bundle(args: argparse.Namespace) -> int:
         return 1
     print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
           f"{summary.pages} trang. Giải nén rồi mở index.html bằng trình duyệt, không cần mạng.", file=sys.stderr)
+    return 0
+
+
+def _zim(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from .bundle import BundleError, describe_size
+    from .zim import ZimError, write_zim
+
+    result = _check(args.root, args.strict)
+    if result is None:
+        return 1
+    _mkdocs_logging()
+    started = time.perf_counter()
+    try:
+        summary = write_zim(args.root, result, args.out, course=args.course, strict=args.strict,
+                            progress=lambda message: print(message, file=sys.stderr))
+    except (ZimError, BundleError) as error:
+        print(f"Không ghi được tệp ZIM: {error}", file=sys.stderr)
+        return 1
+    except MkDocsException as error:
+        print(f"Dựng các trang thất bại, chưa ghi tệp nào: {error}", file=sys.stderr)
+        return 1
+    print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
+          f"{summary.pages} trang. Mở bằng ứng dụng Kiwix (điện thoại hoặc máy tính), không cần mạng.",
+          file=sys.stderr)
     return 0
 
 

@@ -11,7 +11,8 @@ text exactly as on the site. A course's pages are rendered with the course's
 view of the handbook (bundle.restricted): lists of related records hold only
 the pack's own. A link to a page in the pack becomes a link to its heading,
 followed by its page number (CSS target-counter); a link to any other page
-becomes plain text, with the bundle's note for a course.
+becomes plain text with no note: on paper, a name without "(tr. n)" is plainly
+not in the pack.
 
 WeasyPrint lays the HTML out on A4 with Noto Serif and Noto Sans (Debian's
 fonts-noto-core, found through fontconfig) embedded. It may read only those
@@ -258,12 +259,12 @@ def _page_html(text: str, path: str, anchor: str, links: _Links) -> str:
     converter = markdown_lib.Markdown(extensions=[*EXTENSIONS, _PackExtension(links)],
                                       extension_configs=EXTENSION_CONFIGS, output_format="html")
     # Front matter first: the footer pattern would otherwise take its closing line too.
-    text = _BREADCRUMB.sub(r"\1\2", _FRONT_MATTER.sub("", text, count=1))     # "Văn bản ›" says where, on paper too
+    text = _BREADCRUMB.sub("", _FRONT_MATTER.sub("", text, count=1))     # the chapter's label says where
     return converter.convert(_EDITOR_FOOTER.sub("\n", text))
 
 
-# A record page's first line: its kind, linked to the kind's index (which no pack holds).
-_BREADCRUMB = re.compile(r"^(<small data-search-exclude>)\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
+# A record page's first line, the web's breadcrumb: its kind, linked to the kind's index, › its name.
+_BREADCRUMB = re.compile(r"^<small data-search-exclude>\[[^\]]*\]\([^)]*\)[^\n]*</small>\n", re.MULTILINE)
 
 
 class _PackExtension(Extension):

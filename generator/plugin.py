@@ -61,6 +61,8 @@ class HandbookConfig(base.Config):
     cms_local = c.Optional(c.Type(str))
     # Files for trainers built by `python -m generator.downloads DIR` (downloads.py): published and linked.
     downloads_dir = c.Optional(c.Type(str))
+    # Pages for Kiwix readers (zim.py): their policy also allows what Kiwix's toolbar needs.
+    kiwix = c.Type(bool, default=False)
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -248,7 +250,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.worker is not None:
             page = _MATERIAL_WORKER.sub(lambda m: m.group(1) + search.worker_name(self.worker), page, count=1)
         # serve adds its own inline live-reload script to every answer, after this point
-        return page if self.command == "serve" else with_csp(page)
+        return page if self.command == "serve" else with_csp(page, self.config.kiwix)
 
     def on_env(self, env, config, files):
         """Every page's HTML is known now. A build reads the pages' search text and writes its index

@@ -129,11 +129,23 @@ _THEME_SCRIPTS = (
 )
 
 
-def content_security_policy(page: str) -> str:
-    """The policy for one finished page: the theme's inline scripts by hash, files of the site."""
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
-                     for code in _INLINE_SCRIPT.findall(page)
+# Debian 12's kiwix-serve puts jQuery 1.x on every page it serves (its toolbar), whose feature test
+# sets the inline handlers onsubmit/onchange/onfocusin="t" on a detached element: a handler that
+# names a variable and calls nothing. The ZIM's pages allow exactly that handler, no other.
+KIWIX_HANDLERS = ("t",)
+
+
+def _sha256(code: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
+
+
+def content_security_policy(page: str, kiwix: bool = False) -> str:
+    """The policy for one finished page: the theme's inline scripts by hash, files of the site
+    (and, for Kiwix readers, jQuery's harmless test handler)."""
+    hashes = sorted({_sha256(code) for code in _INLINE_SCRIPT.findall(page)
                      if any(script.fullmatch(code.strip()) for script in _THEME_SCRIPTS)})
+    if kiwix:
+        hashes += ["'unsafe-hashes'", *map(_sha256, KIWIX_HANDLERS)]
     return "; ".join([
         "default-src 'self'",
         "script-src " + " ".join(["'self'", *hashes]),
@@ -161,12 +173,12 @@ def safe_title(title: str | None) -> str | None:
     return html.escape(text.replace("<", "‹").replace(">", "›"), quote=False)
 
 
-def with_csp(page: str) -> str:
+def with_csp(page: str, kiwix: bool = False) -> str:
     """The page with its policy at the top of <head> (after the charset), before any script."""
     match = _HEAD.search(page)
     if match is None:
         return page
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(page, kiwix)}">'
     return page[:match.end()] + meta + page[match.end():]
 
 

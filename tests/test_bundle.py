@@ -244,6 +244,23 @@ def test_course_index_pages_list_only_the_course(unzipped):
     assert listed - {"index.html"} == directives
 
 
+def order_links(page: Path) -> list[tuple[str, str]]:
+    """(class, href) of the previous/next links at the end of a page's article."""
+    found = re.search(r'<nav [^>]*class="bai-ke"[^>]*>(.*?)</nav>', page.read_text(encoding="utf-8"), re.S)
+    return re.findall(r'<a class="(bai-truoc|bai-sau)" href="([^"]+)"', found.group(1)) if found else []
+
+
+def test_readings_link_to_the_previous_and_next_in_the_course_order(unzipped):
+    folder = unzipped["course"]
+    order = ["index.html", *dict.fromkeys(item_page(i) for i in course_record()["items"])]
+    for at, path in enumerate(order):
+        expected = [(name, posixpath.relpath(order[other], posixpath.dirname(path) or "."))
+                    for name, other in (("bai-truoc", at - 1), ("bai-sau", at + 1)) if 0 <= other < len(order)]
+        assert order_links(folder / path) == expected, path
+    assert order_links(folder / "nguon" / f"{course_record()['sources'][0]}.html") == []   # not a reading
+    assert not [p for p in unzipped["whole"].rglob("*.html") if order_links(p)]
+
+
 def test_course_landing_page(unzipped):
     course = course_record()
     folder = unzipped["course"]
@@ -268,8 +285,9 @@ def html_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def test_links_out_of_the_course_become_text_with_a_note(bundles, unzipped):
-    """Each record a course page names but the course leaves out is shown, as text."""
+def test_links_out_of_the_course_become_plain_text(bundles, unzipped):
+    """Each record a course page names but the course leaves out is shown, as plain text: no note
+    in the facts tables, the reason in a title a reader can point at."""
     folder = unzipped["course"]
     handbook = run(bundles.root / "data").handbook
     in_course = {p.removesuffix(".html") for p in html_pages(folder)} | {f"khoa-hoc/{COURSE}"}   # at index.html
@@ -278,7 +296,9 @@ def test_links_out_of_the_course_become_text_with_a_note(bundles, unzipped):
         parsed = tags(page)
         links = [a.get("href", "") for t, a in parsed.tags if t == "a"]
         notes = [" ".join(n.split()) for n in parsed.notes]
-        assert all(n.endswith(f"({NOT_IN_COURSE})") for n in notes), notes
+        assert not [n for n in notes if NOT_IN_COURSE in n], notes
+        assert all(a.get("title") == f"({NOT_IN_COURSE})" for t, a in parsed.tags
+                   if t == "span" and a.get("class") == "ngoai-khoa-hoc")
         record_id = page.stem
         if record_id not in handbook.entries or page.name == "index.html":
             continue
@@ -290,7 +310,7 @@ def test_links_out_of_the_course_become_text_with_a_note(bundles, unzipped):
             checked += 1
             assert not [href for href in links if href.endswith(f"/{entry.id}.html")], (page.name, entry.id)
             name = " ".join(link_text(handbook, entry).split())
-            assert f"{name} ({NOT_IN_COURSE})" in notes, (page.name, name)
+            assert name in notes, (page.name, name)
     assert checked > 5
 
 
@@ -353,7 +373,7 @@ def test_course_with_a_written_page_and_a_site_config_that_needs_the_network(tmp
     page = tags(folder / "hoc-vien" / "huong-dan.html")
     hrefs = [a.get("href") for t, a in page.tags if t == "a"]
     assert f"../van-ban/{DIRECTIVE}.html" in hrefs and "../van-ban/index.html" in hrefs
-    assert [" ".join(n.split()) for n in page.notes] == [f"các chủ đề ({NOT_IN_COURSE})"]
+    assert [" ".join(n.split()) for n in page.notes] == ["các chủ đề"]
     assert "hoc-vien/huong-dan.html" in [a.get("href") for t, a in tags(folder / "index.html").tags if t == "a"]
     for html_page in folder.rglob("*.html"):
         text = html_page.read_text(encoding="utf-8")
@@ -565,7 +585,8 @@ def test_course_bundle_from_file(file_tab, unzipped):
     tab.page.locator(f'article a[href="{first}"]').first.click()
     expect(tab.page).to_have_url(tab.url(first))
     outside = tab.page.locator("article span.ngoai-khoa-hoc").first
-    expect(outside).to_contain_text(f"({NOT_IN_COURSE})")
+    expect(outside).to_have_attribute("title", f"({NOT_IN_COURSE})")
+    expect(outside).not_to_contain_text(NOT_IN_COURSE)
     assert outside.locator("xpath=ancestor-or-self::a").count() == 0
     tab.page.go_back()
     expect(tab.page).to_have_url(tab.url("index.html"))
