@@ -296,8 +296,6 @@ def _bundle(args: argparse.Namespace) -> int:
 
 
 def _zim(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import MkDocsException
-
     from .bundle import BundleError, describe_size
     from .zim import ZimError, write_zim
 

@@ -142,7 +142,7 @@ def is_ours(path: Path) -> bool:
 
 def describe(root: Path, result: Result, course: str | None) -> dict[str, str]:
     """The archive's metadata (openZIM's names), within the lengths zimcheck accepts."""
-    from mkdocs.utils.yaml import yaml_load
+    from .engine import yaml_load
     with open(root / "mkdocs.yml", "rb") as file:
         site = yaml_load(file) or {}
     name = str(site.get("site_name") or "Sổ tay")
