@@ -60,3 +60,14 @@ def test_an_unknown_engine_is_refused_in_vietnamese():
     done = subprocess.run([sys.executable, "-c", "import generator.engine"], capture_output=True, text=True,
                           env={**os.environ, "HANDBOOK_ENGINE": "zensical"}, timeout=120)
     assert done.returncode != 0 and "HANDBOOK_ENGINE" in done.stderr and "không hợp lệ" in done.stderr
+
+
+def test_the_engine_is_met_in_one_module():
+    """A module importing `mkdocs` itself fails where only ProperDocs is installed (and would
+    miss a change of engine): every other module takes the engine's names from generator/engine.py."""
+    root = Path(__file__).parent.parent
+    direct = re.compile(r"^\s*(?:from|import)\s+mkdocs\b", re.M)
+    offenders = [p.relative_to(root).as_posix() for folder in ("generator", "tests")
+                 for p in (root / folder).rglob("*.py")
+                 if p.name != "engine.py" and direct.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
