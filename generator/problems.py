@@ -54,6 +54,9 @@ CODES = {
     "date.order": "Ngày kết thúc trước ngày bắt đầu.",
     "relation.date": "Văn bản căn cứ, thay thế, sửa đổi… một văn bản ban hành sau nó.",
     "glossary.duplicate": "Một chữ viết tắt được giải nghĩa hai lần.",
+    "file.layout": "Tệp chưa viết theo bố cục chuẩn (thứ tự trường, ngoặc kép, thụt lề); `handbook fmt` sửa, "
+                   "nội dung không đổi.",
+    "file.comment": "Chú thích nằm giữa bản ghi; bố cục chuẩn (và biểu mẫu) chỉ giữ chú thích ở đầu tệp.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
     "course.page": "Khóa học nêu một trang viết tay không có trong content/.",
