@@ -114,7 +114,7 @@ def collection(kind: Kind) -> dict:
         "label_singular": kind.label,
         "folder": f"data/{kind.folder}",
         "extension": "yaml",
-        "format": "yaml",
+        "format": f"handbook-{kind.folder}",    # read and written by cms/layout.js: `handbook fmt`'s layout
         "create": True,
         "slug": "{{fields.id}}",               # file name = id, as the validator requires
         "identifier_field": identifier_field(kind),

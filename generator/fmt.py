@@ -122,8 +122,8 @@ def _mapping(mapping: dict, model: type[BaseModel] | None, indent: int) -> list[
 
 def _entry(head: str, value: object, model: type[BaseModel] | None, indent: int) -> list[str]:
     """`head` (a `key:` or a `-`) followed by its value."""
-    if value is None:
-        return [head]
+    if value is None:       # `key:`; `- ~` in a list, where readers disagree on `- -` followed by `-`
+        return [head + " ~"] if head.lstrip() == "-" else [head]
     if isinstance(value, str):
         first, *rest = _scalar(value, indent)
         return [head + first, *rest]
@@ -144,14 +144,24 @@ def _entry(head: str, value: object, model: type[BaseModel] | None, indent: int)
     raise TypeError(f"the loader gives text, lists and mappings only, not {type(value).__name__}")
 
 
+def _one_line(value: object) -> str:
+    return " ".join(_UNSAFE.sub(" ", value).split()) if isinstance(value, str) else ""
+
+
 def header_line(kind: Kind, data: dict) -> str:
     """The comment that opens a record written without one: its kind and its name."""
-    name = data.get(kind.name_field)
-    name = name if isinstance(name, str) and name.strip() else data.get("id")
+    name = _one_line(data.get(kind.name_field)) or _one_line(data.get("id"))
     label = kind.label[:1].upper() + kind.label[1:]
-    if not isinstance(name, str) or not name.strip():
-        return f"# {label}"
-    return f"# {label} — " + " ".join(_UNSAFE.sub(" ", name).split())
+    return f"# {label} — {name}" if name else f"# {label}"
+
+
+def layout_of(kind: Kind) -> dict:
+    """What the form's writer (cms/layout.js) needs to know of a kind to write this layout."""
+    def fields(model: type[BaseModel]) -> dict:
+        nested = {name: fields(inner) for name in model.model_fields
+                  if (inner := _nested_model(model, name)) is not None}
+        return {"order": field_order(model), "nested": nested}
+    return {"label": kind.label, "name": kind.name_field, **fields(kind.model)}
 
 
 def dump(kind: Kind, data: dict, header: list[str] = ()) -> str:
@@ -211,9 +221,9 @@ def format_text(raw: bytes, shown: str, kind: Kind) -> Formatted:
         return Formatted(shown, None, problems=errors)
     text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")),
-                 len(lines))
-    header = [line.strip() for line in lines[:first] if line.strip() and not line.strip().startswith(_SCAFFOLD_HINT)]
+    stripped = [line.strip(" \t") for line in lines]      # YAML's spaces only (as layout.js reads them)
+    first = next((i for i, line in enumerate(stripped) if line and not line.startswith("#")), len(lines))
+    header = [line for line in stripped[:first] if line and not line.startswith(_SCAFFOLD_HINT)]
     scaffold = _scaffold_comments(kind)
     notes = [(line, col, comment) for line, col, comment in _comments(text, after=first) if comment not in scaffold]
     if notes:

@@ -108,6 +108,10 @@ def fake_decap(tmp_path, monkeypatch) -> Path:
     (dist / "decap-cms.js").write_text("/* cms */", encoding="utf-8")
     (dist / "12.decap-cms.js").write_text("/* chunk */", encoding="utf-8")
     (dist / "decap-cms.js.LICENSE.txt").write_text("MIT", encoding="utf-8")
+    reader = cache / f"js-yaml-{cms.JS_YAML_VERSION}"
+    reader.mkdir()
+    (reader / cms.JS_YAML_FILE).write_text("/* js-yaml */", encoding="utf-8")
+    (reader / "js-yaml.LICENSE.txt").write_text("MIT", encoding="utf-8")
     monkeypatch.setenv("HANDBOOK_CACHE", str(cache))
     monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
     return dist

@@ -31,14 +31,15 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 20_000
 NEW_ID = "tinh-a-to-dang-noi-lam-viec"
 NEW_TITLE = "Tổ đảng ở nơi làm việc mới"
-EXPECTED = f"""id: {NEW_ID}
+EXPECTED = f"""# Cách làm — {NEW_TITLE}
+id: {NEW_ID}
 title: {NEW_TITLE}
 province: tinh-a
 start: 2020-05
 directives:
-  - huong-dan-38-hd-btctw-2010
+- huong-dan-38-hd-btctw-2010
 sources:
-  - bai-mau
+- bai-mau
 """
 
 

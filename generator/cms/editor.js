@@ -115,6 +115,13 @@
     CMS.registerLocale("vi", vi);
   }
 
+  // Files read as the handbook's loader reads them and written in `handbook fmt`'s layout (layout.js),
+  // one format per collection: what a kind's files look like comes from the schema, on this tag.
+  var layouts = JSON.parse((script && script.getAttribute("data-layout")) || "{}");
+  Object.keys(layouts).forEach(function (name) {
+    CMS.registerCustomFormat("handbook-" + name, "yaml", window.HandbookLayout.format(layouts[name]));
+  });
+
   CMS.registerPreviewStyle("preview.css");
   collections.forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });
 }());
