@@ -33,7 +33,7 @@ import yaml
 
 from .cms_config import CONFIG_FILE
 from .fmt import layout_of
-from .schema import KINDS
+from .schema import KINDS, ref_fields
 
 DECAP_VERSION = "3.16.3"
 DECAP_INTEGRITY = "sha512-hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw=="
@@ -206,8 +206,24 @@ def admin_page(policy: str, body: str, title: str) -> str:
             f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
-    """Write site/admin/; return a Vietnamese note when the editor cannot be turned on, else ""."""
+def picker_names(result) -> dict[str, dict[str, str]]:
+    """The names pickers show for the records that name others: issuers (organs) and places (provinces)."""
+    folders = {KINDS[ref.target].folder for kind in KINDS.values() for ref in ref_fields(kind.model)
+               if ref.name in (kind.issuer, *kind.places)}
+    entries = result.handbook.entries.values() if result is not None and result.handbook else ()
+    names: dict[str, dict[str, str]] = {folder: {} for folder in sorted(folders)}
+    for entry in entries:
+        if entry.kind.folder in names:
+            names[entry.kind.folder][entry.id] = entry.record.display_name()
+    return names
+
+
+def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | None = None) -> str:
+    """Write site/admin/; return a Vietnamese note when the editor cannot be turned on, else "".
+
+    `names`: the organs' and provinces' names by id (folder → id → name), with which the form's
+    pickers name a directive's issuer and a practice's province.
+    """
     admin = site_dir / "admin"
     shutil.rmtree(admin, ignore_errors=True)
     admin.mkdir(parents=True)
@@ -231,19 +247,21 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
         shutil.copyfile(dist / name, admin / name)
     for name in (JS_YAML_FILE, "js-yaml.LICENSE.txt"):
         shutil.copyfile(js_yaml_dir() / name, admin / name)
-    for name in ("layout.js", "editor.js", "preview.css"):
+    for name in ("layout.js", "names.js", "editor.js", "preview.css"):
         shutil.copyfile(ASSETS / name, admin / name)
     config = site_config(backend)
     (admin / "config.yml").write_text(
         "# Sinh từ generator/schema.py (generator/cms_config.py); sửa lược đồ rồi dựng lại, đừng sửa tệp này.\n"
         + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     # editor.js reads the collections it previews off its own tag: no inline script, no second request.
-    names = escape(" ".join(c["name"] for c in config["collections"]))
-    layouts = escape(json.dumps({kind.folder: layout_of(kind) for kind in KINDS.values()},
-                                ensure_ascii=False, sort_keys=True))
+    collections = escape(" ".join(c["name"] for c in config["collections"]))
+    layouts = escape(json.dumps({kind.folder: {**layout_of(kind), "pick": list(kind.name_fields)}
+                                 for kind in KINDS.values()}, ensure_ascii=False, sort_keys=True))
+    known = escape(json.dumps(names or {}, ensure_ascii=False, sort_keys=True))
     body = (f'<script src="decap-cms.js"></script>\n<script src="{JS_YAML_FILE}"></script>\n'
-            '<script src="layout.js"></script>\n'
-            f'<script src="editor.js" data-collections="{names}" data-layout="{layouts}"></script>')
+            '<script src="layout.js"></script>\n<script src="names.js"></script>\n'
+            f'<script src="editor.js" data-collections="{collections}" data-layout="{layouts}" '
+            f'data-names="{known}"></script>')
     (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
     return ""
 

@@ -40,10 +40,15 @@ def identifier_field(kind: Kind) -> str:
     return kind.name_field
 
 
+# What the form adds to each record it reads (editor.js, cms/names.js), never written to the file: the
+# record as a reader knows it (a directive's kind, number, date, issuer and subject; a practice's title
+# and province), and that name with and without diacritics plus the id, for pickers to search.
+NAME_KEY, SEARCH_KEY = "_name", "_search"
+
+
 def _ref_widget(target: str, many: bool) -> dict:
-    names = list(KINDS[target].name_fields)
     return {"widget": "relation", "collection": KINDS[target].folder, "value_field": "id",
-            "search_fields": [*names, "id"], "display_fields": [*names, "({{id}})"],
+            "search_fields": [SEARCH_KEY], "display_fields": [NAME_KEY, "({{id}})"],
             **({"multiple": True} if many else {})}
 
 
@@ -118,7 +123,7 @@ def collection(kind: Kind) -> dict:
         "create": True,
         "slug": "{{fields.id}}",               # file name = id, as the validator requires
         "identifier_field": identifier_field(kind),
-        "summary": " ".join("{{%s}}" % name for name in kind.name_fields) + " ({{fields.id}})",
+        "summary": "{{%s}} ({{fields.id}})" % NAME_KEY,
         "sortable_fields": [identifier_field(kind)],
         "fields": _fields(kind.model, kind.name),
     }

@@ -21,12 +21,8 @@
   // The related record's name, as the relation widget fetched it; the id otherwise.
   function named(props, field, id) {
     var meta = props.fieldsMetaData && props.fieldsMetaData.getIn([field.get("name"), field.get("collection"), id]);
-    if (meta) {
-      var names = field.get("search_fields").toJS().filter(function (k) { return k !== "id"; })
-        .map(function (k) { return meta.get(k); }).filter(Boolean);
-      if (names.length) { return names.join(" ") + " (" + id + ")"; }
-    }
-    return id;
+    var name = meta && meta.get("_name");       // given by the format as it read the record (below)
+    return name ? name + " (" + id + ")" : id;
   }
 
   function cell(props, field, value) {
@@ -100,8 +96,25 @@
         statusInfoTooltipInReview: "Đang được xét duyệt; vẫn có thể sửa tiếp trong lúc chờ." },
       editorWidgets: { list: { add: "Thêm %{item}", addType: "Thêm %{item}" },
                        object: { expand: "Mở ra", collapse: "Thu gọn" } } },
-    ui: { settingsDropdown: { account: "Tài khoản" } }
+    ui: { settingsDropdown: { account: "Tài khoản" } },
+    mediaLibrary: { mediaLibraryCard: { copy: "Sao chép", copyUrl: "Sao chép địa chỉ", copyPath: "Sao chép đường dẫn",
+                                        copyName: "Sao chép tên", copied: "Đã sao chép" },
+                    mediaLibraryModal: { close: "Đóng" } }
   };
+  // Phrases it has in English, or in a form Vietnamese readers do not use.
+  var replaced = {
+    collection: { collectionTop: { viewAs: "Xem dạng", newButton: "Thêm %{collectionLabel}" },   // in words, not "＋"
+                  groups: { other: "Khác", negateLabel: "Không phải %{label}" } },
+    // The review board's dates: 7/12/2026, not "December 7" (Decap's Vietnamese keeps English month names).
+    workflow: { workflow: { dateFormat: "D/M/YYYY" } }
+  };
+  function replace(target, extra) {
+    Object.keys(extra).forEach(function (key) {
+      if (typeof extra[key] === "object") { target[key] = replace(target[key] || {}, extra[key]); }
+      else { target[key] = extra[key]; }
+    });
+    return target;
+  }
   function fill(target, extra) {
     Object.keys(extra).forEach(function (key) {
       if (typeof extra[key] === "object") { target[key] = fill(target[key] || {}, extra[key]); }
@@ -110,17 +123,89 @@
     return target;
   }
   if (CMS.getLocale && CMS.getLocale("vi")) {
-    var vi = fill(CMS.getLocale("vi"), missing);
-    vi.collection.collectionTop.newButton = "Thêm %{collectionLabel}";   // in words, not "＋"
-    CMS.registerLocale("vi", vi);
+    CMS.registerLocale("vi", replace(fill(CMS.getLocale("vi"), missing), replaced));
   }
 
   // Files read as the handbook's loader reads them and written in `handbook fmt`'s layout (layout.js),
   // one format per collection: what a kind's files look like comes from the schema, on this tag.
+  // Each record read also gets its name as a reader knows it, and that name without diacritics, for the
+  // pickers (cms_config.NAME_KEY, SEARCH_KEY); organs and provinces named by their names at build time.
   var layouts = JSON.parse((script && script.getAttribute("data-layout")) || "{}");
-  Object.keys(layouts).forEach(function (name) {
-    CMS.registerCustomFormat("handbook-" + name, "yaml", window.HandbookLayout.format(layouts[name]));
+  var names = JSON.parse((script && script.getAttribute("data-names")) || "{}");
+  Object.keys(layouts).forEach(function (folder) {
+    var format = window.HandbookLayout.format(layouts[folder]), Names = window.HandbookNames;
+    CMS.registerCustomFormat("handbook-" + folder, "yaml", {
+      fromFile: function (text) {
+        var data = format.fromFile(text);
+        data._name = Names.label(folder, layouts[folder], data, names);
+        data._search = Names.searchable(data._name, data.id);
+        return data;
+      },
+      toFile: format.toFile
+    });
   });
+
+  // A save the form refuses, said where the editor looks: beside the Save button, in words, and the
+  // first field at fault brought into view with the cursor in it (Decap only marks the fields, maybe
+  // far above, and its notice for missing fields fades).
+  var notice = null, watching = null;
+  function saveLabel() {
+    var vi = CMS.getLocale && CMS.getLocale("vi");
+    return (vi && vi.editor && vi.editor.editorToolbar && vi.editor.editorToolbar.save) || "Lưu";
+  }
+  function faults() {
+    var seen = [];
+    document.querySelectorAll('[class*="ControlErrorsList"] li').forEach(function (item) {
+      var field = item.closest('[class*="ControlContainer"]');
+      if (field && !seen.some(function (f) { return f.field === field; })) { seen.push({ field: field, text: item.textContent }); }
+    });
+    return seen;
+  }
+  function hide() {
+    if (notice) { notice.remove(); notice = null; }
+    if (watching) { clearInterval(watching); watching = null; }
+  }
+  function say(button, found) {
+    hide();
+    var place = button.getBoundingClientRect();
+    notice = document.createElement("div");
+    notice.setAttribute("role", "alert");
+    notice.className = "hb-refused";
+    var width = Math.min(448, window.innerWidth - 16);
+    notice.style.cssText = "position:fixed;z-index:10000;box-sizing:border-box;padding:.6rem 2.2rem .6rem .8rem;" +
+      "background:#fff4f4;color:#8a1c1c;border:2px solid #c62828;border-radius:6px;font:14px/1.45 sans-serif;" +
+      "box-shadow:0 2px 8px rgba(0,0,0,.2);width:" + width + "px;top:" + Math.round(place.bottom + 6) + "px;" +
+      "left:" + Math.round(Math.max(8, Math.min(place.left, window.innerWidth - width - 8))) + "px";
+    var head = document.createElement("strong");
+    head.textContent = "Chưa lưu được: " + (found.length === 1 ? "một trường cần sửa" : found.length + " trường cần sửa") +
+      " (viền đỏ).";
+    var first = document.createElement("div");
+    first.textContent = found[0].text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "×";
+    close.setAttribute("aria-label", "Đóng thông báo");
+    close.style.cssText = "position:absolute;top:.2rem;right:.3rem;border:0;background:none;color:inherit;" +
+      "font-size:1.3rem;cursor:pointer;padding:.1rem .4rem";
+    close.addEventListener("click", hide);
+    notice.append(head, first, close);
+    document.body.appendChild(notice);
+    var field = found[0].field, label = field.querySelector("label[for]");
+    var input = (label && document.getElementById(label.htmlFor)) || field.querySelector("input, textarea, [tabindex]");
+    field.scrollIntoView({ block: "center" });
+    if (input) { input.focus({ preventScroll: true }); }
+    watching = setInterval(function () { if (!faults().length) { hide(); } }, 500);   // fixed: the notice goes
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button") : null;
+    if (!button || button.textContent.trim() !== saveLabel()) { return; }
+    var started = Date.now();
+    (function look() {       // Decap marks the fields as it refuses the save, in the renders that follow
+      var found = faults();
+      if (found.length) { say(button, found); } else if (Date.now() - started < 2000) { setTimeout(look, 50); }
+    }());
+  }, true);
+  window.addEventListener("hashchange", hide);
 
   CMS.registerPreviewStyle("preview.css");
   collections.forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });

@@ -23,6 +23,8 @@
     "|on|On|ON|off|Off|OFF|<<|=)$");
   var SCAFFOLD_HINT = "# Các trường bắt đầu bằng # là tùy chọn";
   var HEADER = "_header";     // where a record read from a file keeps its comment lines (no field starts with _)
+  // What the form adds to a record it reads (the header, and editor.js's names for pickers): never written.
+  var DERIVED = [HEADER, "_name", "_search"];
 
   function isPlain(text) {
     return text !== "" && INDICATORS.indexOf(text[0]) < 0 && text[0] !== " " && " :".indexOf(text[text.length - 1]) < 0 &&
@@ -142,7 +144,7 @@
       fromFile: function (text) { return read(text); },
       toFile: function (data) {
         var copy = {}, header = data[HEADER];
-        Object.keys(data).forEach(function (k) { if (k !== HEADER) { copy[k] = data[k]; } });
+        Object.keys(data).forEach(function (k) { if (DERIVED.indexOf(k) < 0) { copy[k] = data[k]; } });
         return dump(layout, copy, Array.isArray(header) ? header : null);
       }
     };
