@@ -104,7 +104,8 @@ def _fields(model: type[BaseModel], owner: str) -> list[dict]:
         required = info.is_required() or bool(any(getattr(m, "min_length", None) for m in info.metadata))
         entry = {"label": info.title, "name": name, **widget, "required": required,
                  "hint": info.description or ""}
-        if name == "id":
+        if name == "id":        # made from the name, checked against the kind's ids (editor.js)
+            entry["widget"] = "handbook-id"
             entry["pattern"] = [ID_PATTERN, "chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ an-giang-to-dang"]
         if required and entry["widget"] in ("list", "relation"):
             entry["min"] = 1

@@ -105,6 +105,7 @@
   var replaced = {
     collection: { collectionTop: { viewAs: "Xem dạng", newButton: "Thêm %{collectionLabel}" },   // in words, not "＋"
                   groups: { other: "Khác", negateLabel: "Không phải %{label}" } },
+    editor: { editorToolbar: { status: "Trạng thái: %{status}" } },     // Decap's says "Trạng:", half a word
     // The review board's dates: 7/12/2026, not "December 7" (Decap's Vietnamese keeps English month names).
     workflow: { workflow: { dateFormat: "D/M/YYYY" } }
   };
@@ -200,13 +201,83 @@
     var button = event.target && event.target.closest ? event.target.closest("button") : null;
     if (!button || button.textContent.trim() !== saveLabel()) { return; }
     var started = Date.now();
-    (function look() {       // Decap marks the fields as it refuses the save, in the renders that follow
+    hide();
+    // Decap checks the fields as this click reaches its button (after this listener) and marks them as
+    // it renders: look once that is done, and for a while after.
+    setTimeout(function look() {
       var found = faults();
       if (found.length) { say(button, found); } else if (Date.now() - started < 2000) { setTimeout(look, 50); }
-    }());
+    }, 0);
   }, true);
   window.addEventListener("hashchange", hide);
+  // Decap refuses such a save by rejecting a promise with nothing (no toast unless a required field is
+  // empty): the notice above says it, the console need not report it as an error.
+  window.addEventListener("unhandledrejection", function (event) {
+    if (event.reason === undefined) { event.preventDefault(); }
+  });
+
+  // The id, which is also the file's name: made from the name as `handbook new` makes it (names.js), shown
+  // as it is made, checked against the kind's other records, typed by hand if the editor prefers; fixed
+  // once the record exists (a later edit of the name leaves it alone).
+  var IdControl = window.createClass({
+    getInitialState: function () { return { manual: false, taken: {} }; },
+    // Decap asks its control whether to render again (by default only when its own value changed):
+    // this one follows another field, the name.
+    shouldComponentUpdate: function () { return true; },
+    componentDidMount: function () { this.follow(); },
+    componentDidUpdate: function () { this.follow(); },
+    componentWillUnmount: function () { clearTimeout(this.timer); },
+    isNew: function () { return !!(this.props.entry && this.props.entry.get("newRecord")); },
+    follow: function () {
+      if (!this.isNew()) { return; }
+      if (!this.state.manual) {
+        var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+        var name = entry.getIn(["data", this.props.collection.get("identifier_field")]);
+        var made = window.HandbookNames.slug(typeof name === "string" ? name : "");
+        if (made !== (this.props.value || "")) { this.props.onChange(made); return; }
+      }
+      this.check(this.props.value || "");
+    },
+    check: function (id) {     // does the kind have a record of this id? (its file, by name)
+      var self = this, collection = this.props.collection.get("name");
+      if (!id || id in this.state.taken || id === this.checking) { return; }
+      this.checking = id;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(function () {
+        Promise.resolve(self.props.query(self.props.forID + "-id", collection, ["id"], id, id, 1)).then(function (action) {
+          var hits = (action && action.payload && action.payload.hits) || [];
+          var taken = {}; taken[id] = hits.some(function (hit) { return hit.slug === id; });
+          self.setState(function (state) { return { taken: Object.assign({}, state.taken, taken) }; });
+        }).catch(function () { self.checking = null; });
+      }, 300);
+    },
+    isValid: function () {
+      var id = this.props.value;
+      if (this.isNew() && id && this.state.taken[id]) {
+        return { error: { type: "CUSTOM", message: "Đã có " + (this.props.collection.get("label_singular") || "bản ghi") +
+          " mang mã “" + id + "”: sửa mã cho khác (ví dụ thêm tên tỉnh hoặc năm)" } };
+      }
+      return true;
+    },
+    render: function () {
+      var self = this, fresh = this.isNew(), id = this.props.value || "";
+      var note = !fresh ? "Mã không đổi sau khi tạo: đó là tên tệp của bản ghi." :
+        this.state.taken[id] ? "Mã này đã có; sửa lại cho khác." :
+        this.state.manual ? "Mã do bạn gõ; xóa hết để lấy lại mã tự tạo từ tên." : "Mã tự tạo từ tên; có thể sửa.";
+      return h("div", null,
+        h("input", { id: this.props.forID, type: "text", value: id, readOnly: !fresh, spellCheck: false,
+                     className: this.props.classNameWrapper, autoComplete: "off",
+                     onFocus: this.props.setActiveStyle, onBlur: this.props.setInactiveStyle,
+                     onChange: function (event) {
+                       self.setState({ manual: event.target.value !== "" });
+                       self.props.onChange(event.target.value);
+                     } }),
+        h("p", { className: "hb-id-note", style: { margin: ".3rem 0 0", fontSize: "13px", color: "#555" } }, note));
+    }
+  });
+  CMS.registerWidget("handbook-id", IdControl, function (props) { return h("span", null, props.value || ""); });
 
   CMS.registerPreviewStyle("preview.css");
   collections.forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });
+  CMS.init();     // everything above registered (before-cms.js held the CMS back until now)
 }());
