@@ -247,7 +247,7 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | 
         shutil.copyfile(dist / name, admin / name)
     for name in (JS_YAML_FILE, "js-yaml.LICENSE.txt"):
         shutil.copyfile(js_yaml_dir() / name, admin / name)
-    for name in ("before-cms.js", "layout.js", "names.js", "editor.js", "preview.css", "admin.css"):
+    for name in ("before-cms.js", "layout.js", "names.js", "editor.js", "admin.css"):
         shutil.copyfile(ASSETS / name, admin / name)
     config = site_config(backend)
     (admin / "config.yml").write_text(
@@ -258,11 +258,14 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | 
     layouts = escape(json.dumps({kind.folder: {**layout_of(kind), "pick": list(kind.name_fields)}
                                  for kind in KINDS.values()}, ensure_ascii=False, sort_keys=True))
     known = escape(json.dumps(names or {}, ensure_ascii=False, sort_keys=True))
+    # The preview's style as text, not a file the preview frame fetches again after every save (the
+    # preview showed unstyled for seconds meanwhile).
+    style = escape((ASSETS / "preview.css").read_text(encoding="utf-8"))
     body = ('<link rel="stylesheet" href="admin.css">\n<script src="before-cms.js"></script>\n'
             f'<script src="decap-cms.js"></script>\n<script src="{JS_YAML_FILE}"></script>\n'
             '<script src="layout.js"></script>\n<script src="names.js"></script>\n'
             f'<script src="editor.js" data-collections="{collections}" data-layout="{layouts}" '
-            f'data-names="{known}"></script>')
+            f'data-names="{known}" data-preview-style="{style}"></script>')
     (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
     return ""
 

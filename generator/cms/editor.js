@@ -277,7 +277,9 @@
   });
   CMS.registerWidget("handbook-id", IdControl, function (props) { return h("span", null, props.value || ""); });
 
-  CMS.registerPreviewStyle("preview.css");
+  // The preview's style as text (cms.py puts preview.css on this tag): nothing to fetch when the preview
+  // is drawn again after a save, so it never shows unstyled.
+  CMS.registerPreviewStyle((script && script.getAttribute("data-preview-style")) || "", { raw: true });
   collections.forEach(function (name) { CMS.registerPreviewTemplate(name, RecordPreview); });
   CMS.init();     // everything above registered (before-cms.js held the CMS back until now)
 }());

@@ -15,7 +15,8 @@
   }
 
   function slug(text) {
-    return fold(String(text)).toLowerCase().replace(/(\d),(?=\d)/g, "$1")
+    // python-slugify: a typed ' separates words, a curly one (’, written ' by its transliteration) is dropped
+    return fold(String(text).replace(/'/g, "-").replace(/[\u2018\u2019]/g, "")).toLowerCase().replace(/(\d),(?=\d)/g, "$1")
       .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   }
 
