@@ -72,7 +72,7 @@ def _widget(owner: str, name: str, info) -> dict:
         return {"widget": "list", "collapsed": False,
                 "field": {"label": info.title, "name": "item", "widget": "string"}}
     if annotation is dates.PartialDate:
-        return {"widget": "string", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
+        return {"widget": "handbook-date", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
     if typing.get_origin(annotation) is typing.Literal:
         return {"widget": "select", "options": _options(owner, name, typing.get_args(annotation))}
     if extra.get("x-markdown"):

@@ -235,15 +235,16 @@ def test_an_editor_who_knows_no_yaml(browser, editor, tmp_path, width):
 
     # A wrong date far below, Save pressed at the top: the refusal is said beside the button, in
     # Vietnamese, and the field at fault is brought into view with the cursor in it.
-    start = page.locator("[id^=start-field-]")
+    start, end = page.locator("[id^=start-field-]"), page.locator("[id^=end-field-]")
     start.fill("2020-13")
+    end.fill("2021-02-29")
     ident.scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, 0)")
     save = page.get_by_role("button", name="Lưu").first
     save.click()
     notice = page.locator(".hb-refused[role=alert]")
     notice.wait_for()
-    assert "Chưa lưu được" in notice.inner_text() and "Bắt đầu" in notice.inner_text()
+    assert "Chưa lưu được: 2 trường cần sửa" in notice.inner_text() and "Bắt đầu" in notice.inner_text()
     assert in_view(page, notice) and in_view(page, save)
     assert notice.bounding_box()["y"] - (save.bounding_box()["y"] + save.bounding_box()["height"]) < 40
     page.wait_for_function("document.activeElement && document.activeElement.id.startsWith('start-field-')")
@@ -261,6 +262,11 @@ def test_an_editor_who_knows_no_yaml(browser, editor, tmp_path, width):
     ident.fill("")          # back to the id made from the name
     page.wait_for_function("([sel, want]) => document.querySelector(sel).value === want",
                            arg=["[id^=id-field-]", slugify(title)])
+    save.click()            # a day February 2021 does not have, in the validator's words
+    page.get_by_text("ngày “2021-02-29” không tồn tại (tháng 2 năm 2021 không có ngày 29)").first.wait_for()
+    assert "không tồn tại" in notice.inner_text()
+    end.fill("")
+    end.fill("2021-02-28")
     save.click()
     new_id = slugify(title)
     wait_for_commit(root, f"cms/practices/{new_id}", f"data/practices/{new_id}.yaml")

@@ -184,7 +184,7 @@ def test_check_names_the_files_in_vietnamese_and_writes_nothing(tmp_path, capsys
     assert main(["-C", str(project), "fmt", "--check", "--format", "github", "data/topics/messy.yaml"]) == 1
     out, err = capsys.readouterr()
     assert "::error file=data/topics/messy.yaml,line=1" in out
-    assert "chưa đúng bố cục chuẩn: data/topics/messy.yaml" in err and "handbook fmt" in err
+    assert "[file.layout]" in err and "chưa đúng bố cục chuẩn: data/topics/messy.yaml" in err
     assert (project / "data/topics/messy.yaml").read_text() == "name: Messy\nid: messy\n"
     assert main(["-C", str(project), "fmt"]) == 0
     assert main(["-C", str(project), "fmt", "--check"]) == 0

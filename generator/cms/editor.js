@@ -277,6 +277,27 @@
   });
   CMS.registerWidget("handbook-id", IdControl, function (props) { return h("span", null, props.value || ""); });
 
+  // A date, whole or partial: its form is the schema's pattern (config.yml); a day the month does not
+  // have (2021-02-29) is refused here too, in the validator's words (dates.py).
+  var DateControl = window.createClass({
+    isValid: function () {
+      var text = this.props.value, match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text || "");
+      if (!match) { return true; }
+      var year = +match[1], month = +match[2], day = +match[3];
+      if (month < 1 || month > 12 || day <= new Date(Date.UTC(year, month, 0)).getUTCDate()) { return true; }
+      return { error: { type: "CUSTOM", message: "ngày “" + text + "” không tồn tại (tháng " + month + " năm " + year +
+        " không có ngày " + day + ")" } };
+    },
+    render: function () {
+      var self = this;
+      return h("input", { id: this.props.forID, type: "text", value: this.props.value || "", inputMode: "numeric",
+                          placeholder: "NNNN-TT-NN", className: this.props.classNameWrapper, autoComplete: "off",
+                          onFocus: this.props.setActiveStyle, onBlur: this.props.setInactiveStyle,
+                          onChange: function (event) { self.props.onChange(event.target.value); } });
+    }
+  });
+  CMS.registerWidget("handbook-date", DateControl, function (props) { return h("span", null, props.value || ""); });
+
   // The preview's style as text (cms.py puts preview.css on this tag): nothing to fetch when the preview
   // is drawn again after a save, so it never shows unstyled.
   CMS.registerPreviewStyle((script && script.getAttribute("data-preview-style")) || "", { raw: true });
