@@ -95,6 +95,7 @@ def _key(name: str) -> str:
     return name if is_plain(name) else quoted(name)
 
 
+@functools.cache
 def field_order(model: type[BaseModel]) -> list[str]:
     """The layout's order of a model's fields: a record kind's as in `handbook new` and the form."""
     if any(kind.model is model for kind in KIND_BY_FOLDER.values()):
@@ -258,10 +259,14 @@ def record_files(root: Path, paths: list[Path]) -> tuple[list[tuple[Path, Kind]]
 
 
 def _shown(root: Path, path: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as messages show it: from the project folder."""
+    shown = os.path.relpath(os.path.abspath(path), _absolute(root))
+    return path.as_posix() if shown.startswith("..") else Path(shown).as_posix()
+
+
+@functools.cache
+def _absolute(root: Path) -> str:
+    return os.path.abspath(root)
 
 
 def format_file(root: Path, path: Path, kind: Kind) -> Formatted:
