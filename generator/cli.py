@@ -426,7 +426,7 @@ def _fmt(args: argparse.Namespace) -> int:
         print(f"Đã định dạng {path}", file=sys.stderr)
     checked = len(files)
     if refused:
-        print(f"{len(refused)} tệp không định dạng được (xem lỗi ở trên); các tệp đó được giữ nguyên.",
+        print(f"{len({p.path for p in refused})} tệp không định dạng được (xem lỗi ở trên); các tệp đó được giữ nguyên.",
               file=sys.stderr)
     if unformatted:
         print(f"{len(unformatted)}/{checked} tệp chưa đúng bố cục chuẩn: "
