@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from slugify import slugify
 
 from conftest import unavailable
@@ -198,6 +199,19 @@ def in_view(page, locator) -> bool:
         box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
 
 
+def preview_header_colour(page) -> str:
+    """The facts table's header colour in the preview, read as soon as the table is there (the frame
+    may be replaced while it is read: read it again then)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        try:
+            cell = page.frame_locator("iframe").first.locator("table.hb-facts th").first
+            return cell.evaluate("th => getComputedStyle(th).backgroundColor")
+        except PlaywrightError as error:
+            if "detached" not in str(error) or time.monotonic() > deadline:
+                raise
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_editor_who_knows_no_yaml(browser, editor, tmp_path, width):
     """As an editor would: pickers that name documents, an id made from the name, a refused save said
@@ -272,8 +286,7 @@ def test_an_editor_who_knows_no_yaml(browser, editor, tmp_path, width):
     wait_for_commit(root, f"cms/practices/{new_id}", f"data/practices/{new_id}.yaml")
     notice.wait_for(state="detached")
     if width == "1366":     # the preview keeps its style as it is drawn again after the save
-        cell = page.frame_locator("iframe").first.locator("table.hb-facts th").first
-        assert cell.evaluate("th => getComputedStyle(th).backgroundColor") == "rgb(247, 243, 238)"
+        assert preview_header_colour(page) == "rgb(247, 243, 238)"
     # The toolbar in words that fit: "Trạng thái: Bản nháp", not "Trạng:", nothing cut or off screen.
     status = page.get_by_role("button", name="Trạng thái: Bản nháp")
     status.wait_for()
@@ -285,6 +298,15 @@ def test_an_editor_who_knows_no_yaml(browser, editor, tmp_path, width):
     assert written.startswith(f"# Cách làm — {title}\nid: {new_id}\ntitle: \"{title}\"\n")
     canonical = fmt.format_text(written.encode("utf-8"), f"data/practices/{new_id}.yaml", KINDS["practice"])
     assert canonical.text == written, "the form wrote another layout than `handbook fmt`"
+
+    # The review board dates the draft the Vietnamese way (7/12/2026), with no English month.
+    page.goto(base + "/admin/#/workflow")
+    card = page.locator("a", has_text=title).first
+    card.wait_for()
+    board = page.locator("body").inner_text()
+    assert re.search(r"\b\d{1,2}/\d{1,2}/\d{4}\b", board), board
+    assert not re.search(r"January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December", board)
 
     # A hand-written record saved through the form: only the line the editor changed differs.
     page.goto(base + "/admin/#/collections/practices")
