@@ -176,6 +176,19 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--id", dest="record_id", help="mã định danh; mặc định: tên viết không dấu, nối bằng gạch ngang")
     new.set_defaults(handler=_new)
 
+    fmt = commands.add_parser("fmt", help="viết lại tệp bản ghi theo bố cục chuẩn (không đổi nội dung)",
+                              description="Viết mọi tệp bản ghi theo một bố cục: thứ tự trường theo lược đồ, "
+                                          "ngoặc kép khi cần, mỗi giá trị một dòng, chú thích ở đầu tệp. "
+                                          "Giá trị không đổi; biểu mẫu /admin/ cũng ghi đúng bố cục này.")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="ĐƯỜNG_DẪN",
+                     help="tệp .yaml hoặc thư mục; mặc định: data/")
+    fmt.add_argument("--check", action="store_true",
+                     help="chỉ kiểm tra, không ghi; thoát với mã 1 nếu có tệp chưa đúng bố cục")
+    fmt.add_argument("--diff", action="store_true", help="với --check: in phần khác nhau của từng tệp")
+    fmt.add_argument("--format", choices=("human", "github"), default="human",
+                     help="github: thêm chú thích trên dòng của pull request")
+    fmt.set_defaults(handler=_fmt)
+
     schemas = commands.add_parser("schemas", help="sinh lại JSON Schema cho trình soạn thảo (VS Code)",
                                   description="Ghi generator/schemas/*.schema.json, .vscode/settings.json, "
                                               "generator/cms/config.yml và .pre-commit-config.yaml "
@@ -484,6 +497,48 @@ def _new(args: argparse.Namespace) -> int:
         return 1
     print(f"Đã tạo {path}. Điền các trường bắt buộc rồi chạy `handbook validate`.", file=sys.stderr)
     return 0
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from . import fmt
+
+    paths = [p if p.is_absolute() or p.exists() else args.root / p for p in args.paths] or [args.root / "data"]
+    files, problems = fmt.record_files(args.root, paths)
+    unformatted, refused, written = [], list(problems), []
+    for path, kind in files:
+        result = fmt.format_file(args.root, path, kind)
+        refused += result.problems
+        if result.text is None or not result.changed:
+            continue
+        if args.check:
+            old = path.read_bytes().decode("utf-8")
+            line = fmt.first_difference(old.replace("\r\n", "\n"), result.text)
+            unformatted.append(Problem(result.path, line, 1, "file.layout", "tệp chưa viết theo bố cục chuẩn "
+                                       f"(khác từ dòng {line})", f"chạy `handbook fmt {result.path}` rồi commit "
+                                       "lại; chỉ cách viết đổi, nội dung giữ nguyên"))
+            if args.diff:
+                print(fmt.diff(result.path, old, result.text), end="")
+        else:
+            fmt.write(path, result.text)
+            written.append(result.path)
+    for problem in refused + unformatted:
+        if args.format == "github":
+            print(problem.github())
+        print(problem.format(), file=sys.stderr)
+    for path in written:
+        print(f"Đã định dạng {path}", file=sys.stderr)
+    checked = len(files)
+    if refused:
+        print(f"{len({p.path for p in refused})} tệp không định dạng được (xem lỗi ở trên); các tệp đó được giữ nguyên.",
+              file=sys.stderr)
+    if unformatted:
+        print(f"{len(unformatted)}/{checked} tệp chưa đúng bố cục chuẩn: "
+              + ", ".join(p.path for p in unformatted) + ". Chạy `handbook fmt` (hoặc `pre-commit run`) "
+              "để sửa; nội dung không đổi.", file=sys.stderr)
+    elif not refused:
+        print(f"{checked} tệp: " + (f"đã định dạng {len(written)} tệp." if written else "đều đúng bố cục chuẩn."),
+              file=sys.stderr)
+    return 1 if refused or unformatted else 0
 
 
 def _schemas(args: argparse.Namespace) -> int:

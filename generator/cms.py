@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -31,9 +32,15 @@ from pathlib import Path
 import yaml
 
 from .cms_config import CONFIG_FILE
+from .fmt import layout_of
+from .schema import KINDS, ref_fields
 
 DECAP_VERSION = "3.16.3"
 DECAP_INTEGRITY = "sha512-hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw=="
+#: The YAML reader of the form's own format (cms/layout.js): every value is text, as the loader reads it.
+JS_YAML_VERSION = "4.1.0"
+JS_YAML_INTEGRITY = "sha512-wpxZs9NoxZaJESJGIZTyDEaYpl0FKSA+FB9aJiyemKhMwkxQg63h4T1KJgUGHpTqPDNRcmmYLugrRjJlBtWvRA=="
+JS_YAML_FILE = "js-yaml.min.js"
 #: The CMS's local backend (serves a working copy's files to the form; tests and local editing).
 DECAP_SERVER_VERSION = "3.11.3"
 ASSETS = Path(__file__).parent / "cms"
@@ -57,30 +64,53 @@ def decap_server() -> Path:
     return cache_dir() / f"decap-server-{DECAP_SERVER_VERSION}" / "node_modules" / "decap-server" / "dist" / "index.js"
 
 
-def install_decap() -> Path:
-    """Download the pinned decap-cms package from the npm registry, check it, keep its script files."""
-    target = decap_dir()
-    if (target / "decap-cms.js").is_file():
-        return target
+def js_yaml_dir() -> Path:
+    return cache_dir() / f"js-yaml-{JS_YAML_VERSION}"
+
+
+def _npm_files(spec: str, integrity: str, target: Path, keep: dict[str, str] | None = None,
+               keep_if=None) -> Path:
+    """Download a pinned npm package, check its integrity, keep the files it names in `target`.
+
+    `keep` maps a path inside the package to the name it is kept under; `keep_if` picks files
+    of package/dist/ by name.
+    """
     with tempfile.TemporaryDirectory(prefix="handbook-npm-") as temp:
-        subprocess.run(["npm", "pack", f"decap-cms@{DECAP_VERSION}", "--pack-destination", temp, "--silent"],
+        subprocess.run(["npm", "pack", spec, "--pack-destination", temp, "--silent"],
                        check=True, cwd=temp, stdout=subprocess.DEVNULL)
         [tarball] = Path(temp).glob("*.tgz")
         digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-        if digest != DECAP_INTEGRITY:
-            raise RuntimeError(f"decap-cms {DECAP_VERSION}: integrity {digest} is not the pinned {DECAP_INTEGRITY}")
+        if digest != integrity:
+            raise RuntimeError(f"{spec}: integrity {digest} is not the pinned {integrity}")
         staging = Path(temp) / "dist"
         staging.mkdir()
         with tarfile.open(tarball) as archive:
             for member in archive.getmembers():
-                name = member.name.removeprefix("package/dist/")
-                # The bundle and the chunks it loads on demand; not the other build (cms.js) nor source maps.
-                if member.isfile() and "/" not in name and (name.endswith("decap-cms.js") or
-                                                            name == "decap-cms.js.LICENSE.txt"):
+                name = (keep or {}).get(member.name)
+                if name is None and keep_if is not None:
+                    inner = member.name.removeprefix("package/dist/")
+                    name = inner if "/" not in inner and keep_if(inner) else None
+                if member.isfile() and name:
                     (staging / name).write_bytes(archive.extractfile(member).read())
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(target, ignore_errors=True)
         shutil.move(staging, target)
+    return target
+
+
+def install_decap() -> Path:
+    """Download the pinned decap-cms package from the npm registry, check it, keep its script files.
+
+    Also js-yaml, with which the form reads record files as the handbook's loader does (layout.js).
+    """
+    if not (js_yaml_dir() / JS_YAML_FILE).is_file():
+        _npm_files(f"js-yaml@{JS_YAML_VERSION}", JS_YAML_INTEGRITY, js_yaml_dir(),
+                   keep={"package/dist/js-yaml.min.js": JS_YAML_FILE, "package/LICENSE": "js-yaml.LICENSE.txt"})
+    target = decap_dir()
+    if not (target / "decap-cms.js").is_file():
+        # The bundle and the chunks it loads on demand; not the other build (cms.js) nor source maps.
+        _npm_files(f"decap-cms@{DECAP_VERSION}", DECAP_INTEGRITY, target,
+                   keep_if=lambda name: name.endswith("decap-cms.js") or name == "decap-cms.js.LICENSE.txt")
     return target
 
 
@@ -176,8 +206,24 @@ def admin_page(policy: str, body: str, title: str) -> str:
             f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
-    """Write site/admin/; return a Vietnamese note when the editor cannot be turned on, else ""."""
+def picker_names(result) -> dict[str, dict[str, str]]:
+    """The names pickers show for the records that name others: issuers (organs) and places (provinces)."""
+    folders = {KINDS[ref.target].folder for kind in KINDS.values() for ref in ref_fields(kind.model)
+               if ref.name in (kind.issuer, *kind.places)}
+    entries = result.handbook.entries.values() if result is not None and result.handbook else ()
+    names: dict[str, dict[str, str]] = {folder: {} for folder in sorted(folders)}
+    for entry in entries:
+        if entry.kind.folder in names:
+            names[entry.kind.folder][entry.id] = entry.record.display_name()
+    return names
+
+
+def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | None = None) -> str:
+    """Write site/admin/; return a Vietnamese note when the editor cannot be turned on, else "".
+
+    `names`: the organs' and provinces' names by id (folder → id → name), with which the form's
+    pickers name a directive's issuer and a practice's province.
+    """
     admin = site_dir / "admin"
     shutil.rmtree(admin, ignore_errors=True)
     admin.mkdir(parents=True)
@@ -187,7 +233,7 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
     if not backend.configured:
         note = ("trình biên tập bằng biểu mẫu chưa được bật: khai báo repo_url (GitHub) trong mkdocs.yml "
                 "hoặc cms_repo cho plugin handbook (xem Biên tập bằng biểu mẫu)")
-    elif not (dist / "decap-cms.js").is_file():
+    elif not (dist / "decap-cms.js").is_file() or not (js_yaml_dir() / JS_YAML_FILE).is_file():
         note = (f"chưa có Decap CMS {DECAP_VERSION} trong {dist}: chạy `python -m generator.cms` "
                 "(cần npm) rồi dựng lại trang")
     if note:
@@ -199,15 +245,27 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str) -> str:
     scripts = sorted(p.name for p in dist.iterdir() if p.name.endswith(".js"))
     for name in [*scripts, "decap-cms.js.LICENSE.txt"]:
         shutil.copyfile(dist / name, admin / name)
-    for name in ("editor.js", "preview.css"):
+    for name in (JS_YAML_FILE, "js-yaml.LICENSE.txt"):
+        shutil.copyfile(js_yaml_dir() / name, admin / name)
+    for name in ("before-cms.js", "layout.js", "names.js", "editor.js", "admin.css"):
         shutil.copyfile(ASSETS / name, admin / name)
     config = site_config(backend)
     (admin / "config.yml").write_text(
         "# Sinh từ generator/schema.py (generator/cms_config.py); sửa lược đồ rồi dựng lại, đừng sửa tệp này.\n"
         + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     # editor.js reads the collections it previews off its own tag: no inline script, no second request.
-    names = escape(" ".join(c["name"] for c in config["collections"]))
-    body = f'<script src="decap-cms.js"></script>\n<script src="editor.js" data-collections="{names}"></script>'
+    collections = escape(" ".join(c["name"] for c in config["collections"]))
+    layouts = escape(json.dumps({kind.folder: {**layout_of(kind), "pick": list(kind.name_fields)}
+                                 for kind in KINDS.values()}, ensure_ascii=False, sort_keys=True))
+    known = escape(json.dumps(names or {}, ensure_ascii=False, sort_keys=True))
+    # The preview's style as text, not a file the preview frame fetches again after every save (the
+    # preview showed unstyled for seconds meanwhile).
+    style = escape((ASSETS / "preview.css").read_text(encoding="utf-8"))
+    body = ('<link rel="stylesheet" href="admin.css">\n<script src="before-cms.js"></script>\n'
+            f'<script src="decap-cms.js"></script>\n<script src="{JS_YAML_FILE}"></script>\n'
+            '<script src="layout.js"></script>\n<script src="names.js"></script>\n'
+            f'<script src="editor.js" data-collections="{collections}" data-layout="{layouts}" '
+            f'data-names="{known}" data-preview-style="{style}"></script>')
     (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
     return ""
 

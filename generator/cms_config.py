@@ -40,10 +40,15 @@ def identifier_field(kind: Kind) -> str:
     return kind.name_field
 
 
+# What the form adds to each record it reads (editor.js, cms/names.js), never written to the file: the
+# record as a reader knows it (a directive's kind, number, date, issuer and subject; a practice's title
+# and province), and that name with and without diacritics plus the id, for pickers to search.
+NAME_KEY, SEARCH_KEY = "_name", "_search"
+
+
 def _ref_widget(target: str, many: bool) -> dict:
-    names = list(KINDS[target].name_fields)
     return {"widget": "relation", "collection": KINDS[target].folder, "value_field": "id",
-            "search_fields": [*names, "id"], "display_fields": [*names, "({{id}})"],
+            "search_fields": [SEARCH_KEY], "display_fields": [NAME_KEY, "({{id}})"],
             **({"multiple": True} if many else {})}
 
 
@@ -67,7 +72,7 @@ def _widget(owner: str, name: str, info) -> dict:
         return {"widget": "list", "collapsed": False,
                 "field": {"label": info.title, "name": "item", "widget": "string"}}
     if annotation is dates.PartialDate:
-        return {"widget": "string", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
+        return {"widget": "handbook-date", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
     if typing.get_origin(annotation) is typing.Literal:
         return {"widget": "select", "options": _options(owner, name, typing.get_args(annotation))}
     if extra.get("x-markdown"):
@@ -99,7 +104,8 @@ def _fields(model: type[BaseModel], owner: str) -> list[dict]:
         required = info.is_required() or bool(any(getattr(m, "min_length", None) for m in info.metadata))
         entry = {"label": info.title, "name": name, **widget, "required": required,
                  "hint": info.description or ""}
-        if name == "id":
+        if name == "id":        # made from the name, checked against the kind's ids (editor.js)
+            entry["widget"] = "handbook-id"
             entry["pattern"] = [ID_PATTERN, "chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ an-giang-to-dang"]
         if required and entry["widget"] in ("list", "relation"):
             entry["min"] = 1
@@ -114,11 +120,11 @@ def collection(kind: Kind) -> dict:
         "label_singular": kind.label,
         "folder": f"data/{kind.folder}",
         "extension": "yaml",
-        "format": "yaml",
+        "format": f"handbook-{kind.folder}",    # read and written by cms/layout.js: `handbook fmt`'s layout
         "create": True,
         "slug": "{{fields.id}}",               # file name = id, as the validator requires
         "identifier_field": identifier_field(kind),
-        "summary": " ".join("{{%s}}" % name for name in kind.name_fields) + " ({{fields.id}})",
+        "summary": "{{%s}} ({{fields.id}})" % NAME_KEY,
         "sortable_fields": [identifier_field(kind)],
         "fields": _fields(kind.model, kind.name),
     }

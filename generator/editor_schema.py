@@ -165,7 +165,8 @@ PRE_COMMIT_HEADER = """\
 # Written by `handbook schemas` from generator/schema.py: do not edit by hand.
 # Checks the handbook's data before every commit: `pip install pre-commit && pre-commit install`.
 # First the JSON Schemas that VS Code also uses (fast, one file at a time; check-jsonschema is
-# installed by pre-commit itself), then the validator, which also checks references between records.
+# installed by pre-commit itself), then the layout (`handbook fmt` rewrites the files it lists: add them again
+# and commit), then the validator, which also checks references between records.
 """
 
 
@@ -175,6 +176,8 @@ def pre_commit_config() -> str:
               "language": "python", "additional_dependencies": ["check-jsonschema>=0.33,<1"],
               "files": rf"^data/{kind.folder}/.*\.yaml$",
               "args": ["--schemafile", f"generator/schemas/{kind.name}.schema.json"]} for kind in KINDS.values()]
+    hooks.append({"id": "handbook-fmt", "name": "Bố cục chuẩn của tệp dữ liệu (handbook fmt)", "entry": "handbook fmt",
+                  "language": "system", "files": r"^data/.*\.yaml$"})
     hooks.append({"id": "handbook-validate", "name": "Kiểm tra dữ liệu sổ tay (handbook validate)",
                   "entry": "handbook validate", "language": "system", "files": r"^data/.*\.yaml$",
                   "pass_filenames": False})

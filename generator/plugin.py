@@ -339,7 +339,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                               branch=self.config.cms_branch, auth_url=self.config.cms_auth_url,
                               local_url=os.environ.get("HANDBOOK_CMS_LOCAL") or self.config.cms_local
                               or (cms.LOCAL_URL if self.command == "serve" else None))
-        note = cms.write_admin(Path(config.site_dir), backend, config.site_name)
+        note = cms.write_admin(Path(config.site_dir), backend, config.site_name, cms.picker_names(self.result))
         if note and backend.configured:
             log.warning(note)
 

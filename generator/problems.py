@@ -62,6 +62,9 @@ CODES = {
     "date.order": "Ngày kết thúc trước ngày bắt đầu.",
     "relation.date": "Văn bản căn cứ, thay thế, sửa đổi… một văn bản ban hành sau nó.",
     "glossary.duplicate": "Một chữ viết tắt được giải nghĩa hai lần.",
+    "file.layout": "Tệp chưa viết theo bố cục chuẩn (thứ tự trường, ngoặc kép, thụt lề); `handbook fmt` sửa, "
+                   "nội dung không đổi.",
+    "file.comment": "Chú thích nằm giữa bản ghi; bố cục chuẩn (và biểu mẫu) chỉ giữ chú thích ở đầu tệp.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
     "content.too-large": "Trang viết tay quá lớn, hoặc có một đoạn văn quá dài không có dòng trống (giới hạn để "

@@ -426,9 +426,13 @@ def test_a_province_linking_another_is_no_former_province(monkeypatch, tmp_path)
 # editor.js run by node as the admin page loads it, with Decap reduced to what the script calls.
 _LOAD_EDITOR = """
 const registered = [];
-global.window = {h() {}, CMS: {registerPreviewTemplate(name) { registered.push(name); }, registerPreviewStyle() {},
-                               registerEventListener() {}, getLocale() { return null; }, registerLocale() {}}};
-global.document = {currentScript: {getAttribute: (name) => name === "data-collections" ? process.argv[2] : null}};
+global.window = {h() {}, createClass: (spec) => spec, addEventListener() {},
+                 HandbookLayout: {format: () => ({})}, HandbookNames: {},
+                 CMS: {registerPreviewTemplate(name) { registered.push(name); }, registerPreviewStyle() {},
+                       registerEventListener() {}, getLocale() { return null; }, registerLocale() {},
+                       registerCustomFormat() {}, registerWidget() {}, init() {}}};
+global.document = {addEventListener() {},
+                   currentScript: {getAttribute: (name) => name === "data-collections" ? process.argv[2] : null}};
 require(process.argv[1]);
 console.log(JSON.stringify(registered));
 """
@@ -442,6 +446,10 @@ def test_new_kind_gets_the_form_editors_preview(event, tmp_path, monkeypatch):
     dist.mkdir(parents=True)
     for name in ("decap-cms.js", "decap-cms.js.LICENSE.txt"):
         (dist / name).write_text("", encoding="utf-8")
+    reader = tmp_path / "cache" / f"js-yaml-{cms.JS_YAML_VERSION}"
+    reader.mkdir()
+    for name in (cms.JS_YAML_FILE, "js-yaml.LICENSE.txt"):
+        (reader / name).write_text("", encoding="utf-8")
     monkeypatch.setenv("HANDBOOK_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("HANDBOOK_CMS_LOCAL", raising=False)
     monkeypatch.setattr(cms, "CONFIG_FILE", cms_config.write_cms_config(tmp_path / "config.yml"))
@@ -450,7 +458,7 @@ def test_new_kind_gets_the_form_editors_preview(event, tmp_path, monkeypatch):
     admin = tmp_path / "site" / "admin"
     page = (admin / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script on the editor page"
-    tag = re.search(r'<script src="editor.js" data-collections="([^"]*)">', page)
+    tag = re.search(r'<script src="editor.js" data-collections="([^"]*)"', page)
     found = subprocess.run(["node", "-e", _LOAD_EDITOR, str(admin / "editor.js"), html.unescape(tag.group(1))], capture_output=True, text=True, check=True)
     assert json.loads(found.stdout) == [c["name"] for c in cms_config.cms_config()["collections"]]
     assert "events" in json.loads(found.stdout)
