@@ -102,7 +102,7 @@ def write_zim(root: Path, result: Result, out: Path | None = None, *, course: st
     try:
         from libzim.writer import Creator  # noqa: F401  (an optional extra: say so before building)
     except ImportError:
-        raise ZimError("chưa cài libzim: chạy `pip install -e '.[zim]'`") from None
+        raise ZimError("chưa cài libzim: chạy `python3 requirements/install.py zim`") from None
     root = root.resolve()
     try:
         plan = plan_for(root, result, course)

@@ -1,6 +1,6 @@
 """Set up .venv from the locked requirements: the same versions on every machine.
 
-    python3 requirements/install.py [base|print|test]
+    python3 requirements/install.py [base|print|zim|test]
 
 Only the standard library, so it runs before anything is installed. It checks what pip cannot
 (the Python version, the system libraries `handbook print` needs) before installing anything,
@@ -20,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-LOCKS = ("base", "print", "test")
+LOCKS = ("base", "print", "zim", "test")
 
 # The system library WeasyPrint (handbook print) loads, by the names WeasyPrint itself tries;
 # pip cannot install it. Only Linux is sure to find it where WeasyPrint would: elsewhere

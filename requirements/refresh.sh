@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 uv=$(command -v uv || echo .venv/bin/uv)
-for name in base print test; do
+for name in base print zim test; do
   extra=""
   [ "$name" = base ] || extra="--extra $name"
   # shellcheck disable=SC2086
