@@ -20,7 +20,8 @@ from scratch import PROJECT, scratch_project, site_project
 
 def _directive(number: int, targets: list[int]) -> str:
     relations = "".join(f"  - {{type: can-cu, target: vb-{t}}}\n" for t in targets)
-    return f"id: vb-{number}\ndoc_type: kế hoạch\nrelations:\n{relations}sources: [bai-mau]\n"
+    return (f"id: vb-{number}\ndoc_type: kế hoạch\nshort_name: Kế hoạch thử {number}\nrelations:\n{relations}"
+            "sources: [bai-mau]\n")      # a name of its own: two records may not share one
 
 
 def test_one_tangle_of_directives_is_one_problem_with_a_short_path(tmp_path, capsys):
