@@ -523,7 +523,7 @@ def _fmt(args: argparse.Namespace) -> int:
             written.append(result.path)
     for problem in refused + unformatted:
         if args.format == "github":
-            print(problem.github())
+            command(problem.github())
         print(problem.format(), file=sys.stderr)
     for path in written:
         print(f"Đã định dạng {path}", file=sys.stderr)
