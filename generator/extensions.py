@@ -24,9 +24,13 @@ _PYMDOWNX = {"arithmatex", "betterem", "caret", "critic", "details", "emoji", "e
 SAFE = frozenset(_MARKDOWN | {f"markdown.extensions.{name}" for name in _MARKDOWN}
                  | {f"pymdownx.{name}" for name in _PYMDOWNX}
                  | {"pymdownx.extra", "generator.abbr_focus"})
-#: Extensions that read files, and the options that name the folders they read from.
-READS_FILES = {"pymdownx.snippets": "base_path", "pymdownx.b64": "base_path",
-               "markdown_include.include": "base_path", "mdx_include": "base_path"}
+#: Extensions that read files and keep their reading inside the folders one option names; and the
+#: options each may be given (an allow-list: `url_download`, b64's `root_path` and the like are not).
+#: markdown-include and mdx_include read any path they are given: not here, so refused.
+READS_FILES = {"pymdownx.snippets": "base_path", "pymdownx.b64": "base_path"}
+OPTIONS = {"pymdownx.snippets": {"base_path", "check_paths", "encoding", "auto_append", "dedent_subsections",
+                                 "restrict_base_path"},
+           "pymdownx.b64": {"base_path"}}
 
 
 def refusals(extensions: list, configs: dict, root: Path) -> list[str]:
@@ -49,24 +53,29 @@ def refusals(extensions: list, configs: dict, root: Path) -> list[str]:
 
 
 def _reader_refusals(extension: str, options: dict, root: Path) -> list[str]:
+    from markdown.util import parseBoolValue
+
     option = READS_FILES[extension]
+    found = [f"phần mở rộng Markdown {extension} không nhận tùy chọn {name} (chỉ nhận "
+             f"{', '.join(sorted(OPTIONS[extension]))}): bỏ dòng đó" for name in sorted(set(options) - OPTIONS[extension])]
     folders = options.get(option)
-    folders = [folders] if isinstance(folders, str) else list(folders or [])
+    folders = [folders] if isinstance(folders, str) else list(folders or []) if isinstance(folders, list) else [folders]
     hint = (f"khai báo {option} là một thư mục con của dự án (ví dụ content/doan-chen), không phải "
             "thư mục dự án hay .git")
     if not folders:
-        return [f"phần mở rộng Markdown {extension} đọc tệp trên máy dựng trang nhưng chưa khai báo {option}: {hint}"]
-    found = []
+        return found + [f"phần mở rộng Markdown {extension} đọc tệp trên máy dựng trang nhưng chưa khai báo "
+                        f"{option}: {hint}"]
     project = root.resolve()
     for folder in folders:
-        path = (project / str(folder)).resolve()
+        if not isinstance(folder, str):     # `!relative` and other computed folders: not checkable here
+            found.append(f"phần mở rộng Markdown {extension}: {option} phải là đường dẫn viết thẳng: {hint}")
+            continue
+        path = (project / folder).resolve()
         inside = path != project and path.is_relative_to(project) and ".git" not in path.relative_to(project).parts
         if not inside:
             found.append(f"phần mở rộng Markdown {extension} được đọc tệp trong {folder}, ngoài các thư mục "
                          f"con của dự án: {hint}")
-    if extension == "pymdownx.snippets":
-        if options.get("restrict_base_path") is False:
-            found.append("pymdownx.snippets với restrict_base_path: false đọc được tệp ngoài base_path: bỏ dòng đó")
-        if options.get("url_download"):
-            found.append("pymdownx.snippets với url_download: true tải nội dung từ mạng vào trang: bỏ dòng đó")
+    # Read as Markdown reads it (0, "off", null… all turn the restriction off): only a true value keeps it.
+    if "restrict_base_path" in options and parseBoolValue(options["restrict_base_path"], False, None) is not True:
+        found.append("pymdownx.snippets với restrict_base_path khác true đọc được tệp ngoài base_path: bỏ dòng đó")
     return found

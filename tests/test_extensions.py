@@ -56,8 +56,8 @@ def test_the_sites_own_extensions_are_accepted():
 def test_a_base_folder_inside_the_project_is_accepted(tmp_path):
     (tmp_path / "content" / "doan").mkdir(parents=True)
     assert refusals(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": ["content/doan"]}}, tmp_path) == []
-    assert refusals(["markdown_include.include"], {"markdown_include.include": {"base_path": "content"}},
-                    tmp_path) == []
+    # markdown-include reads any path a page names, whatever its base: refused.
+    assert refusals(["markdown_include.include"], {"markdown_include.include": {"base_path": "content"}}, tmp_path)
     refused = refusals(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": "content", "url_download": True}},
                        tmp_path)
     assert len(refused) == 1 and "url_download" in refused[0]
@@ -68,3 +68,23 @@ def test_the_allow_list_names_no_file_reader():
 
     assert not SAFE & set(READS_FILES)
     assert refusals(["pymdownx.snippets"], {}, Path("."))    # no base folder: refused
+
+
+@pytest.mark.parametrize("off", [False, 0, None, "off", "false", "no"])
+def test_snippets_restriction_can_only_stay_on(tmp_path, off):
+    """Markdown reads restrict_base_path as a yes/no: every spelling of "no" frees the reading."""
+    (tmp_path / "content").mkdir()
+    refused = refusals(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": "content",
+                                                                      "restrict_base_path": off}}, tmp_path)
+    assert len(refused) == 1 and "restrict_base_path" in refused[0]
+    assert refusals(["pymdownx.snippets"], {"pymdownx.snippets": {"base_path": "content",
+                                                                  "restrict_base_path": True}}, tmp_path) == []
+
+
+def test_file_readers_take_only_the_options_known_to_keep_them_inside(tmp_path):
+    (tmp_path / "content").mkdir()
+    for extension, options in [("pymdownx.b64", {"base_path": "content", "root_path": "/"}),
+                               ("pymdownx.b64", {"base_path": "content", "restrict_path": False}),
+                               ("pymdownx.snippets", {"base_path": "content", "url_download": True}),
+                               ("pymdownx.snippets", {"base_path": [object()]})]:
+        assert refusals([extension], {extension: options}, tmp_path), (extension, options)
