@@ -70,6 +70,10 @@ def build(root: Path, result: Result, out: Path, progress=lambda message: None) 
     return manifest
 
 
+# The only files a downloads folder publishes: the whole handbook's zip, each course's zip and PDF.
+_NAMES = re.compile(rf"{re.escape(WHOLE)}|khoa-hoc-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:zip|pdf)")
+
+
 def available(folder: Path | None) -> dict[str, Download]:
     """The files of a downloads folder its manifest vouches for (present, of the stated size)."""
     if folder is None or not (folder / MANIFEST).is_file():
@@ -81,11 +85,11 @@ def available(folder: Path | None) -> dict[str, Download]:
     found = {}
     for name, facts in sorted(manifest.items()) if isinstance(manifest, dict) else ():
         path = folder / name
-        if ("/" in name or name.startswith(".") or not name.endswith((".zip", ".pdf")) or not isinstance(facts, dict)
+        if (not isinstance(name, str) or not _NAMES.fullmatch(name) or not isinstance(facts, dict)
                 or not path.is_file() or path.is_symlink() or path.stat().st_size != facts.get("bytes")):
             continue
         pages = facts.get("pages")
-        if name.endswith(".pdf") and not (isinstance(pages, int) and pages > 0):
+        if name.endswith(".pdf") and not (type(pages) is int and pages > 0):     # not True, not 1.5
             continue
         found[name] = Download(name, path, path.stat().st_size, pages)
     return found

@@ -69,13 +69,15 @@ def classify(changes: list[Change]) -> Verdict:
 def _is_data(change: Change) -> bool:
     path = change.path
     parts = path.split("/")
-    return (path.startswith(DATA_FOLDERS) and "" not in parts and "." not in parts and ".." not in parts
+    # A hidden file (`.gitattributes`, `.meta.yml`) tells git or a tool how to read the others: code.
+    return (path.startswith(DATA_FOLDERS) and "" not in parts and not any(part.startswith(".") for part in parts)
             and change.old_mode in ORDINARY and change.new_mode in ORDINARY)
 
 
 def _code(path: str) -> str:
     """A path as inline code, whatever backticks or line breaks it holds."""
-    text = path.replace("\n", " ").replace("\r", " ")
+    # A name git gave as bytes that are not UTF-8 is shown escaped (\xff), never written as such.
+    text = path.encode("utf-8", "backslashreplace").decode("utf-8").replace("\n", " ").replace("\r", " ")
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     return f"{fence} {text} {fence}"
 

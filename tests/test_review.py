@@ -97,3 +97,16 @@ def test_reads_a_pull_requests_merge_commit(tmp_path, monkeypatch):
     assert "Cần người bảo trì duyệt" in summary.read_text(encoding="utf-8")
     assert "` content `" in summary.read_text(encoding="utf-8")
     assert "b.yaml" not in summary.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["data/.gitattributes", "content/.meta.yml", "data/practices/.x.yaml"])
+def test_a_hidden_file_among_the_data_needs_a_maintainer(path):
+    """`.gitattributes` under data/ folds the YAML diffs of later pull requests, or re-encodes them."""
+    assert not classify([Change(path, "000000", "100644")]).data_only
+
+
+def test_a_name_that_is_not_utf8_is_shown_escaped():
+    name = b"generator/\xff.py".decode("utf-8", "surrogateescape")
+    summary = classify([Change(name, "000000", "100644")]).summary()
+    summary.encode("utf-8")      # writable as the job summary
+    assert "generator/" in summary
