@@ -19,7 +19,7 @@ def error_page(problems: list[Problem], root: Path) -> str:
              f"Có {len(errors)} lỗi, trang web chưa cập nhật được. Sửa theo gợi ý rồi lưu tệp: "
              "trang này tự tải lại.\n"]
     for problem in errors:
-        parts.append(f"## `{problem.path}:{problem.line}:{problem.col}`\n")
+        parts.append(f"## {_code(f'{problem.path}:{problem.line}:{problem.col}')}\n")
         parts.append(f"**{plain(problem.message)}** ({plain(problem.code)})\n")
         if problem.hint:
             parts.append(f"Gợi ý: {plain(problem.hint)}\n")
@@ -29,6 +29,13 @@ def error_page(problems: list[Problem], root: Path) -> str:
             fence = "~" * max(3, max(map(len, re.findall("~+", line)), default=0) + 1)
             parts.append(f"{fence}\n{problem.line:>5} | {line}\n{fence}\n")
     return "\n".join(parts)
+
+
+def _code(text: str) -> str:
+    """Text as an inline code span, whatever backticks it holds (a file name is the author's text)."""
+    text = " ".join(text.split())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def quoted_line(path: Path, number: int) -> str | None:
