@@ -183,17 +183,18 @@ def inputs(data_dir: Path, content_dir: Path) -> str | None:
     now = time.time_ns()
     for folder, subfolders, names in os.walk(data_dir):
         subfolders.sort()
-        digest.update(f"{folder}\0".encode())
+        digest.update(os.fsencode(folder) + b"\0")     # a name need not be UTF-8
         for name in sorted(names + subfolders):
             status = os.lstat(os.path.join(folder, name))
             if now - status.st_ctime_ns < RACY_NS and stat.S_ISREG(status.st_mode):
                 return None
-            digest.update(f"{name}\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
+            digest.update(os.fsencode(name) + f"\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
     for folder, subfolders, names in os.walk(content_dir):
         subfolders.sort()
         for name in sorted(names):     # validation reads content/ too (pages it may not publish)
             status = os.lstat(os.path.join(folder, name))
-            digest.update(f"{folder}\0{name}\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
+            digest.update(os.fsencode(os.path.join(folder, name))
+                          + f"\0{status.st_size}\0{status.st_ctime_ns}\0{status.st_mode}\0".encode())
     return digest.hexdigest()
 
 

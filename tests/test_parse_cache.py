@@ -225,3 +225,21 @@ def test_parsing_on_several_cores_waits_for_free_cores_now_not_a_minute_ago(monk
     monkeypatch.setattr(load_module, "open", lambda *a, **k: io.StringIO(f"5.00 5.00 5.00 {running} 123\n"),
                         raising=False)
     assert load_module._busy(2) is busy
+
+
+def test_a_file_name_that_is_not_utf8_is_fingerprinted_not_a_crash(tmp_path):
+    """Linux names are bytes: one that is not UTF-8 (copied from an old disk) once crashed validate."""
+    import os
+    import time
+
+    from generator.parse_cache import inputs
+
+    (tmp_path / "data" / "topics").mkdir(parents=True)
+    (tmp_path / "content").mkdir()
+    name = os.fsencode(tmp_path / "data" / "topics") + b"/bad\xff.yaml"
+    with open(name, "wb") as file:
+        file.write(b"id: q\n")
+    past = time.time() - 60          # older than the moments a just-saved file is left out
+    os.utime(name, (past, past))
+    first = inputs(tmp_path / "data", tmp_path / "content")
+    assert first is not None and first == inputs(tmp_path / "data", tmp_path / "content")
