@@ -153,6 +153,10 @@ def load(data_dir: Path, root: Path | None = None, cache=None,
     """
     root = root or data_dir.parent
     prefix = data_dir.relative_to(root).as_posix() if data_dir != root else ""
+    if data_dir.is_symlink():       # the whole folder read from elsewhere on the machine
+        return [], [Problem(prefix or str(data_dir), 1, 1, "file.symlink",
+                            f"thư mục {prefix or data_dir}/ là liên kết tượng trưng (symlink); dữ liệu không đọc "
+                            "tệp qua liên kết", f"đặt chính thư mục {prefix or 'data'}/ vào kho, không qua liên kết")]
     if not data_dir.is_dir():
         return [], [Problem(prefix or str(data_dir), 1, 1, "data.missing",
                             f"không thấy thư mục dữ liệu {prefix or data_dir}/",

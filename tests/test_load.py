@@ -167,3 +167,16 @@ def test_empty_and_null_values_are_empty_quoted_ones_are_text():
     document, problems = load_file(b'id: x\na:\nb: null\nc: ~\nd: "null"\ne: no\n', "x.yaml", TOPIC)
     assert (document.data["a"], document.data["b"], document.data["c"]) == (None, None, None)
     assert (document.data["d"], document.data["e"]) == ("null", "no") and problems == []
+
+
+def test_a_data_folder_that_is_a_link_is_refused(tmp_path):
+    """Records from elsewhere on the machine, through `data` itself being a symbolic link."""
+    from generator.load import load
+
+    elsewhere = tmp_path / "elsewhere" / "topics"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "x.yaml").write_text("id: x\nname: X\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "data").symlink_to(tmp_path / "elsewhere")
+    documents, problems = load(tmp_path / "project" / "data")
+    assert documents == [] and [p.code for p in problems] == ["file.symlink"]
