@@ -12,6 +12,7 @@ from pathlib import Path
 
 from slugify import slugify
 
+from .characters import describe, escaped, name_refusal, not_text
 from .outputs import write_file
 from .schema import ID_PATTERN, KINDS, Kind, describe_fields
 from .validate import RESERVED_IDS
@@ -39,12 +40,27 @@ def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str
     return record_id, "\n".join(lines) + "\n"
 
 
+def _name_problem(name: str) -> str | None:
+    """Why validate would refuse this name, said before it is written (a line break in it would
+    also end the comment the scaffold writes it in)."""
+    if "\n" in name or "\r" in name:
+        return "có dấu xuống dòng"
+    found = not_text(name)
+    if found:
+        return f"có ký tự {describe(found[1])} ở cột {found[0] + 1}"
+    refused = name_refusal(name.strip())
+    return refused[1].removeprefix("tên ") if refused else None
+
+
 def write_new_record(data_dir: Path, kind_name: str, name: str, record_id: str | None = None) -> Path:
     kind = KINDS[kind_name]
     if not data_dir.is_dir():       # never a data/ of its own somewhere that is no handbook
         raise ValueError(f"không thấy thư mục dữ liệu {data_dir}; chạy lệnh trong thư mục dự án, hoặc chỉ ra nó bằng -C")
     if not name.strip():
         raise ValueError("tên không được để trống")
+    reason = _name_problem(name)
+    if reason:
+        raise ValueError(f"tên “{escaped(name)}” {reason}; gõ lại tên bằng chữ Quốc ngữ, không có ký tự ẩn")
     record_id, text = new_record(kind, name.strip(), record_id)
     if not re.match(ID_PATTERN, record_id) or record_id in RESERVED_IDS:
         raise ValueError(f"mã `{record_id}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang "
