@@ -18,7 +18,6 @@ rewrote `.git/config` with a command git later ran. So:
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import os
 import shutil
 import socket
@@ -39,14 +38,9 @@ REFUSED_PAGE = ("<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title
 
 
 def loopback_host(host: str) -> bool:
-    """Whether an address to listen on is this machine only."""
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """Whether an address to listen on is this machine only, and one the Host rule answers: a
+    server on 127.0.0.2 would be loopback too, but refuse every request (its Host is none of ours)."""
+    return host.lower() in {name.strip("[]") for name in LOOPBACK_NAMES} | set(LOOPBACK_NAMES)
 
 
 def refusal(method: str, host: str | None, origin: str | None, port: int, same_port_only: bool = True) -> str | None:
