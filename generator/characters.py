@@ -26,7 +26,8 @@ import unicodedata
 import regex
 
 # Written so that ECMA-262 (unicode mode) reads it alike: the editors' JSON Schemas use it too.
-NOT_TEXT_CLASS = r"\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}"
+# U+2800 BRAILLE PATTERN BLANK is a symbol to Unicode but draws as a space: text that looks blank.
+NOT_TEXT_CLASS = r"\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800"
 _NOT_TEXT = NOT_TEXT_CLASS
 # Not printable anywhere (a line the tools print, a file name).
 NOT_PRINTABLE = regex.compile(f"[{_NOT_TEXT}]")
@@ -36,7 +37,8 @@ NOT_IN_TEXT = regex.compile(f"(?V1)[[{_NOT_TEXT}]--[\\t\\n]]")
 # mathematical and full-width forms, which name_key folds).
 VISIBLE_CLASS = r"\p{L}\p{N}"
 NAME_LETTER_CLASS = r"\p{Script=Latin}\p{Script=Han}\p{Script=Common}\p{Script=Inherited}"
-FOREIGN_LETTER = regex.compile(f"(?V1)[\\p{{L}}--[{NAME_LETTER_CLASS}]]")
+# Digits too: a Malayalam ൦ in "Nhóm ൦5" looks like the 0 of "Nhóm 05".
+FOREIGN_LETTER = regex.compile(f"(?V1)[[\\p{{L}}\\p{{N}}]--[{NAME_LETTER_CLASS}]]")
 VISIBLE = regex.compile(f"[{VISIBLE_CLASS}]")
 
 # A shortcut, not the judgement: almost all record text is Vietnamese, and `re` runs over these

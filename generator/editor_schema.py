@@ -29,7 +29,7 @@ _SPACES = "\\t\\n \\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000"
 _TEXT_CHAR = f"(?:[^{NOT_TEXT_CLASS}]|[\\t\\n])"
 TEXT_PATTERN = f"^[{_SPACES}]*[^{NOT_TEXT_CLASS}{_SPACES}\\p{{M}}]{_TEXT_CHAR}*$"
 # A name shows a letter or a digit, and its letters are of the scripts a name may use (text.name).
-NAME_PATTERNS = [f"[{VISIBLE_CLASS}]", f"^(?:[^\\p{{L}}]|[{NAME_LETTER_CLASS}])*$"]
+NAME_PATTERNS = [f"[{VISIBLE_CLASS}]", f"^(?:[^\\p{{L}}\\p{{N}}]|[{NAME_LETTER_CLASS}])*$"]
 # Our loader keeps every unquoted value as text (`05`, `true`, `1.000`); the editor's YAML 1.2 reads
 # them as numbers and booleans. Where the validator takes such text, the editor must take the value.
 TEXT_TYPES = ["string", "number", "boolean"]
