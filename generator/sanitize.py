@@ -24,7 +24,7 @@ from pathlib import Path
 import ada_url
 import nh3
 
-from .characters import NOT_PRINTABLE, describe, path_key
+from .characters import NOT_PRINTABLE, describe, not_text, path_key
 from .problems import Problem
 from .schema import RESERVED_SECTIONS
 
@@ -336,11 +336,18 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
             return Problem(shown, 1, 1, "content.refused", "không đọc được trang (thiếu quyền đọc)",
                            "cho phép đọc tệp (chmod a+r), hoặc xóa nó")
         try:
-            text.decode("utf-8")
+            decoded = text.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         except UnicodeDecodeError as error:
             line = text[:error.start].count(b"\n") + 1
             return Problem(shown, line, 1, "content.refused", "trang không được lưu bằng mã UTF-8",
                            "mở trang trong trình soạn thảo và lưu lại với mã hóa UTF-8")
+        hidden = not_text(decoded)
+        if hidden:      # as in record text: it would reach the page's title, headings, links on other pages
+            index, char = hidden
+            line = decoded.count("\n", 0, index) + 1
+            return Problem(shown, line, index - decoded.rfind("\n", 0, index), "content.refused",
+                           f"trang có ký tự không in được hoặc vô hình {describe(char)}",
+                           "xóa ký tự đó (thường do dán từ Word, PDF hay trang web) rồi lưu lại")
         return too_large(shown, text)
     return None
 
