@@ -296,11 +296,21 @@ def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[
             elif not name.startswith(".") and not editor_leftover(name):
                 published.append(relative)
     clashes = spelling_clashes(published, [*generated, *SITE_FOLDERS])
-    return found + [clash(f"content/{path}", other) for path, other in clashes.items()]
+    found += [clash(f"content/{path}", other) for path, other in clashes.items()]
+    # Inside a folder the site makes itself (the files for trainers, the search index…): a page or
+    # file there would stand at an official-looking address, or be replaced there without a word.
+    reserved = {path_key(folder) for folder in SITE_MADE}
+    return found + [Problem(f"content/{path}", 1, 1, "content.refused",
+                            f"nằm trong thư mục {path.split('/')[0]}/ mà trang web tự tạo",
+                            "đặt tệp vào một thư mục khác của content/")
+                    for path in published if "/" in path and path_key(path.split("/")[0]) in reserved]
 
 
 # Folders of the site that no record or page makes.
 SITE_FOLDERS = tuple(RESERVED_SECTIONS)
+# …of which the site fills these alone (content/bien-tap/ is the editors' guide, content/hinh-anh/
+# the pictures the form editor uploads).
+SITE_MADE = ("admin", "assets", "search", "tai-ve")
 
 
 def content_refusal(path: Path, docs: Path) -> Problem | None:

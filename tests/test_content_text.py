@@ -18,3 +18,11 @@ def test_a_page_with_an_invisible_character_is_refused_by_validate_and_build(tmp
 def test_windows_line_endings_and_a_bom_are_text(tmp_path):
     root = site_project(tmp_path, {"content/thu.md": "\ufeff# Tiêu đề\r\n\r\nMột đoạn.\r\n"})
     assert main(["-C", str(root), "validate", "--strict"]) == 0
+
+
+@pytest.mark.parametrize("path", ["content/tai-ve/khoa-hoc-x.pdf", "content/search/hb/meta.js.md", "content/Tai-Ve/a.md"])
+def test_nothing_hand_written_stands_in_a_folder_the_site_makes(tmp_path, capsys, path):
+    """A pull request's PDF at /tai-ve/ would look like the trainers' official pack."""
+    root = site_project(tmp_path, {path: "# x\n"})
+    assert main(["-C", str(root), "validate", "--strict"]) == 1
+    assert path in capsys.readouterr().err
