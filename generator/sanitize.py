@@ -303,7 +303,8 @@ def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[
     return found + [Problem(f"content/{path}", 1, 1, "content.refused",
                             f"nằm trong thư mục {path.split('/')[0]}/ mà trang web tự tạo",
                             "đặt tệp vào một thư mục khác của content/")
-                    for path in published if "/" in path and path_key(path.split("/")[0]) in reserved]
+                    for path in published if "/" in path and path not in clashes
+                    and path_key(path.split("/")[0]) in reserved]
 
 
 # Folders of the site that no record or page makes.
