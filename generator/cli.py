@@ -287,30 +287,23 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from .bundle import BundleError, bundle, describe_size
+    from .bundle import BundleError, bundle
 
-    result = _check(args.root, args.strict)
-    if result is None:
-        return 1
-    _mkdocs_logging()
-    started = time.perf_counter()
-    try:
-        summary = bundle(args.root, result, args.out, course=args.course, strict=args.strict,
-                         progress=lambda message: print(message, file=sys.stderr))
-    except BundleError as error:
-        print(f"Không đóng gói được: {error}", file=sys.stderr)
-        return 1
-    except MkDocsException as error:
-        print(f"Dựng bản ngoại tuyến thất bại, chưa ghi tệp nào: {error}", file=sys.stderr)
-        return 1
-    print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
-          f"{summary.pages} trang. Giải nén rồi mở index.html bằng trình duyệt, không cần mạng.", file=sys.stderr)
-    return 0
+    return _offline(args, bundle, (BundleError,), "Không đóng gói được", "Dựng bản ngoại tuyến thất bại",
+                    "Giải nén rồi mở index.html bằng trình duyệt, không cần mạng.")
 
 
 def _zim(args: argparse.Namespace) -> int:
-    from .bundle import BundleError, describe_size
+    from .bundle import BundleError
     from .zim import ZimError, write_zim
+
+    return _offline(args, write_zim, (ZimError, BundleError), "Không ghi được tệp ZIM", "Dựng các trang thất bại",
+                    "Mở bằng ứng dụng Kiwix (điện thoại hoặc máy tính), không cần mạng.")
+
+
+def _offline(args: argparse.Namespace, make, refusals: tuple, refused: str, failed: str, then: str) -> int:
+    """`bundle` and `zim`: check the data, write one file of the whole handbook or a course, say how it went."""
+    from .bundle import describe_size
 
     result = _check(args.root, args.strict)
     if result is None:
@@ -318,17 +311,16 @@ def _zim(args: argparse.Namespace) -> int:
     _mkdocs_logging()
     started = time.perf_counter()
     try:
-        summary = write_zim(args.root, result, args.out, course=args.course, strict=args.strict,
-                            progress=lambda message: print(message, file=sys.stderr))
-    except (ZimError, BundleError) as error:
-        print(f"Không ghi được tệp ZIM: {error}", file=sys.stderr)
+        summary = make(args.root, result, args.out, course=args.course, strict=args.strict,
+                       progress=lambda message: print(message, file=sys.stderr))
+    except refusals as error:
+        print(f"{refused}: {error}", file=sys.stderr)
         return 1
     except MkDocsException as error:
-        print(f"Dựng các trang thất bại, chưa ghi tệp nào: {error}", file=sys.stderr)
+        print(f"{failed}, chưa ghi tệp nào: {error}", file=sys.stderr)
         return 1
     print(f"Xong sau {time.perf_counter() - started:.1f} giây: {summary.path} — {describe_size(summary.size)}, "
-          f"{summary.pages} trang. Mở bằng ứng dụng Kiwix (điện thoại hoặc máy tính), không cần mạng.",
-          file=sys.stderr)
+          f"{summary.pages} trang. {then}", file=sys.stderr)
     return 0
 
 
