@@ -164,16 +164,7 @@ def _badge(handbook: Handbook, entry) -> str:
     parts += [str(value) for name in kind.badge if (value := getattr(record, name))]
     if kind.date and (date := getattr(record, kind.date)):
         parts.append(date.vietnamese())
-    places = []
-    for name in kind.places:
-        value = getattr(record, name)
-        for province_id in ([value] if isinstance(value, str) else value or []):
-            province = handbook.entries[province_id]
-            label = getattr(province.record, province.kind.name_field)
-            successor = getattr(province.record, province.kind.successor) if province.kind.successor else None
-            if successor:
-                label += f" (nay thuộc {getattr(handbook.entries[successor].record, province.kind.name_field)})"
-            places.append(label)
+    places = [then + (f" (nay thuộc {now})" if now else "") for then, now in _places(handbook, entry)]
     if places:
         parts.append(", ".join(places[:2]) + (" …" if len(places) > 2 else ""))
     return " · ".join(parts)
@@ -181,16 +172,20 @@ def _badge(handbook: Handbook, entry) -> str:
 
 def _place_names(handbook: Handbook, entry) -> list[str]:
     """Where a record belongs, by the name then and the name now ("Long An", "Tây Ninh")."""
-    names = []
+    return [name for pair in _places(handbook, entry) for name in pair if name]
+
+
+def _places(handbook: Handbook, entry) -> list[tuple[str, str | None]]:
+    """Each province a record names (by its places roles): its name, and its successor's if merged."""
+    found = []
     for name in entry.kind.places:
         value = getattr(entry.record, name)
         for province_id in ([value] if isinstance(value, str) else value or []):
             province = handbook.entries[province_id]
-            names.append(getattr(province.record, province.kind.name_field))
             successor = getattr(province.record, province.kind.successor) if province.kind.successor else None
-            if successor:
-                names.append(getattr(handbook.entries[successor].record, province.kind.name_field))
-    return names
+            found.append((getattr(province.record, province.kind.name_field),
+                          getattr(handbook.entries[successor].record, province.kind.name_field) if successor else None))
+    return found
 
 
 # Reading a page's text. The HTML is nh3's output (sanitize.clean_content): tags balanced,
