@@ -37,6 +37,27 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def node_asker(server: str, *args: str):
+    """A node process running `server` (reads one JSON request a line, answers one a line), kept for
+    a module's many property-test examples; yields the function that asks it. For the form editor's
+    own scripts, checked against the Python they must agree with."""
+    import json
+    import subprocess
+
+    process = subprocess.Popen(["node", "-e", server, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True, encoding="utf-8")
+
+    def ask(**request):
+        process.stdin.write(json.dumps(request, ensure_ascii=True) + "\n")
+        process.stdin.flush()
+        return json.loads(process.stdout.readline())
+    try:
+        yield ask
+    finally:
+        process.stdin.close()
+        process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

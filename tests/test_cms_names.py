@@ -5,16 +5,14 @@ Skipped without node, unless HANDBOOK_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from slugify import slugify
 
-from conftest import unavailable
+from conftest import node_asker, unavailable
 from generator import cms
 from generator.pipeline import run
 from scratch import PROJECT
@@ -37,16 +35,7 @@ VIETNAMESE = ("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặ�
 def node():
     if shutil.which("node") is None:
         unavailable("node is missing")
-    process = subprocess.Popen(["node", "-e", SERVER, str(NAMES_JS)], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True, encoding="utf-8")
-
-    def ask(**request):
-        process.stdin.write(json.dumps(request, ensure_ascii=True) + "\n")
-        process.stdin.flush()
-        return json.loads(process.stdout.readline())
-    yield ask
-    process.stdin.close()
-    process.wait(timeout=10)
+    yield from node_asker(SERVER, str(NAMES_JS))
 
 
 @settings(max_examples=400, deadline=None)

@@ -8,16 +8,14 @@ HANDBOOK_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import unavailable
+from conftest import node_asker, unavailable
 from generator import cms, fmt
 from generator.load import load_file
 from generator.schema import KINDS
@@ -47,16 +45,7 @@ def node():
     reader = cms.js_yaml_dir() / cms.JS_YAML_FILE
     if shutil.which("node") is None or not reader.is_file():
         unavailable("node or js-yaml (python -m generator.cms) is missing")
-    process = subprocess.Popen(["node", "-e", SERVER, str(LAYOUT_JS), str(reader)], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True, encoding="utf-8")
-
-    def ask(**request):
-        process.stdin.write(json.dumps(request, ensure_ascii=True) + "\n")
-        process.stdin.flush()
-        return json.loads(process.stdout.readline())
-    yield ask
-    process.stdin.close()
-    process.wait(timeout=10)
+    yield from node_asker(SERVER, str(LAYOUT_JS), str(reader))
 
 
 # What the form holds: text, lists and groups; field names as in the schema, or others (never digits
