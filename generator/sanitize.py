@@ -296,15 +296,7 @@ def content_refusals(docs_dir: Path, generated: set[str] = frozenset()) -> list[
             elif not name.startswith(".") and not editor_leftover(name):
                 published.append(relative)
     clashes = spelling_clashes(published, [*generated, *SITE_FOLDERS])
-    found += [clash(f"content/{path}", other) for path, other in clashes.items()]
-    # Inside a folder the site makes itself (the files for trainers, the search index…): a page or
-    # file there would stand at an official-looking address, or be replaced there without a word.
-    reserved = {path_key(folder) for folder in SITE_MADE}
-    return found + [Problem(f"content/{path}", 1, 1, "content.refused",
-                            f"nằm trong thư mục {path.split('/')[0]}/ mà trang web tự tạo",
-                            "đặt tệp vào một thư mục khác của content/")
-                    for path in published if "/" in path and path not in clashes
-                    and path_key(path.split("/")[0]) in reserved]
+    return found + [clash(f"content/{path}", other) for path, other in clashes.items()]
 
 
 # Folders of the site that no record or page makes.
@@ -330,6 +322,11 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
     if path.resolve() != docs.resolve() / path.relative_to(docs):      # a link, or inside a linked folder
         return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink), hoặc nằm trong thư mục "
                        "là liên kết, bị từ chối", "thay liên kết bằng chính tệp, thư mục; hoặc xóa nó")
+    relative = path.relative_to(docs).parts
+    if len(relative) > 1 and path_key(relative[0]) in SITE_MADE:
+        # A file there would stand at an official-looking address (/tai-ve/…), or be replaced unseen.
+        return Problem(shown, 1, 1, "content.refused", f"nằm trong thư mục {relative[0]}/ mà trang web tự tạo",
+                       "đặt tệp vào một thư mục khác của content/")
     if path.suffix.lower() == ".md" and path.suffix != ".md":
         return Problem(shown, 1, 1, "content.refused", f"đuôi {path.suffix} không được đọc như một trang",
                        "đổi đuôi tệp thành .md (chữ thường)")

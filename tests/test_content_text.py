@@ -26,3 +26,4 @@ def test_nothing_hand_written_stands_in_a_folder_the_site_makes(tmp_path, capsys
     root = site_project(tmp_path, {path: "# x\n"})
     assert main(["-C", str(root), "validate", "--strict"]) == 1
     assert path in capsys.readouterr().err
+    assert main(["-C", str(root), "build", "--strict"]) == 1        # the build refuses it alike
