@@ -340,7 +340,7 @@ def load_file(raw: bytes, shown: str, kind: Kind) -> tuple[Document | None, list
         if too_deep:
             return fail("yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng", depth_hint, *too_deep)
         node = yaml.compose(text, Loader=_Loader)
-    except RecursionError:       # the pure-Python parser, on nesting `_nesting_bound` let through
+    except RecursionError:       # the pure-Python parser, on nesting `_may_nest_deeper` let through
         return fail("yaml.depth", f"dữ liệu lồng nhau quá {MAX_DEPTH} tầng", depth_hint)
     except yaml.MarkedYAMLError as error:
         opened = error.context_mark if any(c in str(error.context) for c in _OPENED_AT) else None
@@ -372,7 +372,7 @@ def _too_deep(text: str) -> Position | None:
     libyaml builds nodes recursively and crashes the interpreter (or, from 0.2.6, stops
     with its own error) on a file nested some thousands of levels deep; the pure-Python
     parser runs out of recursion sooner. Events come one at a time. The check runs only on
-    files that could nest that deep (`_nesting_bound`); shallower excess nesting is left to
+    files that could nest that deep (`_may_nest_deeper`); shallower excess nesting is left to
     the builder, which reports it at the 17th level.
     """
     if not _may_nest_deeper(text, SAFE_DEPTH):
