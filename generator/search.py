@@ -161,7 +161,9 @@ def _badge(handbook: Handbook, entry) -> str:
     the kind, then what tells records of the kind apart (a number, a date, a province)."""
     record, kind = entry.record, entry.kind
     parts = [kind.label[:1].upper() + kind.label[1:]]
-    parts += [str(value) for name in kind.badge if (value := getattr(record, name))]
+    # A bare number ("205") says what it is: "số 205".
+    parts += [f"số {value}" if str(value).isdigit() else str(value)
+              for name in kind.badge if (value := getattr(record, name))]
     if kind.date and (date := getattr(record, kind.date)):
         parts.append(date.vietnamese())
     places = [then + (f" (nay thuộc {now})" if now else "") for then, now in _places(handbook, entry)]

@@ -33,9 +33,9 @@
   // they are exact; typed without, only those no content word folds to.
   var STOP_EXACT = set("ai bao bây cả các cái có của cùng đã đâu để đến đó gì giờ hay hoặc khi không là làm " +
     "mà mấy một này nào nên như nhiêu những ở ra rằng sao sẽ tại thế thì từ và vào về với được cho trong " +
-    "cần muốn tìm hỏi hãy xin ơi nhỉ vậy ạ");
+    "cần muốn tìm hỏi hãy xin ơi nhỉ vậy ạ tôi em");
   var STOP_FOLDED = set("ai bao bay cac cua gi hay hoac khong la ma may nao nhu nhieu nhung rang sao thi " +
-    "va voi duoc trong can muon tim hoi hay xin vay");
+    "va voi duoc trong can muon tim hoi hay xin vay khi cho em");
 
   var meta = null;
   var shards = new Map();      // shard key → {term: postings string}
