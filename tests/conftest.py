@@ -66,6 +66,11 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("Playwright for Python is not installed")
+    from playwright.sync_api import expect
+
+    # Playwright's assertions wait 5 s by default, whatever a page's own timeout: a ceiling a busy
+    # machine misses. They wait on a condition, so a generous ceiling costs nothing when it holds.
+    expect.set_options(timeout=60_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
