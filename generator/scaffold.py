@@ -17,9 +17,16 @@ from .outputs import write_file
 from .schema import ID_PATTERN, KINDS, Kind, describe_fields
 from .validate import RESERVED_IDS
 
+
+def id_from_name(name: str) -> str:
+    """The id a record gets from its name, here and in the form editor (cms/names.js): the name's
+    letters as written, so "&gt;" is the letters g and t, never an HTML entity decoded."""
+    return slugify(name, entities=False, decimal=False, hexadecimal=False)
+
+
 def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str, str]:
     """The id and YAML text of a new record called `name`."""
-    record_id = record_id or slugify(name)
+    record_id = record_id or id_from_name(name)
     lines = [f"# {kind.label[0].upper() + kind.label[1:]} — {name}",
              f"# yaml-language-server: $schema=../../generator/schemas/{kind.name}.schema.json",
              "# Các trường bắt đầu bằng # là tùy chọn: bỏ dấu # để dùng. Xem trang \"Các trường dữ liệu\".",

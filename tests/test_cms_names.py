@@ -8,12 +8,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from slugify import slugify
-
 from conftest import node_asker, unavailable
 from generator import cms
+from generator.scaffold import id_from_name
 from generator.pipeline import run
 from scratch import PROJECT
 
@@ -40,8 +39,10 @@ def node():
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=VIETNAMESE, max_size=40))
+@example("&gt;")          # found once: python-slugify decoded HTML entities, the form did not
+@example("&#65;&#x42;")
 def test_a_new_records_id_is_the_one_handbook_new_makes(node, name):
-    assert node(slug=name) == slugify(name)
+    assert node(slug=name) == id_from_name(name)
 
 
 def test_pickers_name_directives_and_practices_as_the_site_does(node):
