@@ -1,12 +1,14 @@
-"""Files for trainers: the whole handbook offline, and each course's offline bundle and printed pack.
+"""Files for trainers: the whole handbook offline, and each course's offline bundle, Kiwix file and printed pack.
 
 A trainer should not need the command line to take a course into a classroom without internet.
 `python -m generator.downloads DIR` builds them all into DIR (all or nothing, reproducibly: the
-zips and PDFs are byte-identical for the same data) with a manifest, `tai-ve.json`, that gives
-each file's size and each PDF's page count. A site build given that folder (the handbook
+zips, ZIMs and PDFs are byte-identical for the same data) with a manifest, `tai-ve.json`, that
+gives each file's size and each PDF's page count. A site build given that folder (the handbook
 plugin's `downloads_dir`, from HANDBOOK_DOWNLOADS in mkdocs.yml) publishes the files under
-`/tai-ve/` and links them: each course page its zip and PDF, the home page the whole handbook's
-zip, with their sizes. Without the folder, or for a file it lacks, there is no link at all.
+`/tai-ve/` and links them: each course page its zip, ZIM and PDF, the home page the whole
+handbook's zip and ZIM, with their sizes. Without the folder, or for a file it lacks, there is no
+link at all. The ZIMs (for Kiwix, on phones) need libzim (`requirements/install.py publish`);
+without it they are left out, and said so.
 
     python -m generator.downloads dist/tai-ve      # then: HANDBOOK_DOWNLOADS=dist/tai-ve handbook build
 """
@@ -29,8 +31,13 @@ FOLDER = "tai-ve"
 MANIFEST = "tai-ve.json"
 #: Where a hand-written page (the home page) links the whole handbook's offline copy.
 MARKER = "<!-- handbook:downloads -->"
-#: The whole handbook's offline copy (bundle.WHOLE_NAME; bundle.py imports the plugin, which imports this).
+#: The whole handbook's offline copy (bundle.WHOLE_NAME; bundle.py imports the plugin, which imports this),
+#: and the same pages for Kiwix.
 WHOLE = "so-tay-offline.zip"
+WHOLE_ZIM = "so-tay-offline.zim"
+#: Said under a Kiwix link: how a phone opens the file.
+KIWIX_HOW = ("Tệp .zim mở bằng ứng dụng Kiwix (miễn phí, Android, iOS và máy tính): tải tệp về máy, "
+             "mở Kiwix, chọn mở tệp rồi chọn tệp vừa tải; đọc và tìm kiếm không cần mạng.")
 
 
 @dataclass(frozen=True)
@@ -45,23 +52,32 @@ class Download:
 
         if self.name.endswith(".pdf"):
             return f"Tải bản in (.pdf, {self.pages} trang)"
+        if self.name.endswith(".zim"):
+            return f"Đọc trên điện thoại bằng Kiwix (.zim, {describe_size(self.size)})"
         return f"Tải gói ngoại tuyến (.zip, {describe_size(self.size)})"
 
 
 def build(root: Path, result: Result, out: Path, progress=lambda message: None) -> dict[str, dict]:
-    """The whole handbook's zip and every course's zip and PDF into `out`, with the manifest."""
+    """The whole handbook's zip and ZIM and every course's zip, ZIM and PDF into `out`, with the manifest."""
     from .bundle import bundle
     from .pdf import print_pack      # WeasyPrint: only when printing
 
     courses = sorted(entry.id for entry in result.handbook.of_kind("course"))
     manifest: dict[str, dict] = {}
+    zim = _zim_writer(progress)
 
     def fill(folder: Path) -> None:
         summary = bundle(root, result, folder / WHOLE, progress=progress)
         manifest[summary.path.name] = {"bytes": summary.size}
+        if zim:
+            summary = zim(root, result, folder / WHOLE_ZIM, progress=progress)
+            manifest[summary.path.name] = {"bytes": summary.size}
         for course in courses:
             summary = bundle(root, result, folder / f"khoa-hoc-{course}.zip", course=course, progress=progress)
             manifest[summary.path.name] = {"bytes": summary.size}
+            if zim:
+                summary = zim(root, result, folder / f"khoa-hoc-{course}.zim", course=course, progress=progress)
+                manifest[summary.path.name] = {"bytes": summary.size}
             printed = print_pack(root, result, folder / f"khoa-hoc-{course}.pdf", course=course, progress=progress)
             manifest[printed.path.name] = {"bytes": printed.size, "pages": printed.pages}
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -70,8 +86,19 @@ def build(root: Path, result: Result, out: Path, progress=lambda message: None) 
     return manifest
 
 
-# The only files a downloads folder publishes: the whole handbook's zip, each course's zip and PDF.
-_NAMES = re.compile(rf"{re.escape(WHOLE)}|khoa-hoc-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:zip|pdf)")
+def _zim_writer(progress):
+    """`zim.write_zim`, or None (said) where libzim is not installed: the zips and PDFs are still worth having."""
+    try:
+        import libzim  # noqa: F401
+    except ImportError:
+        progress("Chưa cài libzim nên không có tệp .zim (Kiwix); cài bằng `python3 requirements/install.py publish`.")
+        return None
+    from .zim import write_zim
+    return write_zim
+
+
+# The only files a downloads folder publishes: the whole handbook's zip and ZIM, each course's zip, ZIM and PDF.
+_NAMES = re.compile(rf"so-tay-offline\.(?:zip|zim)|khoa-hoc-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:zip|zim|pdf)")
 
 
 def available(folder: Path | None) -> dict[str, Download]:
@@ -96,10 +123,14 @@ def available(folder: Path | None) -> dict[str, Download]:
 
 
 def course_links(course: str, files: dict[str, Download], up: str = "../") -> str:
-    """The Markdown line under a course page's title: its zip and PDF, those that exist ("" if none)."""
-    links = [f"[{files[name].label()}]({up}{FOLDER}/{name})"
-             for name in (f"khoa-hoc-{course}.zip", f"khoa-hoc-{course}.pdf") if name in files]
-    return f"**Tài liệu cho lớp học:** {' · '.join(links)}\n" if links else ""
+    """The Markdown under a course page's title: its zip, ZIM and PDF, those that exist ("" if none),
+    and how to open the ZIM when there is one."""
+    names = [f"khoa-hoc-{course}.{ext}" for ext in ("zip", "zim", "pdf")]
+    links = [f"[{files[name].label()}]({up}{FOLDER}/{name})" for name in names if name in files]
+    if not links:
+        return ""
+    how = f"\n{KIWIX_HOW}\n" if names[1] in files else ""
+    return f"**Tài liệu cho lớp học:** {' · '.join(links)}\n{how}"
 
 
 def with_course_links(markdown: str, page: str, files: dict[str, Download]) -> str:
@@ -113,13 +144,16 @@ def with_course_links(markdown: str, page: str, files: dict[str, Download]) -> s
 
 
 def whole_link(files: dict[str, Download], page: str) -> str:
-    """The home page's link to the whole handbook offline ("" without the file)."""
-    download = files.get(WHOLE)
-    if download is None:
-        return ""
+    """The home page's links to the whole handbook offline: the zip, the ZIM ("" without either)."""
     up = "../" * page.count("/")
-    return (f"Không có mạng ở nơi học? [{download.label().replace('Tải gói', 'Tải cả sổ tay thành gói')}]"
-            f"({up}{FOLDER}/{download.name}): giải nén rồi mở `index.html`, đọc và tìm kiếm không cần mạng.\n")
+    lines = []
+    if (download := files.get(WHOLE)) is not None:
+        lines.append(f"Không có mạng ở nơi học? [{download.label().replace('Tải gói', 'Tải cả sổ tay thành gói')}]"
+                     f"({up}{FOLDER}/{download.name}): giải nén rồi mở `index.html`, đọc và tìm kiếm không cần mạng.\n")
+    if (download := files.get(WHOLE_ZIM)) is not None:
+        lines.append(f"[{download.label().replace('Đọc trên', 'Đọc cả sổ tay trên')}]"
+                     f"({up}{FOLDER}/{download.name}). {KIWIX_HOW}\n")
+    return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:

@@ -1,6 +1,6 @@
 """Set up .venv from the locked requirements: the same versions on every machine.
 
-    python3 requirements/install.py [base|print|zim|test]
+    python3 requirements/install.py [base|print|zim|publish|test]
 
 Only the standard library, so it runs before anything is installed. It checks what pip cannot
 (the Python version, the system libraries `handbook print` needs) before installing anything,
@@ -20,7 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-LOCKS = ("base", "print", "zim", "test")
+#: publish: print and zim together, for the workflow's files for trainers (python -m generator.downloads).
+LOCKS = ("base", "print", "zim", "publish", "test")
 
 # The system library WeasyPrint (handbook print) loads, by the names WeasyPrint itself tries;
 # pip cannot install it. Only Linux is sure to find it where WeasyPrint would: elsewhere
@@ -107,8 +108,8 @@ def main(argv: list[str]) -> int:
         return fail(f"chỉ nhận một trong {', '.join(LOCKS)} (mặc định base), không nhận {' '.join(argv)!r}")
     if sys.version_info < (3, 11):
         return fail(f"cần Python 3.11 trở lên, máy đang chạy {sys.version.split()[0]}: cài Python mới rồi chạy lại")
-    if which in ("print", "test") and not pango_found():
-        if which == "print" and sys.platform.startswith("linux"):
+    if which in ("print", "publish", "test") and not pango_found():
+        if which in ("print", "publish") and sys.platform.startswith("linux"):
             return fail(f"lệnh in cần thư viện Pango: {PANGO_HINT}")
         print(f"Lưu ý: không thấy thư viện Pango; nếu thiếu thật, lệnh in (và bài kiểm tra của nó) không chạy "
               f"được: {PANGO_HINT}.", file=sys.stderr)

@@ -8,9 +8,14 @@
 set -eu
 cd "$(dirname "$0")/.."
 uv=$(command -v uv || echo .venv/bin/uv)
-for name in base print zim test; do
+# publish (the workflow's: print and zim together) last, held to the versions print and zim just got.
+for name in base print zim test publish; do
   extra=""
-  [ "$name" = base ] || extra="--extra $name"
+  case $name in
+    base) ;;
+    publish) extra="--extra print --extra zim -c requirements/print.txt -c requirements/zim.txt" ;;
+    *) extra="--extra $name" ;;
+  esac
   # shellcheck disable=SC2086
   "$uv" pip compile --quiet --universal --python-version 3.11 --generate-hashes \
     --custom-compile-command "sh requirements/refresh.sh" "$@" \

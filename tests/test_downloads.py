@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ def published(tmp_path_factory) -> Path:
 def test_every_course_gets_a_zip_and_a_pdf_reproducibly(published):
     folder = published / "dist" / "tai-ve"
     names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
-    assert names == [f"khoa-hoc-{COURSE}.pdf", f"khoa-hoc-{COURSE}.zip", "so-tay-offline.zip", "tai-ve.json"]
+    assert names == [f"khoa-hoc-{COURSE}.pdf", f"khoa-hoc-{COURSE}.zim", f"khoa-hoc-{COURSE}.zip",
+                     "so-tay-offline.zim", "so-tay-offline.zip", "tai-ve.json"]
     for name in names:
         assert (folder / name).read_bytes() == (published / "dist" / "again" / name).read_bytes(), name
 
@@ -57,10 +59,16 @@ def test_course_page_and_home_link_the_files_with_their_sizes(published):
     assert (f'<a href="../../tai-ve/{zipped.name}">Tải gói ngoại tuyến (.zip, '
             f'{describe_size(zipped.stat().st_size)})</a>') in course
     assert f'<a href="../../tai-ve/{printed.name}">Tải bản in (.pdf, {page_count(printed)} trang)</a>' in course
+    kiwix = folder / f"khoa-hoc-{COURSE}.zim"
+    assert (f'<a href="../../tai-ve/{kiwix.name}">Đọc trên điện thoại bằng Kiwix (.zim, '
+            f'{describe_size(kiwix.stat().st_size)})</a>') in course
+    assert "mở bằng ứng dụng Kiwix" in course
     home = (site / "index.html").read_text(encoding="utf-8")
-    whole = folder / "so-tay-offline.zip"
+    whole, whole_zim = folder / "so-tay-offline.zip", folder / "so-tay-offline.zim"
     assert f'<a href="tai-ve/so-tay-offline.zip">Tải cả sổ tay thành gói ngoại tuyến (.zip, {describe_size(whole.stat().st_size)})</a>' in home
-    for path in (zipped, printed, whole):
+    assert (f'<a href="tai-ve/so-tay-offline.zim">Đọc cả sổ tay trên điện thoại bằng Kiwix (.zim, '
+            f'{describe_size(whole_zim.stat().st_size)})</a>') in home
+    for path in (zipped, printed, whole, kiwix, whole_zim):
         assert (site / "tai-ve" / path.name).read_bytes() == path.read_bytes()
     assert broken_links(site) == []
 
@@ -90,3 +98,34 @@ def test_only_files_the_manifest_vouches_for_are_linked(tmp_path):
         f"**Tài liệu cho lớp học:** [Tải gói ngoại tuyến (.zip, 2 KB)](../tai-ve/khoa-hoc-{COURSE}.zip)\n")
     assert downloads.course_links("khac", files) == "" and downloads.whole_link(files, "index.md") == ""
     assert downloads.available(tmp_path / "khong-co") == {} and downloads.available(None) == {}
+
+
+def test_a_course_zim_is_the_same_file_handbook_zim_writes(published, tmp_path):
+    """The published ZIM is what `handbook zim --course` gives: Kiwix readers get the tested file."""
+    out = tmp_path / "mot.zim"
+    assert main(["-C", str(published), "zim", "--course", f"data/courses/{COURSE}.yaml", "-o", str(out)]) == 0
+    assert out.read_bytes() == (published / "dist" / "tai-ve" / f"khoa-hoc-{COURSE}.zim").read_bytes()
+
+
+def test_without_libzim_the_zims_are_left_out_and_said(monkeypatch):
+    said = []
+    monkeypatch.setitem(sys.modules, "libzim", None)        # import libzim raises ImportError
+    assert downloads._zim_writer(said.append) is None
+    assert len(said) == 1 and "libzim" in said[0] and "install.py publish" in said[0]
+
+
+def test_a_kiwix_file_is_linked_with_how_to_open_it(tmp_path):
+    (tmp_path / f"khoa-hoc-{COURSE}.zim").write_bytes(b"z" * 3000)
+    (tmp_path / "so-tay-offline.zim").write_bytes(b"w" * 10)
+    (tmp_path / "khoa-hoc-x.zim.zip").write_bytes(b"k")
+    (tmp_path / downloads.MANIFEST).write_text(json.dumps({
+        f"khoa-hoc-{COURSE}.zim": {"bytes": 3000}, "so-tay-offline.zim": {"bytes": 10},
+        "khoa-hoc-x.zim.zip": {"bytes": 1}}), encoding="utf-8")
+    files = downloads.available(tmp_path)
+    assert sorted(files) == [f"khoa-hoc-{COURSE}.zim", "so-tay-offline.zim"]
+    links = downloads.course_links(COURSE, files)
+    assert links.startswith(f"**Tài liệu cho lớp học:** [Đọc trên điện thoại bằng Kiwix (.zim, 3 KB)]"
+                            f"(../tai-ve/khoa-hoc-{COURSE}.zim)\n")
+    assert downloads.KIWIX_HOW in links
+    home = downloads.whole_link(files, "index.md")
+    assert "(tai-ve/so-tay-offline.zim)" in home and downloads.KIWIX_HOW in home and ".zip" not in home

@@ -31,7 +31,8 @@ def locked(name: str) -> dict[str, str]:
     return {canonicalize_name(m[1]): m[2] for m in re.finditer(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", text, re.M)}
 
 
-@pytest.mark.parametrize("lock, extras", [("base", []), ("print", ["print"]), ("zim", ["zim"]), ("test", ["test"])])
+@pytest.mark.parametrize("lock, extras", [("base", []), ("print", ["print"]), ("zim", ["zim"]), ("publish", ["print", "zim"]),
+                                           ("test", ["test"])])
 def test_each_lock_pins_every_declared_dependency_within_its_range(lock, extras):
     """A lock refreshed after pyproject.toml changed: every requirement there is pinned, inside its range,
     and every pin carries hashes (pip's --require-hashes installs nothing else)."""
