@@ -28,6 +28,17 @@ def reproducible_epoch(root: Path, *paths: str) -> str:
         return "0"
 
 
+def data_epoch(root: Path) -> int:
+    """The date of the data a reader is shown (the printed cover, the ZIM's Date): the last commit
+    touching data/; outside a git checkout (a project downloaded as a zip, whose files keep the
+    commit's time), the newest modification time of a file in data/; 0 only without either."""
+    epoch = int(reproducible_epoch(root, "data"))
+    if epoch:
+        return epoch
+    files = (path for path in (root / "data").rglob("*") if path.is_file() and not path.is_symlink())
+    return max((int(path.stat().st_mtime) for path in files), default=0)
+
+
 def run_mkdocs(config_file: Path, root: Path, *, strict: bool, result: Result | None = None,
                site_dir: Path | None = None, plugins: dict | None = None) -> None:
     """One MkDocs build with a fixed build date, reusing the pipeline's result if given."""

@@ -85,6 +85,9 @@ def check_file(root: Path, target: Path, suffix: str, ours, command: str) -> Pat
         raise OutputError(f"tệp kết quả phải có đuôi {suffix} (đang là {target.name})")
     if target.is_dir():
         raise OutputError(f"{target} là một thư mục; hãy cho tên tệp {suffix}")
+    if target.exists() and not target.is_file():     # a named pipe, a device: reading it to judge could hang
+        raise OutputError(f"{target} không phải một tệp thông thường, nên không bị ghi đè; chọn tên khác cho -o")
+    remove_partials(target)
     if target.exists() and not ours(target):
         raise OutputError(f"đã có tệp {target} không do `{command}` tạo ra, nên không bị ghi đè; "
                           "chọn tên khác cho -o")
@@ -106,6 +109,27 @@ def move_into_place(partial: Path, out: Path, ours, command: str) -> None:
         raise OutputError(f"trong lúc chạy lệnh, một tệp {out} đã được tạo ra, nên không bị ghi đè; "
                           "chọn tên khác cho -o") from None
     os.unlink(partial)
+
+
+def partial_path(out: Path) -> Path:
+    """Where a one-file output is written before it is whole: beside `out`, named after this process."""
+    return out.with_name(f".{out.name}.{os.getpid()}.part")
+
+
+def remove_partials(out: Path) -> None:
+    """What killed runs left beside `out` (partial_path and the working files named after it, such
+    as libzim's `.part_fulltext.idx.tmp` folders): only those of a process that no longer runs."""
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.(\d+)\.part(?:$|[._])")
+    if not out.parent.is_dir():
+        return
+    for sibling in out.parent.iterdir():
+        match = pattern.match(sibling.name)
+        if not match or sibling.is_symlink() or _running(int(match.group(1))):
+            continue
+        if sibling.is_dir():
+            shutil.rmtree(sibling, ignore_errors=True)
+        else:
+            sibling.unlink(missing_ok=True)
 
 
 def regular_or_new(path: Path) -> Path:

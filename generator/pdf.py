@@ -44,7 +44,7 @@ import markdown as markdown_lib
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .build import reproducible_epoch
+from .build import data_epoch
 from .engine import yaml_load
 from .bundle import NOT_IN_COURSE, BundleError, course_id, course_records, restricted, unlink
 from .link import Handbook
@@ -419,7 +419,7 @@ def print_pack(root: Path, result: Result, out: Path | None = None, *, course: s
     site.setdefault("site_name", "Sổ tay")
     docs = site.get("docs_dir", "docs")
     content_dir = (root / docs).resolve()
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or reproducible_epoch(root, "data"))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or data_epoch(root))
     name = WHOLE_NAME if course is None else f"khoa-hoc-{course_id(course)}"
     out = checked_output(out or root / f"{name}.pdf", root)
     fonts = find_fonts()

@@ -10,9 +10,10 @@ pages (bundle.offline_site) into one with libzim:
   flavour for a course) and the main page;
 - the handbook's own search as in the bundle, plus the search_index.json stub
   the bundle leaves out (a reader served over HTTP asks for it);
-- for Kiwix's own full-text index, each page's text with "đ" folded to "d"
-  beside the original (Kiwix strips tone marks but keeps "đ", which readers
-  type as "d") and the other side of every abbreviation it uses; for its title
+- for Kiwix's own full-text index, each page's text folded as Kiwix 9 folds
+  a query (tone marks gone, "đ" kept), with "đ" folded to "d" too (which
+  readers type), and as written (libzim 8 readers fold nothing), with the
+  other side of every abbreviation it uses; for its title
   suggestions, each title with a "đ" also under its folded spelling
   (a redirect to the page).
 
@@ -25,10 +26,12 @@ MD5 checksum at the end recomputed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import os
 import re
+import shutil
 import struct
 import sys
 import unicodedata
@@ -42,9 +45,9 @@ from math import cos, pi, sin
 from pathlib import Path
 
 from . import search
-from .build import reproducible_epoch
+from .build import data_epoch
 from .bundle import BundleError, course_id, course_records, notices, offline_site, plan_for
-from .outputs import OutputError, check_file
+from .outputs import OutputError, check_file, move_into_place, partial_path
 from .pipeline import Result
 from .text import fold, used_abbreviations
 
@@ -146,7 +149,7 @@ def describe(root: Path, result: Result, course: str | None) -> dict[str, str]:
     with open(root / "mkdocs.yml", "rb") as file:
         site = yaml_load(file) or {}
     name = str(site.get("site_name") or "Sổ tay")
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or reproducible_epoch(root, "data"))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or data_epoch(root))
     metadata = {
         "Language": LANGUAGE,
         "Creator": str(site.get("site_author") or name),
@@ -224,18 +227,20 @@ def _page(site: Path, path: str, glossary: dict[str, str]) -> Page:
 
 def index_text(title: str, article: str, glossary: dict[str, str]) -> str:
     """What Kiwix's full-text index reads for a page: its text and the expansions of the
-    abbreviations it uses (and the abbreviations of the expansions), twice: as Kiwix folds a
-    query ("Đảng viên" → "đang vien") and with "đ" as "d" too ("dang vien").
+    abbreviations it uses (and the abbreviations of the expansions), three times: as Kiwix 9
+    folds a query ("Đảng viên" → "đang vien"), with "đ" as "d" too ("dang vien"), and as written
+    in lower case ("đảng viên").
 
     libzim folds the text of the pages it reads itself, not the text given to it, so it is
-    given here already folded.
+    given here already folded. Readers on libzim 8 (Debian 12's kiwix-serve, older phone apps)
+    do not fold the query either: "đảng viên" typed with its marks finds the text as written.
     """
     text = " ".join(html.unescape(f"{e['title']} {e['text']}") for e in search.entries(article, "", title))
     folded = _syllables(text)
     extra = [glossary[abbr] for abbr in used_abbreviations(text, glossary)]
     extra += [abbr for abbr, expansion in glossary.items() if _phrase(expansion) in folded]
     text = " ".join([text, *dict.fromkeys(extra)])
-    return f"{kiwix_fold(text)}\n{fold(text)}"
+    return f"{kiwix_fold(text)}\n{fold(text)}\n{unicodedata.normalize('NFC', text).lower()}"
 
 
 def plain_title(title: str) -> str:
@@ -314,7 +319,7 @@ def write(pages: list[Page], metadata: dict[str, str], out: Path) -> None:
             return Index(self.page) if self.page.index_text else None
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.{os.getpid()}.part")
+    partial = partial_path(out)
     try:
         with _quiet(), Creator(str(partial)).config_indexing(True, LANGUAGE).config_nbworkers(1).config_verbose(False) as creator:
             creator.set_mainpath("index.html")
@@ -331,10 +336,27 @@ def write(pages: list[Page], metadata: dict[str, str], out: Path) -> None:
                     titles.add(folded)
                     creator.add_redirection(FOLDED_TITLES + page.path, folded, page.path, {Hint.FRONT_ARTICLE: True})
         make_reproducible(partial)
-        os.replace(partial, out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        move_into_place(partial, out, is_ours, "handbook zim")
+    except RuntimeError as error:       # libzim's: its message carries the system's reason
+        raise _os_error(str(error), partial) from None
+    except OutputError as error:
+        raise ZimError(str(error)) from None
+    finally:       # the partial file and libzim's working files named after it
+        for leftover in [p for p in partial.parent.iterdir() if p.name.startswith(partial.name)]:
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+
+
+# The system's reasons libzim passes on as text ("Asynchronous error: … No space left on device").
+_REASONS = {os.strerror(code): code for code in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS,
+                                                  errno.EFBIG, errno.EIO, errno.EPERM)}
+
+
+def _os_error(message: str, path: Path) -> Exception:
+    """libzim's error as the OSError it stands for (said in Vietnamese by the CLI), else a ZimError."""
+    code = next((code for reason, code in _REASONS.items() if reason in message), None)
+    if code is not None:
+        return OSError(code, os.strerror(code), str(path.parent))
+    return ZimError(f"libzim không ghi được tệp ({' '.join(message.split())[:300]})")
 
 
 @contextmanager
