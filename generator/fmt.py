@@ -38,7 +38,8 @@ from pydantic import BaseModel
 
 from .load import _lstat, _read, load_file
 from .problems import ERROR, Problem
-from .schema import KIND_BY_FOLDER, Kind, describe_fields, plain_type
+from .field_types import plain_type
+from .schema import KIND_BY_FOLDER, Kind, describe_fields
 
 # Characters written as they are; any other is escaped inside double quotes. PyYAML's reader
 # accepts these (and the editors' tools show them), minus the line and paragraph separators and
