@@ -111,11 +111,10 @@ class Slot:
 
 
 def plain_type(annotation: object) -> object:
-    """`X` for an optional `X | None`; any other annotation as it is."""
+    """`X` for an optional `X | None` (`X | Y` for `X | Y | None`); any other annotation as it is."""
     args = typing.get_args(annotation)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
-        rest = [a for a in args if a is not type(None)]
-        return rest[0] if len(rest) == 1 else annotation
+        return typing.Union[tuple(a for a in args if a is not type(None))]
     return annotation
 
 
