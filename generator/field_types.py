@@ -119,7 +119,20 @@ def plain_type(annotation: object) -> object:
 
 
 def slot(info: FieldInfo, name: str = "") -> Slot:
-    """The row of the table a declared field is of; TypeError when no row, or more than one, takes it."""
+    """The row of the table a declared field is of; TypeError when no row, or more than one, takes it.
+
+    Read once per field: pages and search ask for every record (the info is kept with its slot, so
+    that its id is never another's)."""
+    known = _SLOTS.get(id(info))
+    if known is None or known[0] is not info:
+        known = _SLOTS[id(info)] = (info, _read(info, name))
+    return known[1]
+
+
+_SLOTS: dict[int, tuple[FieldInfo, Slot]] = {}
+
+
+def _read(info: FieldInfo, name: str) -> Slot:
     annotation = plain_type(info.annotation)
     many = typing.get_origin(annotation) is list
     item = typing.get_args(annotation)[0] if many else annotation

@@ -69,8 +69,10 @@ def test_a_field_two_rows_take_fails_loudly(monkeypatch):
     text = field_types.TEXT
     also = FieldType("also-text", lambda item, marks: item is str, text.describe, text.widget, text.shown)
     monkeypatch.setattr(field_types, "TABLE", TABLE + (also,))
+    info = Field(title="Tên", description="Tên.")
+    info.annotation = str
     with pytest.raises(TypeError, match=r"field types \['text', 'also-text'\] all take it"):
-        slot(KINDS["topic"].model.model_fields["name"], "name")
+        slot(info, "name")
 
 
 # --- The columns agree on what a list is, for every type the table has -------------------------------
@@ -133,7 +135,7 @@ def gathering():
 def problems_of(kind: Kind, field: str, written: str) -> list:
     text = f"id: hop\nname: Cuộc họp\n{field}: {json.dumps(written, ensure_ascii=False)}\n"
     document, problems = load_file(text.encode("utf-8"), "data/gatherings/hop.yaml", kind)
-    assert document is not None and not problems
+    assert document is not None and not any(p.is_error for p in problems)      # a warning (NFC…) is the text's
     return validate([document])[1]
 
 
