@@ -52,7 +52,7 @@ from .link import Group, Handbook
 from .outputs import ZIP_COMMENT, is_our_zip, check_zip, move_into_place
 from .pipeline import Result
 from .plugin import own_search
-from .validate import Entry
+from .records import Entry
 from .render import page_path, render_index
 
 ASSETS = Path(__file__).parent / "assets"

@@ -40,6 +40,9 @@ NAME_LETTER_CLASS = r"\p{Script=Latin}\p{Script=Han}\p{Script=Common}\p{Script=I
 # Digits too: a Malayalam ൦ in "Nhóm ൦5" looks like the 0 of "Nhóm 05".
 FOREIGN_LETTER = regex.compile(f"(?V1)[[\\p{{L}}\\p{{N}}]--[{NAME_LETTER_CLASS}]]")
 VISIBLE = regex.compile(f"[{VISIBLE_CLASS}]")
+# A text that starts with a combining mark (a tone or vowel mark with no letter before it) is
+# drawn on whatever precedes it on the page: refused in record text (validate, `text.mark`).
+LONE_MARK = regex.compile(r"(?:^|\n)\s*\p{M}")
 
 # A shortcut, not the judgement: almost all record text is Vietnamese, and `re` runs over these
 # characters ten times faster than `regex` looks up properties. Each of them is text by the rules

@@ -11,14 +11,13 @@ relation widgets, partial dates as patterned text. The result is committed
 
 from __future__ import annotations
 
-import typing
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
 
-from . import dates
-from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, describe_fields, plain_type
+from .field_types import NAME_KEY, SEARCH_KEY, Form, slot  # noqa: F401 (the form's keys, named here too)
+from .schema import ID_PATTERN, KINDS, RELATION_TYPES, Kind, describe_fields
 
 CMS_DIR = Path(__file__).parent / "cms"
 CONFIG_FILE = CMS_DIR / "config.yml"
@@ -40,51 +39,16 @@ def identifier_field(kind: Kind) -> str:
     return kind.name_field
 
 
-# What the form adds to each record it reads (editor.js, cms/names.js), never written to the file: the
-# record as a reader knows it (a directive's kind, number, date, issuer and subject; a practice's title
-# and province), and that name with and without diacritics plus the id, for pickers to search.
-NAME_KEY, SEARCH_KEY = "_name", "_search"
-
-
-def _ref_widget(target: str, many: bool) -> dict:
-    return {"widget": "relation", "collection": KINDS[target].folder, "value_field": "id",
-            "search_fields": [SEARCH_KEY], "display_fields": [NAME_KEY, "({{id}})"],
-            **({"multiple": True} if many else {})}
-
-
-def _list_of(inner: type) -> type | None:
-    """The item type of a `list[...]` annotation, else None."""
-    return typing.get_args(inner)[0] if typing.get_origin(inner) is list else None
+# What a widget asks of the form around it: a kind's collection, a nested value's fields.
+FORM = Form(collection=lambda kind: KINDS[kind].folder, fields=lambda model: _fields(model, _nested_name(model)))
 
 
 def _widget(owner: str, name: str, info) -> dict:
-    """Decap widget settings for one pydantic field."""
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    annotation = plain_type(info.annotation)
-    item = _list_of(annotation)
-    if "x-ref" in extra:
-        return _ref_widget(extra["x-ref"], many=item is not None)
-    if isinstance(item, type) and issubclass(item, BaseModel):
-        fields = _fields(item, _nested_name(item))
-        return {"widget": "list", "collapsed": False, "summary": "{{fields.%s}}" % fields[0]["name"],
-                "fields": fields}
-    if item is str:
-        return {"widget": "list", "collapsed": False,
-                "field": {"label": info.title, "name": "item", "widget": "string"}}
-    if annotation is dates.PartialDate:
-        return {"widget": "handbook-date", "pattern": [dates.PATTERN, 'ghi "NNNN-TT-NN", "NNNN-TT" hoặc "NNNN"']}
-    if typing.get_origin(annotation) is typing.Literal:
-        return {"widget": "select", "options": _options(owner, name, typing.get_args(annotation))}
-    if extra.get("x-markdown"):
-        return {"widget": "text"}      # kept as typed: Decap's Markdown widget rewrites what it is given
-    if annotation is bool:
-        return {"widget": "boolean"}
-    if annotation in (int, float):
-        return {"widget": "number", "value_type": annotation.__name__}
-    widget = {"widget": "string"}
-    pattern = next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None)
-    if pattern:
-        widget["pattern"] = [pattern, "có ký tự không được phép ở trường này (xem gợi ý)"]
+    """Decap widget settings for one pydantic field: its field type's (field_types.py), with the
+    relation types' labels on their select."""
+    widget = slot(info, name).widget(FORM)
+    if widget["widget"] == "select":
+        widget["options"] = _options(owner, name, tuple(widget["options"]))
     return widget
 
 

@@ -29,7 +29,6 @@ import functools
 import os
 import re
 import tempfile
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +37,8 @@ from pydantic import BaseModel
 
 from .load import _lstat, _read, load_file
 from .problems import ERROR, Problem
-from .schema import KIND_BY_FOLDER, Kind, describe_fields, plain_type
+from .field_types import slot
+from .schema import KIND_BY_FOLDER, Kind, describe_fields
 
 # Characters written as they are; any other is escaped inside double quotes. PyYAML's reader
 # accepts these (and the editors' tools show them), minus the line and paragraph separators and
@@ -106,10 +106,7 @@ def field_order(model: type[BaseModel]) -> list[str]:
 def _nested_model(model: type[BaseModel] | None, name: str) -> type[BaseModel] | None:
     """The model of the values inside a field (a Relation in `relations`), if it has one."""
     info = model.model_fields.get(name) if model else None
-    annotation = plain_type(info.annotation) if info else None
-    if typing.get_origin(annotation) is list:
-        annotation = typing.get_args(annotation)[0]
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return slot(info, name).nested if info else None
 
 
 def _mapping(mapping: dict, model: type[BaseModel] | None, indent: int) -> list[str]:

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .load import paused_gc
+from .field_types import slot
 from .schema import KINDS, RELATION_TYPES, Glossary, ref_fields, relations_field
 from .text import sort_key
-from .validate import Entry, nested_model
+from .records import Entry
 
 
 
@@ -86,7 +87,7 @@ def _nested_refs(model) -> list[tuple[str, list]]:
     a course item or a relation's target is shown its own way)."""
     found = []
     for name, info in model.model_fields.items():
-        inner = nested_model(info.annotation)
+        inner = slot(info, name).nested
         refs = [ref for ref in ref_fields(inner) if ref.backlabel] if inner else []
         if refs:
             found.append((name, refs))

@@ -53,7 +53,7 @@ from .pipeline import Result
 from .render import TEMPLATES, page_path, render
 from .schema import KINDS, glossary_section
 from .text import heading_slug, used_abbreviations
-from .validate import Entry
+from .records import Entry
 
 WHOLE_NAME = "so-tay"
 FONT_PACKAGE = "fonts-noto-core"

@@ -29,7 +29,7 @@ from .dates import PartialDate
 from .schema import (KINDS, MARKDOWN_BLOCKS, MARKING_RELATIONS, RELATION_TYPES, Kind, describe_fields, markdown_block,
                      markdown_fields, ref_fields, relations_field)
 from .text import used_abbreviations
-from .validate import Entry
+from .records import Entry
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: The source that stands for the editors' own knowledge (a resolution's number, a common abbreviation's

@@ -14,8 +14,7 @@ from slugify import slugify
 
 from .characters import describe, escaped, name_refusal, not_text
 from .outputs import write_file
-from .schema import ID_PATTERN, KINDS, Kind, describe_fields
-from .validate import RESERVED_IDS
+from .schema import ID_PATTERN, KINDS, RESERVED_IDS, Kind, describe_fields
 
 
 def id_from_name(name: str) -> str:
@@ -38,12 +37,11 @@ def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str
         if field.name == name_field:
             lines.append(f"{field.name}: {_quote(name)}")
             continue
-        example = "[]" if field.type.startswith("danh sách") else ""
         comment = f"  # {field.type}: {field.description}"
         if field.required:
-            lines.append(f"{field.name}: {example}{comment} (bắt buộc)".replace(":   #", ":  #"))
+            lines.append(f"{field.name}: {field.blank}{comment} (bắt buộc)".replace(":   #", ":  #"))
         else:
-            lines.append(f"# {field.name}: {example}{comment}".replace(":   #", ":  #"))
+            lines.append(f"# {field.name}: {field.blank}{comment}".replace(":   #", ":  #"))
     return record_id, "\n".join(lines) + "\n"
 
 

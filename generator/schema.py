@@ -11,15 +11,14 @@ Field descriptions are in Vietnamese: editors read them.
 from __future__ import annotations
 
 import re
-import types
-import typing
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
+from .field_types import MARKDOWN, MARKDOWN_KEY, REF_KEY, check_model, slot
 
 # At least one letter: an id of digits alone (`2013`) is a number to the editor's YAML 1.2 reader.
 ID_PATTERN = r"^([0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -27,6 +26,8 @@ ID_PATTERN = r"^([0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 # plain words: no markup characters at all. Written so that ECMA-262 reads it as Python does.
 PLAIN_TEXT_PATTERN = r'^[^<>&"*\[\]\\`{}|]+$'
 ABBR_PATTERN = r'^[^ \t\n\r<>&"*\[\]\\`{}|:]+$'   # not \s: Rust and ECMA-262 disagree on U+0085
+# Ids that would take the place of a generated page: "index" is each section's index page.
+RESERVED_IDS = {"index"}
 
 
 def ref(kind: str, label: str, backlabel: str, *, many: bool = False, required: bool = False,
@@ -39,7 +40,7 @@ def ref(kind: str, label: str, backlabel: str, *, many: bool = False, required: 
     lead back: organ → parent); a `symmetric` one ("related") goes both ways,
     shows under `label` on both pages and may be written on both records.
     """
-    extra = {"x-ref": kind, "x-label": label, "x-backlabel": backlabel}
+    extra = {REF_KEY: kind, "x-label": label, "x-backlabel": backlabel}
     if symmetric:
         extra["x-symmetric"] = True
     if acyclic is not None and acyclic == symmetric:      # only what differs from the default
@@ -73,7 +74,7 @@ def markdown_block(text: str) -> re.Match | None:
 def markdown(title: str, description: str, default: object = None) -> object:
     """A long-text field in which Markdown is allowed (never raw HTML, never MARKDOWN_BLOCKS)."""
     return Field(default, title=title, description=description + " (cho phép Markdown)",
-                 json_schema_extra={"x-markdown": True})
+                 json_schema_extra={MARKDOWN_KEY: True})
 
 
 def sibling(model: type[BaseModel], info: ValidationInfo, name: str) -> object:
@@ -161,6 +162,7 @@ MARKING_RELATIONS = tuple(r for r in RELATION_TYPES.values() if r.marks)
 
 
 class Relation(BaseModel):
+    listed_as: ClassVar[str] = "quan hệ"      # the editors' field reference: "danh sách quan hệ (type, …)"
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
     type: Literal[tuple(RELATION_TYPES)] = Field(title="Loại quan hệ",   # type: ignore[valid-type]
@@ -262,6 +264,8 @@ class Model(Cited):
 
 class Figure(BaseModel):
     """Một số liệu, ghi đúng như nguồn để có thể tra lại."""
+
+    listed_as: ClassVar[str] = "số liệu"
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
@@ -434,6 +438,9 @@ COURSE_ITEM_KINDS = ("directive", "model", "practice", "province", "organ", "sou
 class CourseItem(BaseModel):
     """Một mục trong danh sách đọc: một bản ghi, hoặc một trang viết tay trong content/."""
 
+    listed_as: ClassVar[str] = "mục đọc"
+    listed_fields: ClassVar[str] = "một mã bản ghi hoặc page, title; questions"
+
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, str_min_length=1)
 
     directive: str | None = ref("directive", "Văn bản", "", description="Mã văn bản cần đọc.")
@@ -526,6 +533,10 @@ class Kind:
                                             # (default: its Markdown fields)
 
     def __post_init__(self) -> None:
+        try:        # every field is of one type of the table (field_types.py), nested values' fields too
+            check_model(self.model)
+        except TypeError as error:
+            raise ValueError(f"kind {self.name!r}: {error}") from None
         if not self.name_fields:
             object.__setattr__(self, "name_fields", (self.name_field,))
         for role in ("teaser", "summary"):
@@ -634,18 +645,17 @@ def ref_fields(model: type[BaseModel]) -> list[RefField]:
     found = []
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra
-        if isinstance(extra, dict) and "x-ref" in extra:
-            many = info.annotation is not None and getattr(info.annotation, "__origin__", None) is list
+        if isinstance(extra, dict) and REF_KEY in extra:
+            many = slot(info, name).many
             symmetric = extra.get("x-symmetric", False)
-            found.append(RefField(name, extra["x-ref"], extra["x-label"], extra["x-backlabel"], many,
+            found.append(RefField(name, extra[REF_KEY], extra["x-label"], extra["x-backlabel"], many,
                                   symmetric, extra.get("x-acyclic", not symmetric)))
     return found
 
 
 def markdown_fields(model: type[BaseModel]) -> list[str]:
     """The fields in which Markdown is allowed, in declaration order."""
-    return [name for name, info in model.model_fields.items()
-            if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("x-markdown")]
+    return [name for name, info in model.model_fields.items() if slot(info, name).type is MARKDOWN]
 
 
 def relations_field(model: type[BaseModel]) -> str | None:
@@ -660,53 +670,21 @@ class FieldDoc:
     required: bool
     type: str          # in Vietnamese, for editors
     description: str
+    blank: str = ""    # what `handbook new` writes after the key ("[]" for a list)
 
 
 def describe_fields(model: type[BaseModel]) -> list[FieldDoc]:
-    """The editors' reference for a record kind, read off the declaration."""
+    """The editors' reference for a record kind, read off the declaration and the field-type table."""
     kind = next((k for k in KINDS.values() if k.model is model), None)
     last = [n for n in (kind.sources, kind.topics) if n] if kind else []   # shared bookkeeping after its own fields
     names = [n for n in model.model_fields if n not in last] + [n for n in last if n in model.model_fields]
-    return [FieldDoc(name, model.model_fields[name].is_required(), _describe_type(model.model_fields[name]),
-                     model.model_fields[name].description or "") for name in names]
-
-
-def _describe_type(info) -> str:
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    text = repr(info.annotation)
-    many = "list[" in text
-    if "x-ref" in extra:
-        target = KINDS[extra["x-ref"]].label
-        return f"danh sách mã {target}" if many else f"mã một {target}"
-    if "PartialDate" in text:
-        return "ngày (có thể chỉ có năm hoặc tháng)"
-    if "Literal" in text:
-        return "một giá trị trong danh mục"
-    for nested, label in ((Figure, "danh sách số liệu (label, value, unit, as_of)"),
-                          (Relation, "danh sách quan hệ (type, target, note)"),
-                          (CourseItem, "danh sách mục đọc (một mã bản ghi hoặc page, title; questions)")):
-        if nested.__name__ in text:
-            return label
-    if extra.get("x-markdown"):
-        return "đoạn văn (Markdown)"
-    value = plain_type(info.annotation)
-    item = typing.get_args(value)[0] if typing.get_origin(value) is list else None
-    if isinstance(item, type) and issubclass(item, BaseModel):
-        return f"danh sách mục ({', '.join(item.model_fields)})"
-    if value is bool:
-        return "có/không"
-    if value in (int, float):
-        return "số"
-    return "danh sách câu" if many else "chữ"
-
-
-def plain_type(annotation: object) -> object:
-    """`X` for an optional `X | None`; any other annotation as it is."""
-    args = typing.get_args(annotation)
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
-        rest = [a for a in args if a is not type(None)]
-        return rest[0] if len(rest) == 1 else annotation
-    return annotation
+    docs = []
+    for name in names:
+        info = model.model_fields[name]
+        typed = slot(info, name)
+        docs.append(FieldDoc(name, info.is_required(), typed.describe(lambda kind: KINDS[kind].label),
+                             info.description or "", typed.blank))
+    return docs
 
 
 # --- The kinds -------------------------------------------------------------------

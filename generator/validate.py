@@ -12,45 +12,25 @@ import os
 import re
 import stat
 import typing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
-import regex
 from pydantic import BaseModel, ValidationError
 from pydantic_core.core_schema import ErrorType
 
-from .characters import describe, name_key, name_refusal, not_text
+from .characters import LONE_MARK, describe, name_key, name_refusal, not_text
+from .field_types import nested_models, slot, value_hints
 from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
-from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record,
+from .records import Entry
+from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, RESERVED_IDS, Course, Glossary, Kind, Record,
                      markdown_block, markdown_fields, ref_fields, relations_field)
 
+# Markup in text (shown as text by the renderer: a warning). What is not text at all (controls,
+# format characters, a lone combining mark) is judged by characters.py.
 UNSAFE_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
-# Characters that are not text are judged by their Unicode properties (characters.py): controls,
-# format characters (bidi controls, zero-width characters), private use, unassigned, default-
-# ignorable. Editors get them by pasting from PDF or Word; they make a text look other than it is.
-# A text that starts with a combining mark (a tone or vowel mark with no letter before it) is
-# drawn on whatever precedes it on the page.
-LONE_MARK = regex.compile(r"(?:^|\n)\s*\p{M}")
-
-
-# Ids that would take the place of a generated page: "index" is each section's index page.
-RESERVED_IDS = {"index"}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A valid record together with where it was written."""
-
-    kind: Kind
-    record: Record
-    path: str
-
-    @property
-    def id(self) -> str:
-        return self.record.id
 
 
 @paused_gc()
@@ -202,13 +182,8 @@ _TYPE_NAMES = {
     "float_type": "một số",
     "bool_type": "đúng hoặc sai (true/false)",
 }
-# Text that does not read as the number or yes/no a field holds: what to write instead.
-_VALUE_HINTS = {
-    "bool_parsing": ("có hoặc không", "ghi `true` (có) hoặc `false` (không)"),
-    "int_parsing": ("một số nguyên", "chỉ ghi chữ số, không dấu chấm hay dấu phẩy ngăn hàng nghìn: `1000`"),
-    "int_from_float": ("một số nguyên", "số này có phần lẻ; chỉ ghi chữ số: `1000`"),
-    "float_parsing": ("một số", "ghi chữ số, phần lẻ sau dấu chấm: `1.5`"),
-}
+# Text that does not read as the number or yes/no a field holds: what to write instead (field_types.py).
+_VALUE_HINTS = value_hints()
 
 
 def _schema_problems(document: Document, error: ValidationError) -> list[Problem]:
@@ -240,21 +215,11 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
         info = model.model_fields.get(part)
         if info is None:
             return None
-        inner = nested_model(info.annotation)
+        inner = slot(info, part).nested
         if inner is None:
             return None
         model = inner
     return model
-
-
-def nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = nested_model(arg)
-        if found:
-            return found
-    return None
 
 
 def _schema_problem(document: Document, item: dict, loc: tuple) -> Problem:
@@ -509,9 +474,7 @@ def _references_in(model: type[BaseModel], data: Any, at: tuple) -> list[tuple[t
 @cache
 def _shape(model: type[BaseModel]) -> tuple[list, list[tuple[str, type[BaseModel]]]]:
     """A model's reference fields and nested groups, read once per model rather than once per record."""
-    groups = [(name, nested) for name, info in model.model_fields.items()
-              if (nested := nested_model(info.annotation)) is not None]
-    return ref_fields(model), groups
+    return ref_fields(model), nested_models(model)
 
 
 def _check_refs(document: Document, declared: dict[str, Document], opaque: set[str] = frozenset()) -> list[Problem]:
@@ -571,8 +534,9 @@ def _duplicates_in(document: Document, model: type[BaseModel], data: Any, at: tu
 
 @cache
 def _string_lists(model: type[BaseModel]) -> list[str]:
-    """The fields holding a list of ids or of sentences."""
-    return [name for name, info in model.model_fields.items() if info.annotation == list[str]]
+    """The fields holding a list whose items are named once (ids, sentences: field_types.py)."""
+    return [name for name, info in model.model_fields.items()
+            if (typed := slot(info, name)).many and typed.type.unique_items]
 
 
 # --- Graphs ---------------------------------------------------------------------

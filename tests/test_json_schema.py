@@ -33,11 +33,11 @@ from pydantic_core import SchemaValidator, ValidationError, core_schema
 from ruamel.yaml import YAML
 
 from generator import dates
-from generator.characters import name_refusal, not_text
+from generator.characters import LONE_MARK, name_refusal, not_text
 from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN
 from generator.load import load_file
 from generator.pipeline import run
-from generator.validate import LONE_MARK, validate
+from generator.validate import validate
 from generator.schema import KIND_BY_FOLDER, KINDS, NO_PREFIX_PATTERN, PREFIX
 from scratch import MINI, PROJECT, scratch_project
 

@@ -18,8 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.pipeline import run
-from generator.characters import name_refusal, not_text
-from generator.validate import LONE_MARK
+from generator.characters import LONE_MARK, name_refusal, not_text
 from scratch import scratch_project
 
 DIRECTIVE = "van-ban/huong-dan-38-hd-btctw-2010.md"
