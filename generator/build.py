@@ -11,11 +11,11 @@ import os
 import subprocess
 from pathlib import Path
 
-
 from .aside import stop_all
 from .engine import build, load_config
 from .outputs import replace_folder
 from .pipeline import Result
+from .project import Project
 
 
 def reproducible_epoch(root: Path, *paths: str) -> str:
@@ -49,10 +49,10 @@ def run_mkdocs(config_file: Path, root: Path, *, strict: bool, result: Result | 
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
+def build_site(project: Project, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
     """Build the handbook into `site_dir`; on any failure leave it as it was.
 
     Only a folder this function made (or a new or empty one) is replaced: see outputs.py.
     """
-    replace_folder(config_file.parent, site_dir, "-d", lambda staging: run_mkdocs(
-        config_file, config_file.parent, strict=strict, result=result, site_dir=staging))
+    replace_folder(project.root, site_dir, "-d", lambda staging: run_mkdocs(
+        project.config_file, project.root, strict=strict, result=result, site_dir=staging))
