@@ -4,7 +4,9 @@
 
 Each stage is a plain function over plain data in a module of its name.
 The command line (cli.py) and the MkDocs plugin (plugin.py) only call `run`
-with the project's places (project.py) and report what it returns.
+with the project's places (project.py) and report what it returns; a live
+preview runs the same stages again on each save, for what changed
+(sessions.Serve.run).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from time import perf_counter
 
-from .incremental import Rendered, render_all, rerender
 from .link import Handbook, link
 from .load import load
 from .parse_cache import ParseCache, inputs
@@ -101,21 +102,3 @@ def run(project: Project, *, render_pages: bool = True, cache: ParseCache | None
         pages = render(handbook)
     return Result(problems, handbook, pages)
 
-
-def run_again(project: Project, previous: Rendered | None, cache: ParseCache,
-              memo: dict | None = None) -> tuple[Result, Rendered | None]:
-    """`run` for a live preview: unchanged files are not read again, unchanged pages not rendered again.
-
-    `previous` is what the last valid run rendered; the pages equal a full render's
-    (incremental.py); `memo` keeps what each document gave validation (validate.py).
-    Returns the result and what to pass as `previous` next time.
-    """
-    documents, problems = load(project.data, cache=cache)
-    cache.save()
-    entries, found = validate(documents, project.content, memo)
-    problems = sorted(problems + found)
-    if has_errors(problems):
-        return Result(problems), previous
-    handbook = link(entries)
-    rendered = rerender(previous, handbook)[0] if previous is not None else render_all(handbook)
-    return Result(problems, handbook, rendered.pages), rendered

@@ -17,11 +17,15 @@ import logging
 from pathlib import Path
 
 from .engine import LOGGER, File, Files, PluginError
-from .incremental import Rendered
 from .parse_cache import ParseCache
-from .pipeline import Result, run, run_again
+from .incremental import Rendered, render_all, rerender
+from .link import link
+from .load import load
+from .pipeline import Result, run
+from .problems import has_errors
 from .project import Project
 from .site_search import SiteIndex
+from .validate import validate
 
 log = logging.getLogger(f"{LOGGER}.plugins.handbook")
 
@@ -93,13 +97,21 @@ class Serve(Build):
         self.last_pages: tuple[str, ...] = ()
 
     def run(self, project: Project, given: Result | None) -> Result:
-        """Read again what changed since the last save."""
+        """The pipeline again (pipeline.run), for what changed since the last save: unchanged files are
+        not read again (parse_cache.py), unchanged pages not rendered again (incremental.py: the pages
+        equal a full render's); what each document gave validation is kept (validate.py)."""
         if self.cache is None:
             self.cache = ParseCache.of_project(project.root)
-        result, self.rendered = run_again(project, self.rendered, self.cache, self.validated)
-        if result.ok:
-            self.last_pages = tuple(result.pages)
-        return result
+        documents, problems = load(project.data, cache=self.cache)
+        self.cache.save()
+        entries, found = validate(documents, project.content, self.validated)
+        problems = sorted(problems + found)
+        if has_errors(problems):
+            return Result(problems)     # what the last valid data rendered is kept for the next save
+        handbook = link(entries)
+        done = rerender(self.rendered, handbook)[0] if self.rendered is not None else render_all(handbook)
+        self.rendered, self.last_pages = done, tuple(done.pages)
+        return Result(problems, handbook, done.pages)
 
     def refuse(self, message: str, problems) -> None:
         """Said in the terminal; the pages say it too (error_page), until the next save."""
