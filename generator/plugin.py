@@ -54,6 +54,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     result: Result | None = None
     #: `serve`'s session, which lives across rebuilds (a plugin that defines on_startup does too).
     serving: Serve | None = None
+    #: This build's: `serving`, or a Build of its own (on_config).
+    session: Build | None = None
     #: The files for trainers this build publishes and links (download_links.py), by name.
     downloads: dict = {}
 
@@ -183,7 +185,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.session.built(self.result, self.files)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.session.failed()
+        if self.session is not None:
+            self.session.failed()
 
     def on_serve(self, server, config, builder):
         live.keep_serving(server, self.project.data)
