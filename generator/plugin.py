@@ -71,7 +71,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             raise PluginError("mkdocs.yml có phần mở rộng Markdown không được phép:\n" + "\n".join(refused))
         config.nav = navigation.expand(config.nav)     # the kinds' sections, read off the schema
         self.docs_from_root = project.content.resolve().relative_to(project.root.resolve()).as_posix()
-        self.result = self.session.run(project, None if self.session.live else self.result)
+        self.result = self.session.run(project, self.result)
         for problem in self.result.problems:
             if not problem.is_error:
                 log.warning(problem.format())

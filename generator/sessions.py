@@ -97,7 +97,8 @@ class Serve(Build):
         self.last_pages: tuple[str, ...] = ()
 
     def run(self, project: Project, given: Result | None) -> Result:
-        """The pipeline again (pipeline.run), for what changed since the last save: unchanged files are
+        """The pipeline again (pipeline.run), for what changed since the last save (never a result given
+        by the command line, which ran before the preview started): unchanged files are
         not read again (parse_cache.py), unchanged pages not rendered again (incremental.py: the pages
         equal a full render's); what each document gave validation is kept (validate.py)."""
         if self.cache is None:
