@@ -11,11 +11,11 @@ import os
 import subprocess
 from pathlib import Path
 
-
 from .aside import stop_all
 from .engine import build, load_config
 from .outputs import replace_folder
 from .pipeline import Result
+from .project import Project
 
 
 def reproducible_epoch(root: Path, *paths: str) -> str:
@@ -28,14 +28,14 @@ def reproducible_epoch(root: Path, *paths: str) -> str:
         return "0"
 
 
-def data_epoch(root: Path) -> int:
+def data_epoch(root: Path, data: Path) -> int:
     """The date of the data a reader is shown (the printed cover, the ZIM's Date): the last commit
-    touching data/; outside a git checkout (a project downloaded as a zip, whose files keep the
-    commit's time), the newest modification time of a file in data/; 0 only without either."""
-    epoch = int(reproducible_epoch(root, "data"))
+    touching the records; outside a git checkout (a project downloaded as a zip, whose files keep
+    the commit's time), the newest modification time of a record file; 0 only without either."""
+    epoch = int(reproducible_epoch(root, str(data)))
     if epoch:
         return epoch
-    files = (path for path in (root / "data").rglob("*") if path.is_file() and not path.is_symlink())
+    files = (path for path in data.rglob("*") if path.is_file() and not path.is_symlink())
     return max((int(path.stat().st_mtime) for path in files), default=0)
 
 
@@ -60,10 +60,10 @@ def run_mkdocs(config_file: Path, root: Path, *, strict: bool, result: Result | 
             del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
+def build_site(project: Project, site_dir: Path, *, strict: bool = False, result: Result | None = None) -> None:
     """Build the handbook into `site_dir`; on any failure leave it as it was.
 
     Only a folder this function made (or a new or empty one) is replaced: see outputs.py.
     """
-    replace_folder(config_file.parent, site_dir, "-d", lambda staging: run_mkdocs(
-        config_file, config_file.parent, strict=strict, result=result, site_dir=staging))
+    replace_folder(project.root, site_dir, "-d", lambda staging: run_mkdocs(
+        project.config_file, project.root, strict=strict, result=result, site_dir=staging))

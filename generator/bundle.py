@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, distribution
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree as etree
 
@@ -47,18 +47,17 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import navigation
 from .build import run_mkdocs
-from .engine import BasePlugin, event_priority, yaml_load
-from .link import Group, Handbook
+from .engine import BasePlugin, event_priority
+from .courses import course_id, course_records, restricted, unlink
 from .outputs import ZIP_COMMENT, is_our_zip, check_zip, move_into_place
 from .pipeline import Result
-from .plugin import own_search
-from .records import Entry
+from .project import Project
+from .site_search import own_search
 from .render import page_path, render_index
 
 ASSETS = Path(__file__).parent / "assets"
 SHIM = "assets/javascripts/iframe-worker/shim.js"      # in the bundle; the URL must say "iframe-worker"
 WHOLE_NAME = "so-tay-offline"
-NOT_IN_COURSE = "không có trong khóa học này"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)       # the earliest time a zip can hold
 FILE_MODE = 0o100644                   # a regular file, rw-r--r--
 
@@ -97,29 +96,8 @@ class Summary:
 
 # --- What goes in ----------------------------------------------------------------------
 
-def course_id(value: str) -> str:
-    """`data/courses/<id>.yaml`, `<id>.yaml` or a bare id → the id."""
-    return PurePosixPath(value.replace("\\", "/")).name.removesuffix(".yaml")
-
-
 def plan_whole(result: Result, content_dir: Path) -> Plan:
     return Plan(WHOLE_NAME, "cả sổ tay", dict(result.pages), _content_files(content_dir))
-
-
-def course_records(handbook: Handbook, course: str) -> tuple[Entry, list[Entry]]:
-    """The course's entry and the records it takes along: its readings, then its sources.
-
-    Shared by the offline bundle and the printed pack (pdf.py).
-    """
-    entry = handbook.entries.get(course)
-    if entry is None or entry.kind.name != "course":
-        known = ", ".join(e.id for e in handbook.of_kind("course")) or "chưa có khóa học nào"
-        raise BundleError(f"không có khóa học nào mang mã `{course}` (các khóa học hiện có: {known}); "
-                          "khóa học là các tệp trong data/courses/")
-    record = entry.record     # the schema guarantees at least one item
-    records = [handbook.entries[item.target] for item in record.items if not item.page]
-    records += [handbook.entries[source] for source in record.sources]
-    return entry, list({e.id: e for e in records}.values())
 
 
 def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
@@ -154,17 +132,6 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
 def _content_files(content_dir: Path) -> list[str]:
     return sorted(p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*")
                   if p.is_file() and not p.name.startswith("."))
-
-
-def restricted(handbook: Handbook, keep: set[str]) -> Handbook:
-    """The handbook as a course sees it: every record can still be named, but
-    lists and counts of related records only hold the course's own."""
-    def trim(groups: list[Group]) -> list[Group]:
-        kept = [Group(g.label, g.field, tuple(e for e in g.entries if e.id in keep)) for g in groups]
-        return [g for g in kept if g.entries]
-    return Handbook(handbook.entries,
-                    {i: trim(g) for i, g in handbook.outgoing.items() if i in keep},
-                    {i: trim(g) for i, g in handbook.incoming.items() if i in keep})
 
 
 def _trim_nav(nav: list, present: set[str]) -> list:
@@ -264,53 +231,40 @@ def _add_order_links(root: etree.Element, order: list[tuple[str, str]], page: st
             link.text = f"← {label}" if other < at else f"{label} →"
 
 
-def unlink(element: etree.Element, note: str = NOT_IN_COURSE) -> None:
-    """<a href>label</a> → <span title="(không có trong khóa học này)">label</span>: the name as plain
-    text, the reason only where a reader points at it (never printed); no title if `note` is empty."""
-    element.tag = "span"
-    element.attrib.clear()
-    element.set("class", "ngoai-khoa-hoc")
-    if note:
-        element.set("title", f"({note})")
-
-
 # --- The build -------------------------------------------------------------------------------
 
-def bundle(root: Path, result: Result, out: Path | None = None, *, course: str | None = None,
+def bundle(project: Project, result: Result, out: Path | None = None, *, course: str | None = None,
            strict: bool = False, progress: Callable[[str], None] = lambda message: None) -> Summary:
     """Build the offline copy into a temporary folder and zip it to `out`.
 
     Nothing is written at `out` unless everything succeeded.
     """
-    root = root.resolve()
-    plan = plan_for(root, result, course)
-    out = check_zip(root, out or root / f"{plan.name}.zip")
-    with offline_site(root, result, plan, strict=strict, progress=progress) as (site, files):
+    project = project.resolved()
+    plan = plan_for(project, result, course)
+    out = check_zip(project.root, out or project.root / f"{plan.name}.zip")
+    with offline_site(project, result, plan, strict=strict, progress=progress) as (site, files):
         progress(f"Đang nén {len(files)} tệp …")
         _zip(site, files, plan.name, out)
     pages = sum(path.endswith(".html") for path in files)
     return Summary(out, out.stat().st_size, pages, len(files) + 1)
 
 
-def plan_for(root: Path, result: Result, course: str | None) -> Plan:
-    """The whole handbook's plan, or one course's (`root` resolved)."""
-    parent = _parent_config(root)
-    content_dir = (root / parent.get("docs_dir", "docs")).resolve()
+def plan_for(project: Project, result: Result, course: str | None) -> Plan:
+    """The whole handbook's plan, or one course's (`project` resolved)."""
     if course is None:
-        return plan_whole(result, content_dir)
-    return plan_course(result, content_dir, course_id(course), navigation.expand(parent.get("nav")) or [])
+        return plan_whole(result, project.content)
+    return plan_course(result, project.content, course_id(course), navigation.expand(project.settings.get("nav")) or [])
 
 
 @contextmanager
-def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False, kiwix: bool = False,
+def offline_site(project: Project, result: Result, plan: Plan, *, strict: bool = False, kiwix: bool = False,
                  progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[Path, list[str]]]:
     """The plan's pages built into a temporary folder: (that folder, the files a reader uses).
 
     Shared by the zip and the ZIM (zim.py, `kiwix`: see the plugin's option); the folder is
     removed on leaving.
     """
-    parent = _parent_config(root)
-    content_dir = (root / parent.get("docs_dir", "docs")).resolve()
+    content_dir = project.content
     progress(f"Đang dựng bản ngoại tuyến của {plan.title} …")
     with tempfile.TemporaryDirectory(prefix="handbook-bundle-") as temp:
         temp = Path(temp)
@@ -320,10 +274,10 @@ def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(content_dir / path, docs / path)
         config_file = temp / "mkdocs.yml"
-        config_file.write_text(yaml.safe_dump(_config(root, parent, docs, site, plan, kiwix), allow_unicode=True,
+        config_file.write_text(yaml.safe_dump(_config(project, docs, site, plan, kiwix), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
-        run_mkdocs(config_file, root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
+        run_mkdocs(config_file, project.root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
                    plugins={"handbook-course-links": _CourseLinks(plan, known)})
         _add_shim(site)     # after the build: content/ takes pages and pictures only
         files = _kept_files(site)
@@ -331,18 +285,14 @@ def offline_site(root: Path, result: Result, plan: Plan, *, strict: bool = False
         yield site, files
 
 
-def _parent_config(root: Path) -> dict:
-    with open(root / "mkdocs.yml", "rb") as file:
-        return yaml_load(file) or {}
-
-
-def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan, kiwix: bool = False) -> dict:
+def _config(project: Project, docs: Path, site: Path, plan: Plan, kiwix: bool = False) -> dict:
     """The bundle's mkdocs.yml: mkdocs.yml, less what needs a network or a server."""
+    parent = project.settings
     plugins = []
     for item in parent.get("plugins") or []:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name == "handbook":
-            options = {**(options or {}), "data_dir": str(root / (options or {}).get("data_dir", "data")),
+            options = {**(options or {}), "data_dir": str(project.data),
                        **({"kiwix": True} if kiwix else {})}
         plugins.append({name: options} if options else name)
     if "offline" not in [p if isinstance(p, str) else next(iter(p)) for p in plugins]:
@@ -350,7 +300,7 @@ def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan, kiwix:
     theme = parent.get("theme") or {}
     features = [f for f in theme.get("features") or [] if not f.startswith("navigation.instant")]
     config = {
-        "INHERIT": str(root / "mkdocs.yml"),
+        "INHERIT": str(project.config_file),
         "docs_dir": str(docs),
         "site_dir": str(site),
         "use_directory_urls": False,       # the offline plugin sets it too; said here for the reader
@@ -360,7 +310,7 @@ def _config(root: Path, parent: dict, docs: Path, site: Path, plan: Plan, kiwix:
         "edit_uri": None,
         "theme": {"features": features, "font": False,
                   # Relative paths would be read from the temporary config's folder.
-                  **({"custom_dir": str(root / theme["custom_dir"])} if theme.get("custom_dir") else {})},
+                  **({"custom_dir": str(project.root / theme["custom_dir"])} if theme.get("custom_dir") else {})},
         # The vendored shim only: any other polyfill would come from a CDN. No analytics either.
         "extra": {"polyfills": [SHIM], "analytics": None},
         "plugins": plugins,
@@ -475,11 +425,4 @@ def _zip(site: Path, files: list[str], name: str, out: Path) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-
-
-def describe_size(size: int) -> str:
-    """1234567 → "1,2 MB", the way Vietnamese writes decimals."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 

@@ -24,6 +24,7 @@ from .outputs import OutputError
 from .parse_cache import ParseCache
 from .pipeline import Result, run
 from .problems import WARNING, Problem, capped
+from .project import Project
 from .serve_errors import quoted_line
 from .schema import KINDS
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        args.project = Project.read(args.root)     # the project's places, read once from mkdocs.yml
         return args.handler(args)
     except OutputError as error:
         print(f"Không ghi kết quả: {error}", file=sys.stderr)
@@ -206,18 +208,19 @@ def _course_options(command: argparse.ArgumentParser, verb: str, out_help: str) 
     command.add_argument("--strict", action="store_true", help="dừng nếu có bất kỳ cảnh báo nào")
 
 
-def _check(root: Path, strict: bool, style: str = "human", render: bool = True) -> Result | None:
+def _check(project: Project, strict: bool, style: str = "human", render: bool = True) -> Result | None:
     """Run the pipeline and print its problems; None if the data cannot be used."""
     started = time.perf_counter()
     # validate alone needs no pages; it is run often, so it keeps parsed files in .cache/handbook/
-    result = run(root / "data", render_pages=render, cache=ParseCache.of_project(root) if not render else None)
+    cache = ParseCache.of_project(project.root) if not render else None
+    result = run(project, render_pages=render, cache=cache)
     if style == "json":
         print(as_json([p.as_dict() for p in result.problems]))
     shown, omitted = capped(result.problems) if style != "json" else ([], [])
     for problem in shown:
         if style == "github":
             command(problem.github())
-        print(_format(problem, root), file=sys.stderr)
+        print(_format(problem, project.root), file=sys.stderr)
     for cut in omitted:
         if style == "github":       # the pull request says so too, not only the log
             command(Problem(cut.path or "data", 1, 1, cut.code, cut.message(), "`handbook validate --format json` in đủ",
@@ -263,21 +266,21 @@ def _abort_reason(error: Exception) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    return 0 if _check(args.root, args.strict, args.format, render=False) else 1
+    return 0 if _check(args.project, args.strict, args.format, render=False) else 1
 
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build_site
 
-    result = _check(args.root, args.strict)
+    result = _check(args.project, args.strict)
     if result is None:
         return 1
     _mkdocs_logging()
-    site_dir = args.site_dir or args.root / "site"
+    site_dir = args.site_dir or args.project.site
     print(f"Đang dựng trang web vào {site_dir}/ …", file=sys.stderr)
     started = time.perf_counter()
     try:
-        build_site(args.root / "mkdocs.yml", site_dir, strict=args.strict, result=result)
+        build_site(args.project, site_dir, strict=args.strict, result=result)
     except MkDocsException as error:
         print(f"Dựng trang thất bại, {site_dir}/ cũ được giữ nguyên: {_abort_reason(error)}", file=sys.stderr)
         return 1
@@ -288,8 +291,9 @@ def _build(args: argparse.Namespace) -> int:
 
 def _bundle(args: argparse.Namespace) -> int:
     from .bundle import BundleError, bundle
+    from .courses import CourseError
 
-    return _offline(args, bundle, (BundleError,), "Không đóng gói được", "Dựng bản ngoại tuyến thất bại",
+    return _offline(args, bundle, (BundleError, CourseError), "Không đóng gói được", "Dựng bản ngoại tuyến thất bại",
                     "Giải nén rồi mở index.html bằng trình duyệt, không cần mạng.")
 
 
@@ -303,15 +307,15 @@ def _zim(args: argparse.Namespace) -> int:
 
 def _offline(args: argparse.Namespace, make, refusals: tuple, refused: str, failed: str, then: str) -> int:
     """`bundle` and `zim`: check the data, write one file of the whole handbook or a course, say how it went."""
-    from .bundle import describe_size
+    from .outputs import describe_size
 
-    result = _check(args.root, args.strict)
+    result = _check(args.project, args.strict)
     if result is None:
         return 1
     _mkdocs_logging()
     started = time.perf_counter()
     try:
-        summary = make(args.root, result, args.out, course=args.course, strict=args.strict,
+        summary = make(args.project, result, args.out, course=args.course, strict=args.strict,
                        progress=lambda message: print(message, file=sys.stderr))
     except refusals as error:
         print(f"{refused}: {error}", file=sys.stderr)
@@ -325,15 +329,15 @@ def _offline(args: argparse.Namespace, make, refusals: tuple, refused: str, fail
 
 
 def _print(args: argparse.Namespace) -> int:
-    from .bundle import describe_size
+    from .outputs import describe_size
     from .pdf import PrintError, print_pack
 
-    result = _check(args.root, args.strict)
+    result = _check(args.project, args.strict)
     if result is None:
         return 1
     started = time.perf_counter()
     try:
-        summary = print_pack(args.root, result, args.out, course=args.course,
+        summary = print_pack(args.project, result, args.out, course=args.course,
                              progress=lambda message: print(message, file=sys.stderr))
     except PrintError as error:
         print(f"Không in được, chưa ghi tệp nào: {error}", file=sys.stderr)
@@ -365,7 +369,7 @@ def _serve(args: argparse.Namespace) -> int:
     logging.getLogger(f"{LOGGER}.commands.build").addFilter(
         lambda record: "'dirty' build" not in str(record.msg))
     try:
-        serve(str(args.root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+        serve(str(args.project.config_file), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
     finally:
         if args.cms:
             backend.stop()
@@ -430,7 +434,7 @@ def _render(args: argparse.Namespace) -> int:
     from .outputs import check_folder, replace_folder
 
     check_folder(args.root, args.out, "-o")       # before the work: a wrong -o is said at once
-    result = _check(args.root, strict=False)
+    result = _check(args.project, strict=False)
     if result is None:
         return 1
 
@@ -463,7 +467,7 @@ class _StderrHandler(logging.StreamHandler):
 def _check_links(args: argparse.Namespace) -> int:
     from .linkcheck import broken_links
 
-    site = args.site_dir or args.root / "site"
+    site = args.site_dir or args.project.site
     if not (site / "index.html").is_file():
         print(f"Chưa có trang đã dựng trong {site}/; chạy `handbook build` trước.", file=sys.stderr)
         return 1
@@ -480,7 +484,7 @@ def _new(args: argparse.Namespace) -> int:
     from .scaffold import write_new_record
 
     try:
-        path = write_new_record(args.root / "data", args.kind, args.name, args.record_id)
+        path = write_new_record(args.project.data, args.kind, args.name, args.record_id)
     except FileExistsError as error:
         print(f"Đã có tệp {error}; mở tệp đó để sửa, hoặc chọn mã khác bằng --id.", file=sys.stderr)
         return 1
@@ -494,7 +498,7 @@ def _new(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     from . import fmt
 
-    paths = [p if p.is_absolute() or p.exists() else args.root / p for p in args.paths] or [args.root / "data"]
+    paths = [p if p.is_absolute() or p.exists() else args.root / p for p in args.paths] or [args.project.data]
     files, problems = fmt.record_files(args.root, paths)
     unformatted, refused, written = [], list(problems), []
     for path, kind in files:

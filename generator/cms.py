@@ -144,6 +144,15 @@ def github_repo(repo_url: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+def site_backend(options, repo_url: str | None, live: bool) -> Backend:
+    """The backend a site's /admin/ talks to, from the handbook plugin's options (cms_repo, cms_branch,
+    cms_auth_url, cms_local; else repo_url's GitHub repository); a live preview's form editor uses the
+    local backend unless told another (HANDBOOK_CMS_LOCAL, set by `handbook serve --cms`)."""
+    return Backend(repo=options.cms_repo or github_repo(repo_url), branch=options.cms_branch,
+                   auth_url=options.cms_auth_url,
+                   local_url=os.environ.get("HANDBOOK_CMS_LOCAL") or options.cms_local or (LOCAL_URL if live else None))
+
+
 def site_config(backend: Backend) -> dict:
     """The generated configuration with the backend of this site."""
     config = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))

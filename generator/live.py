@@ -11,7 +11,8 @@ the next save; `data/` is watched again whenever it reappears; and every
 request passes the local-only rule of `local_server.py`.
 
 MkDocs' private attributes are touched only here (`_rebuild_cond`, `_want_rebuild`,
-`_watched_paths`, `_watch_refs`, `_inject_js_into_html`, `_visible_epoch`); tests/test_live.py pins them.
+`_watched_paths`, `_watch_refs`, `_inject_js_into_html`, `_visible_epoch`); tests/test_live.py checks
+them on the engines the locks allow.
 """
 
 from __future__ import annotations
@@ -61,8 +62,11 @@ def check_address(address: str) -> tuple[str, int]:
 
 
 def keep_serving(server, data_dir: Path) -> None:
-    """Under `handbook serve` (the plugin's on_serve): failed rebuilds become a page, data/ is
-    watched again when it reappears, requests from elsewhere are refused."""
+    """Under `handbook serve` (the plugin's on_serve): data/ is watched (by the system's notices where
+    it has them), failed rebuilds become a page, data/ is watched again when it reappears, requests
+    from elsewhere are refused."""
+    server.watch(str(data_dir))
+    _notified_not_polled(server)
     failure = _Failure(server, Path(data_dir))
     server.builder = failure.guarded(server.builder)
     forward = api_backend.forward if api_backend else None
@@ -188,3 +192,52 @@ def _watch_again_when_replaced(server, data_dir: Path) -> None:
     handler = FileSystemEventHandler()
     handler.on_any_event = again
     server.observer.schedule(handler, os.path.dirname(folder), recursive=False)
+
+
+def _notified_not_polled(server) -> None:
+    """Let the system tell the live server about saved files instead of polling them.
+
+    MkDocs' watcher lists and stats every watched file twice a second, in the
+    server's own process: at 20k records that scan held the interpreter for
+    a good part of each rebuild. Where the system has file notifications
+    (inotify), the watched paths move to watchdog's native observer. It runs
+    before the server starts its observer; MkDocs keeps the paths in
+    `_watched_paths`, and `watch` schedules them again on the new observer.
+    """
+    try:
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+    except ImportError:
+        return
+    watched = getattr(server, "_watched_paths", None)
+    refs = getattr(server, "_watch_refs", None)
+    if Observer is PollingObserver or not isinstance(watched, dict) or not isinstance(refs, dict) \
+            or server.observer.is_alive():
+        return
+    paths = list(watched)
+    server.observer = changes_observer()
+    watched.clear()
+    refs.clear()
+    for path in paths:
+        server.watch(path)
+
+
+def changes_observer():
+    """A native file observer that reports changes only.
+
+    inotify also reports a file opened or closed unwritten; MkDocs rebuilds on any
+    event, and each rebuild reads the watched files: a read would start a rebuild
+    that starts the next, forever.
+    """
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+               events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+
+    class ChangesOnly(Observer):
+        def schedule(self, handler, path, *, recursive=False, event_filter=None, **options):
+            return super().schedule(handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                    **options)
+
+    return ChangesOnly()

@@ -264,3 +264,10 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def describe_size(size: int) -> str:
+    """A written file's size as the commands report it: 1234567 → "1,2 MB", the way Vietnamese writes decimals."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")

@@ -8,7 +8,7 @@ and the abbreviations used.
 The readings are the pipeline's Markdown pages (render.py), turned into HTML
 by the `markdown` package with the site's extensions, so record text stays
 text exactly as on the site. A course's pages are rendered with the course's
-view of the handbook (bundle.restricted): lists of related records hold only
+view of the handbook (courses.restricted): lists of related records hold only
 the pack's own. A link to a page in the pack becomes a link to its heading,
 followed by its page number (CSS target-counter); a link to any other page
 becomes plain text with no note: on paper, a name without "(tr. n)" is plainly
@@ -45,11 +45,11 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .build import data_epoch
-from .engine import yaml_load
-from .bundle import NOT_IN_COURSE, BundleError, course_id, course_records, restricted, unlink
+from .courses import NOT_IN_COURSE, CourseError, course_id, course_records, restricted, unlink
 from .link import Handbook
 from .outputs import OutputError, check_file, move_into_place
 from .pipeline import Result
+from .project import Project
 from .render import TEMPLATES, page_path, render
 from .schema import KINDS, glossary_section
 from .text import heading_slug, used_abbreviations
@@ -158,7 +158,7 @@ class _Links:
 def plan_course(result: Result, content_dir: Path, course: str, site: dict, epoch: int) -> Pack:
     try:
         entry, records = course_records(result.handbook, course_id(course))
-    except BundleError as error:
+    except CourseError as error:
         raise PrintError(str(error)) from None
     record = entry.record
     handbook = result.handbook      # a course's pages exist: validation checks them (course.page)
@@ -410,18 +410,15 @@ def write_pdf(html: str, out: Path, allowed: list[Path]) -> int:
 
 # --- The command ---------------------------------------------------------------------------------
 
-def print_pack(root: Path, result: Result, out: Path | None = None, *, course: str | None = None,
+def print_pack(project: Project, result: Result, out: Path | None = None, *, course: str | None = None,
                progress: Callable[[str], None] = lambda message: None) -> Summary:
     """Write the PDF of a course (or of the whole handbook) to `out`; nothing if anything fails."""
-    root = root.resolve()
-    with open(root / "mkdocs.yml", "rb") as file:
-        site = yaml_load(file) or {}
-    site.setdefault("site_name", "Sổ tay")
-    docs = site.get("docs_dir", "docs")
-    content_dir = (root / docs).resolve()
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or data_epoch(root))
+    project = project.resolved()
+    site = {"site_name": "Sổ tay", **project.settings}
+    content_dir = project.content
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or data_epoch(project.root, project.data))
     name = WHOLE_NAME if course is None else f"khoa-hoc-{course_id(course)}"
-    out = checked_output(out or root / f"{name}.pdf", root)
+    out = checked_output(out or project.root / f"{name}.pdf", project.root)
     fonts = find_fonts()
     if course is None:
         pack = plan_whole(result, content_dir, site, epoch)

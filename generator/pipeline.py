@@ -4,7 +4,9 @@
 
 Each stage is a plain function over plain data in a module of its name.
 The command line (cli.py) and the MkDocs plugin (plugin.py) only call `run`
-and report what it returns.
+with the project's places (project.py) and report what it returns; a live
+preview runs the same stages again on each save, for what changed
+(sessions.Serve.run).
 """
 
 from __future__ import annotations
@@ -12,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from time import perf_counter
 
-from .incremental import Rendered, render_all, rerender
 from .link import Handbook, link
 from .load import load
 from .parse_cache import ParseCache, inputs
+from .project import Project
 from .problems import Problem, has_errors
 from .render import generated_paths, page_path, render
-from .sanitize import content_refusals
+from .content_policy import content_refusals
 from .validate import check_early, validate
 
 
@@ -63,7 +64,7 @@ def _stages(on_stage: OnStage | None):
     return stage
 
 
-def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None = None,
+def run(project: Project, *, render_pages: bool = True, cache: ParseCache | None = None,
         on_stage: OnStage | None = None) -> Result:
     """Read and check the data; if it is valid, link and render it.
 
@@ -72,7 +73,8 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
     files parsed by an earlier run and unchanged since are not read again.
     `on_stage` hears how long each stage took (the benchmark times them so).
     """
-    fingerprint = inputs(data_dir, data_dir.parent / "content") if cache and not render_pages else None
+    data_dir, content_dir = project.data, project.content
+    fingerprint = inputs(data_dir, content_dir) if cache and not render_pages else None
     known = cache.recall(fingerprint) if fingerprint else None
     if known is not None:       # nothing validation reads has changed since the last run
         return Result(known[0], known_records=known[1])
@@ -82,9 +84,9 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
         documents, problems = load(data_dir, cache=cache, on_parsed=check_early(memo))
     saved = cache.save_aside() if cache is not None else None      # written on the other core meanwhile
     with stage("validate"):
-        entries, found = validate(documents, data_dir.parent / "content", memo)
+        entries, found = validate(documents, content_dir, memo)
     if not render_pages:        # what the build would refuse in content/, said by `validate` too
-        found += content_refusals(data_dir.parent / "content", generated_paths(entries))
+        found += content_refusals(content_dir, generated_paths(entries))
     problems = sorted(problems + found)
     if cache is not None:
         if fingerprint:
@@ -100,21 +102,3 @@ def run(data_dir: Path, *, render_pages: bool = True, cache: ParseCache | None =
         pages = render(handbook)
     return Result(problems, handbook, pages)
 
-
-def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache,
-              memo: dict | None = None) -> tuple[Result, Rendered | None]:
-    """`run` for a live preview: unchanged files are not read again, unchanged pages not rendered again.
-
-    `previous` is what the last valid run rendered; the pages equal a full render's
-    (incremental.py); `memo` keeps what each document gave validation (validate.py).
-    Returns the result and what to pass as `previous` next time.
-    """
-    documents, problems = load(data_dir, cache=cache)
-    cache.save()
-    entries, found = validate(documents, data_dir.parent / "content", memo)
-    problems = sorted(problems + found)
-    if has_errors(problems):
-        return Result(problems), previous
-    handbook = link(entries)
-    rendered = rerender(previous, handbook)[0] if previous is not None else render_all(handbook)
-    return Result(problems, handbook, rendered.pages), rendered

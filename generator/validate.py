@@ -674,7 +674,7 @@ def _check_provinces(entries: dict[str, Entry], by_path: dict[str, Document]) ->
 def _check_course_pages(entries: dict[str, Entry], by_path: dict[str, Document], content: Path) -> list[Problem]:
     """A course's hand-written pages exist in content/, and can be one of its readings: not the home
     page, whose place in a course's offline copy and printed pack is the course's own page."""
-    from .sanitize import page_url
+    from .content_policy import page_url
 
     problems = []
     for entry in entries.values():

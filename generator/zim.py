@@ -46,9 +46,11 @@ from pathlib import Path
 
 from . import search
 from .build import data_epoch
-from .bundle import BundleError, course_id, course_records, notices, offline_site, plan_for
+from .bundle import BundleError, notices, offline_site, plan_for
+from .courses import CourseError, course_id, course_records
 from .outputs import OutputError, check_file, move_into_place, partial_path
 from .pipeline import Result
+from .project import Project
 from .text import fold, used_abbreviations
 
 SCRAPER = "so-tay-xay-dung-dang handbook zim"     # openZIM's "Scraper"; what lets a later run replace the file
@@ -99,22 +101,22 @@ class Page:
         return self.source if isinstance(self.source, bytes) else self.source.read_bytes()
 
 
-def write_zim(root: Path, result: Result, out: Path | None = None, *, course: str | None = None,
+def write_zim(project: Project, result: Result, out: Path | None = None, *, course: str | None = None,
               strict: bool = False, progress: Callable[[str], None] = lambda message: None) -> Summary:
     """Build the offline pages and write them as a ZIM at `out`; nothing is written if anything fails."""
     try:
         from libzim.writer import Creator  # noqa: F401  (an optional extra: say so before building)
     except ImportError:
         raise ZimError("chưa cài libzim: chạy `python3 requirements/install.py zim`") from None
-    root = root.resolve()
+    project = project.resolved()
     try:
-        plan = plan_for(root, result, course)
-    except BundleError as error:
+        plan = plan_for(project, result, course)
+    except (BundleError, CourseError) as error:
         raise ZimError(str(error)) from None
-    out = checked_output(root, out or root / f"{plan.name}.zim")
-    metadata = describe(root, result, course)
+    out = checked_output(project.root, out or project.root / f"{plan.name}.zim")
+    metadata = describe(project, result, course)
     glossary = result.handbook.glossary()
-    with offline_site(root, result, plan, strict=strict, kiwix=True, progress=progress) as (site, files):
+    with offline_site(project, result, plan, strict=strict, kiwix=True, progress=progress) as (site, files):
         files = sorted({*files, *(path for path in SERVED_ONLY if (site / path).is_file())})
         pages = [_page(site, path, glossary) for path in files]
         pages.append(Page("giay-phep.txt", "text/plain", notices().encode("utf-8"), "Giấy phép"))
@@ -143,13 +145,11 @@ def is_ours(path: Path) -> bool:
 
 # --- What Kiwix shows ------------------------------------------------------------------------
 
-def describe(root: Path, result: Result, course: str | None) -> dict[str, str]:
+def describe(project: Project, result: Result, course: str | None) -> dict[str, str]:
     """The archive's metadata (openZIM's names), within the lengths zimcheck accepts."""
-    from .engine import yaml_load
-    with open(root / "mkdocs.yml", "rb") as file:
-        site = yaml_load(file) or {}
+    site = project.settings
     name = str(site.get("site_name") or "Sổ tay")
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or data_epoch(root))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or data_epoch(project.root, project.data))
     metadata = {
         "Language": LANGUAGE,
         "Creator": str(site.get("site_author") or name),

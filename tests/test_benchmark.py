@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.synthetic import PROJECT, SHAPES, Synthesizer, fan_out, measure, plan, real_records, write_project
 from generator.pipeline import run
+from generator.project import Project
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -28,7 +29,7 @@ def test_synthetic_records_follow_the_real_mix_and_validate(tmp_path: Path, shap
     assert written == counts
     stages: list[tuple[str, float]] = []
     started = time.perf_counter()
-    result = run(tmp_path / "project" / "data", on_stage=lambda name, seconds: stages.append((name, seconds)))
+    result = run(Project.read(tmp_path / "project"), on_stage=lambda name, seconds: stages.append((name, seconds)))
     took = time.perf_counter() - started
     assert result.ok, [p.format() for p in result.problems if p.is_error][:5]
     assert not result.problems            # not even a warning

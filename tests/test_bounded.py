@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.pipeline import run
+from generator.project import Project
 from generator.problems import SAME_IN_RUN
 from scratch import PROJECT, scratch_project, site_project
 
@@ -31,7 +32,7 @@ def test_one_tangle_of_directives_is_one_problem_with_a_short_path(tmp_path, cap
     files = {f"data/directives/vb-{n}.yaml": _directive(n, [(n + 1) % count, 0] if n else [1])
              for n in range(count)}
     root = scratch_project(tmp_path, files)
-    problems = run(root / "data", render_pages=False).problems
+    problems = run(Project.read(root), render_pages=False).problems
     assert [p.code for p in problems] == ["relation.cycle"]
     assert len(problems[0].message) < 1000
     assert "nhóm 2000 bản ghi" in problems[0].message
@@ -42,7 +43,7 @@ def test_one_tangle_of_directives_is_one_problem_with_a_short_path(tmp_path, cap
 def test_directives_that_all_name_each_other_are_one_problem(tmp_path):
     count = 120      # 14,280 relations: every pair both ways
     files = {f"data/directives/vb-{n}.yaml": _directive(n, [t for t in range(count) if t != n]) for n in range(count)}
-    problems = run(scratch_project(tmp_path, files) / "data", render_pages=False).problems
+    problems = run(Project.read(scratch_project(tmp_path, files)), render_pages=False).problems
     assert [p.code for p in problems] == ["relation.cycle"]
     assert problems[0].message.count("→") == 2      # a shortest cycle: vb-0 → vb-1 → vb-0
 
@@ -70,7 +71,7 @@ def test_many_small_cycles_make_a_short_report(tmp_path, capsys):
 # --- Hand-written pages: a size the build reads in seconds ------------------------------------------
 
 def test_a_page_over_the_limits_is_refused_by_validate_and_build(tmp_path, capsys):
-    from generator.sanitize import MAX_BLOCK_BYTES, MAX_PAGE_BYTES
+    from generator.content_policy import MAX_BLOCK_BYTES, MAX_PAGE_BYTES
     paragraph = "Sinh hoạt chi bộ. " * 40 + "\n\n"
     pages = {"content/dai.md": "# Dài\n\n" + paragraph * (MAX_PAGE_BYTES // len(paragraph.encode()) + 1),
              "content/khoi.md": "# Khối\n\n" + "[a](" * (MAX_BLOCK_BYTES // 4 + 1) + "\n",
@@ -96,7 +97,8 @@ def test_a_page_at_the_limits_builds_in_seconds(fragment):
     import markdown
     from generator.engine import load_config
 
-    from generator.sanitize import MAX_BLOCK_BYTES, MAX_PAGE_BYTES, clean_content, too_large
+    from generator.content_policy import MAX_BLOCK_BYTES, MAX_PAGE_BYTES, too_large
+    from generator.sanitize import clean_content
     block = fragment * ((MAX_BLOCK_BYTES - 1) // len(fragment))
     page = "\n\n".join([block] * (MAX_PAGE_BYTES // (len(block) + 2)))
     assert too_large("content/x.md", page.encode()) is None
@@ -131,9 +133,10 @@ def test_a_course_the_gate_accepts_can_be_bundled_and_printed(tmp_path_factory, 
     without refusing (a course listing the home page passed the gate, then bundle refused it)."""
     from generator import bundle, navigation, pdf
     from generator.pipeline import run
+    from generator.project import Project
 
     root = site_project(tmp_path_factory.mktemp("course"), {"data/courses/khoa-thu.yaml": _course(items)})
-    result = run(root / "data")
+    result = run(Project.read(root))
     if result.problems:     # refused by the gate (under --strict, warnings too)
         return
     from generator.engine import yaml_load
@@ -147,6 +150,6 @@ def test_a_course_listing_the_home_page_or_too_many_readings_is_refused(tmp_path
     many = [{"directive": "huong-dan-38-hd-btctw-2010", "questions": [f"Câu {n}?"]} for n in range(MAX_COURSE_ITEMS + 1)]
     root = site_project(tmp_path, {"data/courses/khoa-thu.yaml": _course([{"page": "index.md", "title": "Trang chủ"}]),
                                    "data/courses/khoa-dai.yaml": _course(many).replace("khoa-thu", "khoa-dai")})
-    found = {(p.path, p.code): p.message for p in run(root / "data", render_pages=False).problems}
+    found = {(p.path, p.code): p.message for p in run(Project.read(root), render_pages=False).problems}
     assert "trang chủ" in found["data/courses/khoa-thu.yaml", "course.page"]
     assert f"quá giới hạn {MAX_COURSE_ITEMS} mục" in found["data/courses/khoa-dai.yaml", "field.value"]

@@ -22,12 +22,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from generator.bundle import ASSETS, NOT_IN_COURSE, SHIM
+from generator.bundle import ASSETS, SHIM
+from generator.courses import NOT_IN_COURSE
 from generator.cli import main
 from generator.outputs import ZIP_COMMENT
 from scratch import SITE, scratch_project, site_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.project import Project
 from generator.render import link_text, page_path
 from generator.schema import KINDS
 
@@ -289,7 +291,7 @@ def test_links_out_of_the_course_become_plain_text(bundles, unzipped):
     """Each record a course page names but the course leaves out is shown, as plain text: no note
     in the facts tables, the reason in a title a reader can point at."""
     folder = unzipped["course"]
-    handbook = run(bundles.root / "data").handbook
+    handbook = run(Project.read(bundles.root)).handbook
     in_course = {p.removesuffix(".html") for p in html_pages(folder)} | {f"khoa-hoc/{COURSE}"}   # at index.html
     checked = 0
     for page in sorted(folder.rglob("*.html")):
@@ -451,7 +453,7 @@ sources: [bai-mau]
 
 def test_course_references_are_checked_where_they_are_written(tmp_path):
     root = scratch_project(tmp_path, {"data/courses/khoa-mau.yaml": COURSE_YAML})
-    problems = run(root / "data").problems
+    problems = run(Project.read(root)).problems
     assert [(p.path, p.line, p.col, p.code) for p in problems] == [
         ("data/courses/khoa-mau.yaml", 7, 16, "ref.unknown"),     # a typo, with the close id as hint
         ("data/courses/khoa-mau.yaml", 8, 15, "ref.kind"),        # a model where a practice is named
@@ -473,7 +475,7 @@ items:
     questions: [Mô hình căn cứ văn bản nào?]
   - directive: huong-dan-38-hd-btctw-2010
 """})
-    result = run(root / "data")
+    result = run(Project.read(root))
     assert result.problems == []
     page = result.pages["khoa-hoc/khoa-mau.md"]
     assert "### 1. [Chi bộ bốn tốt](../mo-hinh/chi-bo-bon-tot.md)" in page

@@ -14,6 +14,7 @@ from conftest import node_asker, unavailable
 from generator import cms
 from generator.scaffold import id_from_name
 from generator.pipeline import run
+from generator.project import Project
 from scratch import PROJECT
 
 NAMES_JS = cms.ASSETS / "names.js"
@@ -48,7 +49,7 @@ def test_a_new_records_id_is_the_one_handbook_new_makes(node, name):
 def test_pickers_name_directives_and_practices_as_the_site_does(node):
     """Every directive of the handbook by its site name (kind, number, date) and its issuer; a practice
     by its title and province."""
-    result = run(PROJECT / "data", render_pages=False)
+    result = run(Project.read(PROJECT), render_pages=False)
     names = cms.picker_names(result)
     layouts = {kind.folder: {"name": kind.name_field, "pick": list(kind.name_fields)}
                for kind in {e.kind for e in result.handbook.entries.values()}}

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from generator.dates import PartialDate
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.project import Project
 from generator.render import link_text
 
 ROOT = Path(__file__).parent.parent
@@ -20,7 +21,7 @@ SEEDS = Path(os.environ.get("HANDBOOK_SEEDS") or ROOT.parent / "shared" / "seeds
 
 @pytest.fixture(scope="module")
 def handbook():
-    result = run(ROOT / "data")
+    result = run(Project.read(ROOT))
     assert result.problems == [], "\n".join(p.format() for p in result.problems)
     return result.handbook
 

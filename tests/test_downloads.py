@@ -1,4 +1,4 @@
-"""Files for trainers (generator/downloads.py): built reproducibly, linked with their sizes, never dead."""
+"""Files for trainers (generator/downloads.py, download_links.py): built reproducibly, linked with their sizes, never dead."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from scratch import site_project
 
-from generator import downloads
-from generator.bundle import describe_size
+from generator import download_links, downloads
+from generator.outputs import describe_size
 from generator.cli import main
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.project import Project
 
 COURSE = "khoa-mau"
 
@@ -30,9 +31,9 @@ def published(tmp_path_factory) -> Path:
     if missing:
         pytest.skip(missing)
     root = site_project(tmp_path_factory.mktemp("downloads"))
-    result = run(root / "data")
-    downloads.build(root, result, root / "dist" / "tai-ve")
-    downloads.build(root, result, root / "dist" / "again")
+    result = run(Project.read(root))
+    downloads.build(Project.read(root), result, root / "dist" / "tai-ve")
+    downloads.build(Project.read(root), result, root / "dist" / "again")
     os.environ["HANDBOOK_DOWNLOADS"] = "dist/tai-ve"
     try:
         assert main(["-C", str(root), "build", "--strict"]) == 0
@@ -86,18 +87,18 @@ def test_only_files_the_manifest_vouches_for_are_linked(tmp_path):
     (tmp_path / f"khoa-hoc-{COURSE}.pdf").write_bytes(b"p" * 10)
     (tmp_path / "so-tay-offline.zip").write_bytes(b"w" * 10)
     (tmp_path / "khac.zip").write_bytes(b"k")
-    (tmp_path / downloads.MANIFEST).write_text(json.dumps({
+    (tmp_path / download_links.MANIFEST).write_text(json.dumps({
         f"khoa-hoc-{COURSE}.zip": {"bytes": 2000},
         f"khoa-hoc-{COURSE}.pdf": {"bytes": 10},            # no page count: not linked
         "so-tay-offline.zip": {"bytes": 11},                # another size: a stale manifest
         "../mkdocs.yml": {"bytes": 1}, "thieu.zip": {"bytes": 1},
     }), encoding="utf-8")
-    files = downloads.available(tmp_path)
+    files = download_links.available(tmp_path)
     assert sorted(files) == [f"khoa-hoc-{COURSE}.zip"]
-    assert downloads.course_links(COURSE, files) == (
+    assert download_links.course_links(COURSE, files) == (
         f"**Tài liệu cho lớp học:** [Tải gói ngoại tuyến (.zip, 2 KB)](../tai-ve/khoa-hoc-{COURSE}.zip)\n")
-    assert downloads.course_links("khac", files) == "" and downloads.whole_link(files, "index.md") == ""
-    assert downloads.available(tmp_path / "khong-co") == {} and downloads.available(None) == {}
+    assert download_links.course_links("khac", files) == "" and download_links.whole_link(files, "index.md") == ""
+    assert download_links.available(tmp_path / "khong-co") == {} and download_links.available(None) == {}
 
 
 def test_a_course_zim_is_the_same_file_handbook_zim_writes(published, tmp_path):
@@ -118,14 +119,14 @@ def test_a_kiwix_file_is_linked_with_how_to_open_it(tmp_path):
     (tmp_path / f"khoa-hoc-{COURSE}.zim").write_bytes(b"z" * 3000)
     (tmp_path / "so-tay-offline.zim").write_bytes(b"w" * 10)
     (tmp_path / "khoa-hoc-x.zim.zip").write_bytes(b"k")
-    (tmp_path / downloads.MANIFEST).write_text(json.dumps({
+    (tmp_path / download_links.MANIFEST).write_text(json.dumps({
         f"khoa-hoc-{COURSE}.zim": {"bytes": 3000}, "so-tay-offline.zim": {"bytes": 10},
         "khoa-hoc-x.zim.zip": {"bytes": 1}}), encoding="utf-8")
-    files = downloads.available(tmp_path)
+    files = download_links.available(tmp_path)
     assert sorted(files) == [f"khoa-hoc-{COURSE}.zim", "so-tay-offline.zim"]
-    links = downloads.course_links(COURSE, files)
+    links = download_links.course_links(COURSE, files)
     assert links.startswith(f"**Tài liệu cho lớp học:** [Đọc trên điện thoại bằng Kiwix (.zim, 3 KB)]"
                             f"(../tai-ve/khoa-hoc-{COURSE}.zim)\n")
-    assert downloads.KIWIX_HOW in links
-    home = downloads.whole_link(files, "index.md")
-    assert "(tai-ve/so-tay-offline.zim)" in home and downloads.KIWIX_HOW in home and ".zip" not in home
+    assert download_links.KIWIX_HOW in links
+    home = download_links.whole_link(files, "index.md")
+    assert "(tai-ve/so-tay-offline.zim)" in home and download_links.KIWIX_HOW in home and ".zip" not in home

@@ -9,6 +9,7 @@ from generator.cli import main
 from generator.editor_schema import SCHEMA_DIR, json_schema_files, pre_commit_config, vscode_settings
 from generator.linkcheck import broken_links
 from generator.pipeline import run
+from generator.project import Project
 from generator.problems import Problem
 from generator.schema import KINDS
 from scratch import scratch_project
@@ -70,14 +71,14 @@ def test_new_record_is_valid_once_required_fields_are_filled(kind, tmp_path):
     path = root / "data" / KINDS[kind].folder / "dang-bo-co-so-bon-tot.yaml"
     text = path.read_text(encoding="utf-8")
     assert "id: dang-bo-co-so-bon-tot" in text
-    problems = run(root / "data").problems
+    problems = run(Project.read(root)).problems
     assert all(p.path.endswith("dang-bo-co-so-bon-tot.yaml") for p in problems)
     fills = {"sources: []": "sources: [bai-mau]", "province:": "province: tinh-a", "doc_type:": "doc_type: đề án",
              "expansion:": "expansion: x", "abbr:": "abbr: X", "objectives: []": "objectives: [Nắm được mô hình]",
              "items: []": "items: [{model: chi-bo-bon-tot}]"}
     lines = [next((new for old, new in fills.items() if line.startswith(old)), line) for line in text.splitlines()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert run(root / "data").problems == []
+    assert run(Project.read(root)).problems == []
     assert main(["-C", str(root), "new", kind, "Đảng bộ cơ sở bốn tốt"]) == 1     # never overwrites
 
 

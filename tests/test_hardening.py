@@ -25,6 +25,7 @@ from generator.cli import main
 from generator.load import load, load_file
 from generator.outputs import MARKER, OutputError, check_folder, check_zip
 from generator.pipeline import run
+from generator.project import Project
 from generator.sanitize import clean_content, with_csp
 from generator.schema import KINDS
 from scratch import scratch_project, site_project
@@ -99,7 +100,7 @@ def test_whatever_validates_renders_inert(tmp_path_factory, title, description, 
         "data/practices/tinh-a-chi-bo-bon-tot.yaml": _practice(title, description, result, figure),
         "data/glossary/btctw.yaml": yaml.safe_dump({"id": "btctw", "abbr": "BTCTW", "expansion": expansion},
                                                    allow_unicode=True)})
-    outcome = run(root / "data")
+    outcome = run(Project.read(root))
     assume(outcome.ok)
     for path, page in outcome.pages.items():
         body, meta = get_data(page)                 # as MkDocs reads it: the title goes to the theme
@@ -116,7 +117,7 @@ def test_glossary_entries_with_markup_never_validate(tmp_path_factory, abbr, exp
     root = scratch_project(tmp_path_factory.mktemp("p"), {
         "data/glossary/btctw.yaml": yaml.safe_dump({"id": "btctw", "abbr": abbr, "expansion": expansion},
                                                    allow_unicode=True)})
-    assert not run(root / "data").ok
+    assert not run(Project.read(root)).ok
 
 
 @SETTINGS
@@ -196,7 +197,7 @@ def test_unquoted_figures_show_as_written(tmp_path):
         "id: tinh-a-chi-bo-bon-tot\ntitle: Cách làm\nprovince: tinh-a\nsources: [bai-mau]\n"
         "description: 42.883 đảng viên\nfigures:\n  - {label: Mã, value: 010}\n  - {label: Có, value: no}\n"
         "  - {label: Giờ, value: 3:20}\n  - {label: Số, value: 1.000}\n")})
-    html = python_markdown.markdown(run(root / "data").pages["cach-lam/tinh-a-chi-bo-bon-tot.md"],
+    html = python_markdown.markdown(run(Project.read(root)).pages["cach-lam/tinh-a-chi-bo-bon-tot.md"],
                                     extensions=EXTENSIONS)
     for shown in ("010", "no", "3:20", "1.000", "42.883 đảng viên"):
         assert re.search(rf">\s*{re.escape(shown)}", html), shown

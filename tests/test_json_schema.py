@@ -37,6 +37,7 @@ from generator.characters import LONE_MARK, name_refusal, not_text
 from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN
 from generator.load import load_file
 from generator.pipeline import run
+from generator.project import Project
 from generator.validate import validate
 from generator.schema import KIND_BY_FOLDER, KINDS, NO_PREFIX_PATTERN, PREFIX
 from scratch import MINI, PROJECT, scratch_project
@@ -79,7 +80,7 @@ def editor_rejects(root: Path, files: list[str]) -> set[str]:
 
 def validator_rejects(root: Path) -> set[str]:
     """The files `handbook validate` reports an error in."""
-    return {p.path for p in run(root / "data", render_pages=False).problems if p.is_error}
+    return {p.path for p in run(Project.read(root), render_pages=False).problems if p.is_error}
 
 
 def record_files(root: Path) -> list[str]:

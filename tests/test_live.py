@@ -207,3 +207,40 @@ def test_the_form_editors_backend_refuses_a_rebinding_request_and_writes_nothing
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+# What live.py and site_search.py take from the engine beyond its plugins' API, checked on the engine
+# the lock installs: (name, what it must be) on the live server, then the plugin collection's events.
+ENGINE_PRIVATE = """
+import importlib, json, sys, tempfile, threading
+if sys.argv[1] == "properdocs-only":
+    sys.modules["mkdocs"] = None        # `import mkdocs` fails, as if it were not installed
+from generator import engine
+server = importlib.import_module(engine.NAME + ".livereload").LiveReloadServer(
+    builder=lambda: None, host="127.0.0.1", port=0, root=tempfile.mkdtemp())
+events = getattr(importlib.import_module(engine.NAME + ".plugins").PluginCollection(), "events", None)
+page = server._inject_js_into_html(b"<html><body><p>x</p></body></html>", server._visible_epoch)
+print(json.dumps({
+    "engine": engine.NAME,
+    "watched": isinstance(getattr(server, "_watched_paths", None), dict),
+    "refs": isinstance(getattr(server, "_watch_refs", None), dict),
+    "want_rebuild": getattr(server, "_want_rebuild", None) is False,
+    "rebuild_cond": isinstance(getattr(server, "_rebuild_cond", None), type(threading.Condition())),
+    "inject": isinstance(page, bytes) and b"<script" in page and page.endswith(b"</html>"),
+    "events": isinstance(events, dict) and "page_context" in events,
+}))
+"""
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs-only"])
+def test_the_engines_private_names_the_preview_uses_are_there(engine):
+    """live.py (the preview kept serving, file notices instead of polling) and site_search.py (Material's
+    search reads no page) reach past the engine's plugin API; on an engine the locks allow, each name
+    is there and is what they take it for. A lock that moves to an engine without them fails here."""
+    env = {**os.environ, "HANDBOOK_ENGINE": "mkdocs" if engine == "mkdocs" else "properdocs"}
+    done = subprocess.run([sys.executable, "-c", ENGINE_PRIVATE, engine], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found.pop("engine") == ("mkdocs" if engine == "mkdocs" else "properdocs")
+    assert [name for name, there in found.items() if not there] == []

@@ -26,6 +26,7 @@ from generator import cms_config, editor_schema, navigation
 from generator.cli import main
 from generator.dates import PartialDate
 from generator.pipeline import run
+from generator.project import Project
 from generator.schema import (KINDS, LOOKUP_GROUP, Figure, Kind, Record, describe_fields, markdown, ref, register,
                               sibling, unregister)
 from scratch import PROJECT, scratch_project
@@ -136,7 +137,7 @@ def test_a_reference_without_backlabel_fails_at_declaration():
 
 
 def test_new_kind_gets_pages_index_backlinks_and_field_docs(event, tmp_path):
-    result = run(scratch_project(tmp_path, EVENTS) / "data")
+    result = run(Project.read(scratch_project(tmp_path, EVENTS)))
     assert result.ok, [p.format() for p in result.problems]
     pages = result.pages
 
@@ -228,7 +229,7 @@ MEETING = EVENTS | {
 def meeting_pages(tmp_path, **roles) -> dict[str, str]:
     register(event_kind(model=Meeting, **roles))
     try:
-        result = run(scratch_project(tmp_path, MEETING) / "data")
+        result = run(Project.read(scratch_project(tmp_path, MEETING)))
     finally:
         unregister("event")
     assert result.ok, [p.format() for p in result.problems]
@@ -251,7 +252,7 @@ def test_a_wrong_yes_no_or_number_says_what_to_write(tmp_path):
         root = scratch_project(tmp_path, EVENTS | {"data/events/hoi-nghi-so-ket-2013.yaml":
                                                    EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"]
                                                    + "online: có\ndelegates: khoảng 50\n"})
-        problems = run(root / "data").problems
+        problems = run(Project.read(root)).problems
     finally:
         unregister("event")
     said = {p.message: p.hint for p in problems}
@@ -305,7 +306,7 @@ def test_backlinks_are_grouped_by_the_label_the_reader_sees(tmp_path):
     register(event_kind(model=Referenced, sources="references"))
     try:
         files = {path: text.replace("sources:", "references:") for path, text in EVENTS.items()}
-        result = run(scratch_project(tmp_path, files) / "data")
+        result = run(Project.read(scratch_project(tmp_path, files)))
     finally:
         unregister("event")
     assert result.ok, [p.format() for p in result.problems]
@@ -330,7 +331,7 @@ def linked_events(tmp_path, first: str, second: str):
     try:
         files = {"data/events/hoi-nghi-quan-triet-2010.yaml": EVENTS["data/events/hoi-nghi-quan-triet-2010.yaml"] + first,
                  "data/events/hoi-nghi-so-ket-2013.yaml": EVENTS["data/events/hoi-nghi-so-ket-2013.yaml"] + second}
-        return run(scratch_project(tmp_path, files) / "data")
+        return run(Project.read(scratch_project(tmp_path, files)))
     finally:
         unregister("event")
 
@@ -369,11 +370,11 @@ def test_a_reference_inside_nested_values_makes_a_backlink_kept_up_to_date(tmp_p
     register(event_kind(model=WithSpeakers))
     try:
         root = scratch_project(tmp_path, EVENTS)
-        before = run(root / "data")
+        before = run(Project.read(root))
         event = root / "data/events/hoi-nghi-so-ket-2013.yaml"
         event.write_text(event.read_text(encoding="utf-8") + "speakers:\n  - {name: Ông A, organ: ban-to-chuc-trung-uong}\n",
                          encoding="utf-8")
-        after = run(root / "data")
+        after = run(Project.read(root))
         kept, _ = rerender(render_all(before.handbook), after.handbook)
     finally:
         unregister("event")
@@ -397,7 +398,7 @@ def test_the_glossary_page_is_found_by_its_kind_not_its_folder(monkeypatch, tmp_
     meta = json.loads(search.build(pages, infos, {})[f"{search.INDEX_DIR}/meta.js"].split("(", 1)[1].rsplit(")", 1)[0])
     assert meta["glossary"] == "chu-viet-tat/" and meta["glossaryPage"] == 1
 
-    handbook = run(scratch_project(tmp_path) / "data").handbook
+    handbook = run(Project.read(scratch_project(tmp_path))).handbook
     links = pdf._Links({}, set(), "", tmp_path)
     assert pdf._abbreviations(handbook, ["Theo BTCTW"], links) == [("BTCTW", "Ban Tổ chức Trung ương")]
     assert links.anchors == {"chu-viet-tat/index.md": "viet-tat"}
@@ -415,7 +416,7 @@ def test_a_province_linking_another_is_no_former_province(monkeypatch, tmp_path)
         "data/provinces/tinh-b.yaml": "id: tinh-b\nname: Tỉnh B\ntwin: tinh-a\n",
         "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\n",
     })
-    result = run(root / "data")
+    result = run(Project.read(root))
     assert result.ok, [p.format() for p in result.problems]
     assert [e.id for e in result.handbook.formers("tinh-a")] == ["tinh-c"]
     page, index = result.pages["tinh-thanh/tinh-a.md"], result.pages["tinh-thanh/index.md"]

@@ -17,6 +17,7 @@ from generator.load import load
 from generator import parse_cache
 from generator.parse_cache import FOLDER, NAME, OUTCOME, ParseCache, inputs
 from generator.pipeline import run
+from generator.project import Project
 
 from scratch import scratch_project
 
@@ -42,7 +43,7 @@ def aged(root: Path, seconds: float = 60) -> None:
 
 
 def outcome(root: Path, cache: ParseCache | None):
-    result = run(root / "data", render_pages=False, cache=cache)
+    result = run(Project.read(root), render_pages=False, cache=cache)
     return [p.format() for p in result.problems], sorted(result.handbook.entries) if result.handbook else None
 
 

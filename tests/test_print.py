@@ -29,9 +29,10 @@ from generator.engine import yaml_load
 from scratch import PROJECT, scratch_project, site_project
 
 from generator import pdf
-from generator.bundle import NOT_IN_COURSE
+from generator.courses import NOT_IN_COURSE
 from generator.cli import main
 from generator.pipeline import run
+from generator.project import Project
 from generator.schema import KINDS
 
 COURSE = "khoa-mau"       # tests/fixtures/site/data/courses/
@@ -119,7 +120,7 @@ def item_title(root: Path, item: dict) -> str:
     if "page" in item:
         return item["title"]
     [(kind, record_id)] = [(k, v) for k, v in item.items() if k in KINDS]
-    entry = run(root / "data", render_pages=False).handbook.entries[record_id]
+    entry = run(Project.read(root), render_pages=False).handbook.entries[record_id]
     return entry.record.display_name()
 
 
@@ -242,7 +243,7 @@ def test_sources_and_abbreviations_follow_the_readings(course_pack):
     for source_id in course["sources"]:
         title = words(record(root, "sources", source_id)["title"])
         assert sources_at < text.find(title, sources_at) < abbreviations_at, title
-    glossary = run(root / "data", render_pages=False).handbook.glossary()
+    glossary = run(Project.read(root), render_pages=False).handbook.glossary()
     abbreviations = text[abbreviations_at:]
     for abbr in ("BTCTW",):
         assert f"{abbr} {words(glossary[abbr])}" in abbreviations
@@ -395,7 +396,7 @@ def test_whole_handbook_dated_by_the_last_commit_of_the_data(tmp_path):
     assert "Bản in toàn bộ sổ tay" in texts[0] and "Dữ liệu đến ngày 06/05/2024" in texts[0]
     info = subprocess.run(["pdfinfo", "-isodates", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"CreationDate:\s+2024-05-06T10:00:00", info), info
-    handbook = run(root / "data").handbook
+    handbook = run(Project.read(root)).handbook
     text = " ".join(texts)
     for kind in KINDS.values():
         entries = handbook.of_kind(kind.name)

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.pipeline import run
+from generator.project import Project
 from generator.characters import LONE_MARK, name_refusal, not_text
 from scratch import scratch_project
 
@@ -40,7 +41,7 @@ def directive(record_id: str, **fields) -> str:
 
 
 def pages_with(tmp_path, files: dict[str, str] | None = None) -> dict[str, str]:
-    result = run(scratch_project(tmp_path, files) / "data")
+    result = run(Project.read(scratch_project(tmp_path, files)))
     assert result.ok, [p.format() for p in result.problems]
     return result.pages
 

@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.pipeline import run
+from generator.project import Project
 from generator.schema import KINDS
 from generator.render import abbreviation_definitions, markdown, plain, with_issuer
 from scratch import scratch_project
@@ -30,7 +31,7 @@ GOLDEN_PAGES = ["van-ban/huong-dan-38-hd-btctw-2010.md", "cach-lam/tinh-a-chi-bo
 @pytest.fixture(scope="module")
 def mini_pages(tmp_path_factory) -> dict[str, str]:
     """The mini handbook's pages, rendered once; tests must not modify them."""
-    return run(scratch_project(tmp_path_factory.mktemp("mini")) / "data").pages
+    return run(Project.read(scratch_project(tmp_path_factory.mktemp("mini")))).pages
 
 
 def to_html(text: str) -> str:
@@ -107,7 +108,7 @@ def test_current_province_lists_practices_of_its_former_provinces(tmp_path):
         "data/practices/tinh-c-giao-ban.yaml": "id: tinh-c-giao-ban\ntitle: Giao ban hằng tháng\n"
                                                "province: tinh-c\nsources: [bai-mau]\n",
     })
-    pages = run(root / "data").pages
+    pages = run(Project.read(root)).pages
     current = pages["tinh-thanh/tinh-a.md"]
     assert "### Tỉnh C (tỉnh cũ, sáp nhập 1/7/2025)" in current
     assert "[Giao ban hằng tháng](../cach-lam/tinh-c-giao-ban.md)" in current
@@ -121,7 +122,7 @@ def test_a_change_of_status_is_not_shown_as_a_merger(tmp_path):
         "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
                                       "change: chuyển đổi\nchange_basis: Nghị quyết số 1\n",
     })
-    pages = run(root / "data").pages
+    pages = run(Project.read(root)).pages
     old, current = pages["tinh-thanh/tinh-c.md"], pages["tinh-thanh/tinh-a.md"]
     assert "tỉnh Tỉnh C trở thành [Tỉnh A](../tinh-thanh/tinh-a.md)" in old
     assert "| Nay là | [Tỉnh A]" in old and "| Căn cứ | Nghị quyết số 1 |" in old
@@ -141,7 +142,7 @@ def test_pages_naming_a_renamed_province_say_what_it_is_now(tmp_path):
         "data/directives/ke-hoach-1-tinh-c.yaml": "id: ke-hoach-1-tinh-c\nnumber: 1-KH/TU\ndoc_type: kế hoạch\n"
                                                   "province: tinh-c\nlevel: tỉnh\nsources: [bai-mau]\n",
     })
-    pages = run(root / "data").pages
+    pages = run(Project.read(root)).pages
     now_is, now_part_of = "nay là [Tỉnh A](../tinh-thanh/tinh-a.md)", "nay thuộc [Tỉnh A](../tinh-thanh/tinh-a.md)"
     assert now_is in pages["cach-lam/tinh-c-giao-ban.md"] and now_part_of not in pages["cach-lam/tinh-c-giao-ban.md"]
     assert now_part_of in pages["cach-lam/tinh-d-giao-ban.md"]
@@ -160,7 +161,7 @@ def test_a_record_citing_editorial_knowledge_says_so_by_its_sources(tmp_path):
         "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\nmerged_on: \"2025-01-01\"\n"
                                       "change: chuyển đổi\nsources: [bai-mau, kien-thuc-bien-tap]\n",
     })
-    pages = run(root / "data").pages
+    pages = run(Project.read(root)).pages
     page = pages["tinh-thanh/tinh-c.md"]
     assert note in page and page.index(note) > page.index("## Nguồn")
     assert note not in pages["cach-lam/tinh-a-chi-bo-bon-tot.md"]
@@ -173,7 +174,7 @@ def test_the_glossary_marks_meanings_from_editorial_knowledge(tmp_path):
         "data/glossary/bct.yaml": "id: bct\nabbr: BCT\nexpansion: Bộ Chính trị\nsources: [kien-thuc-bien-tap]\n",
         "data/glossary/tw.yaml": "id: tw\nabbr: TW\nexpansion: Trung ương\nsources: [bai-mau, kien-thuc-bien-tap]\n",
     })
-    rows = {line.split(" | ")[0].lstrip("| "): line for line in run(root / "data").pages["thuat-ngu/index.md"].splitlines()
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in run(Project.read(root)).pages["thuat-ngu/index.md"].splitlines()
             if line.startswith("| ") and " | " in line}
     editorial, article = "[*kiến thức biên tập*](../nguon/kien-thuc-bien-tap.md)", "(../nguon/bai-mau.md)"
     assert rows["BCT"].endswith(f"| {editorial} |") and article not in rows["BCT"]
@@ -190,7 +191,7 @@ def test_a_link_to_a_local_document_says_whose_it_is(tmp_path):
             "province: tinh-a\nlevel: tỉnh\nrelations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\n"
             "sources: [bai-mau]\n",
     })
-    pages = run(root / "data").pages
+    pages = run(Project.read(root)).pages
     central, local = pages["van-ban/huong-dan-38-hd-btctw-2010.md"], pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
     assert "[Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy A](../van-ban/ke-hoach-64-kh-tu-2013.md)" in central
     assert "[Hướng dẫn số 38-HD/BTCTW ngày 9/3/2010](../van-ban/huong-dan-38-hd-btctw-2010.md)" in local
@@ -209,7 +210,7 @@ def test_a_title_naming_another_body_gets_its_issuer_once_in_brackets(tmp_path):
             "Tỉnh ủy A\nissuer: btv-tinh-a\nprovince: tinh-a\nlevel: tỉnh\n"
             "relations: [{type: thuc-hien, target: huong-dan-38-hd-btctw-2010}]\nsources: [bai-mau]\n",
     })
-    central = run(root / "data").pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
+    central = run(Project.read(root)).pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
     assert ("[Kế hoạch luân chuyển cán bộ theo Kết luận 24 của Bộ Chính trị (Ban Thường vụ Tỉnh ủy A)]"
             "(../van-ban/ke-hoach-luan-chuyen.md)") in central
     assert "[Hướng dẫn quy trình nhân sự của Ban Thường vụ Tỉnh ủy A](../van-ban/huong-dan-nhan-su.md)" in central
@@ -251,7 +252,7 @@ def test_a_source_page_shows_its_publication_not_the_seed_file(tmp_path):
                                      "seed: 002_abc.txt\n",
         "data/sources/bai-khac.yaml": "id: bai-khac\ntitle: Bài khác\nseed: 003_def.txt\n",
     })
-    pages = run(root / "data").pages
+    pages = run(Project.read(root)).pages
     page, bare = pages["nguon/bai-mau.md"], pages["nguon/bai-khac.md"]
     assert "| Đăng trên | Báo Tỉnh A, 21/9/2023 |" in page
     assert "[Bài mẫu (Báo Tỉnh A, 21/9/2023)](../nguon/bai-mau.md)" in pages["mo-hinh/chi-bo-bon-tot.md"]
@@ -264,7 +265,7 @@ def test_glossary_tooltips_cannot_carry_markup(tmp_path):
     # Material writes a tooltip's title with innerHTML: even escaped markup would run there.
     root = scratch_project(tmp_path, {"data/glossary/btctw.yaml":
                                       'id: btctw\nabbr: BTCTW\nexpansion: \'Ban &lt;img src=x onerror=y()&gt;\'\n'})
-    result = run(root / "data")
+    result = run(Project.read(root))
     assert [p.code for p in result.problems] == ["field.value"] and not result.pages
     # and should an expansion with markup characters reach the renderer, none of them survives
     html = to_html("BTCTW ban hành." + abbreviation_definitions("BTCTW", {"BTCTW": 'Ban "Tổ&lt;img>', "<a": "x"}))
@@ -276,7 +277,7 @@ def test_a_directive_shows_every_relation_type_it_declares(tmp_path):
         "id: ke-hoach-64-kh-tu-2013\ndoc_type: kế hoạch\nsources: [bai-mau]\nrelations:\n"
         "  - {type: can-cu, target: huong-dan-38-hd-btctw-2010}\n"
         "  - {type: thuc-hien, target: huong-dan-38-hd-btctw-2010}\n")})
-    page = run(root / "data").pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
+    page = run(Project.read(root)).pages["van-ban/ke-hoach-64-kh-tu-2013.md"]
     links = page.split("## Liên kết", 1)[1]
     assert "**Căn cứ:**" in links and "**Thực hiện:**" in links
 

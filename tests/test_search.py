@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from generator import search
 from generator.pipeline import run
+from generator.project import Project
 from scratch import scratch_project
 
 
@@ -67,7 +68,7 @@ def test_a_directive_is_found_by_its_subject_line(tmp_path):
         "data/directives/d.yaml": "id: d\ndoc_type: hướng dẫn\nnumber: 12-HD/TU\n"
                                   "title: Về sinh hoạt chi bộ theo chuyên đề\nsources: [bai-mau]\n",
     })
-    result = run(root / "data")
+    result = run(Project.read(root))
     infos = search.page_infos(result.handbook, {"van-ban/d.md": "van-ban/d/"})
     assert infos["van-ban/d/"].subject == "Về sinh hoạt chi bộ theo chuyên đề"
     files = search.build([doc("van-ban/d/", "Hướng dẫn 12-HD/TU", "")], infos, {})
@@ -82,7 +83,7 @@ def test_each_result_says_what_it_is_and_which_one(tmp_path):
         "data/directives/d.yaml": "id: d\ndoc_type: hướng dẫn\nnumber: 12-HD/TU\nissued: 2019-03-09\n"
                                   "title: Về sinh hoạt chi bộ\nsources: [bai-mau]\n",
     })
-    result = run(root / "data")
+    result = run(Project.read(root))
     directive = search.page_infos(result.handbook, {"van-ban/d.md": "van-ban/d/"})["van-ban/d/"]
     assert directive.badge == "Văn bản · 12-HD/TU · 9/3/2019"
     practices = [e for e in result.handbook.entries.values() if e.kind.name == "practice" and e.record.province]
@@ -123,7 +124,7 @@ def test_an_organ_is_found_by_its_abbreviations_meaning(tmp_path):
         "data/glossary/ubnd.yaml": "id: ubnd\nabbr: UBND\nexpansion: Ủy ban nhân dân\nsources: [bai-mau]\n",
         "data/organs/ubnd-tinh-a.yaml": "id: ubnd-tinh-a\nname: UBND tỉnh A\nabbr: UBND\nprovince: tinh-a\n",
     })
-    infos = search.page_infos(run(root / "data").handbook, {"co-quan/ubnd-tinh-a.md": "co-quan/ubnd-tinh-a/"})
+    infos = search.page_infos(run(Project.read(root)).handbook, {"co-quan/ubnd-tinh-a.md": "co-quan/ubnd-tinh-a/"})
     assert "Ủy ban nhân dân" in infos["co-quan/ubnd-tinh-a/"].keys
 
 
@@ -132,7 +133,7 @@ def test_listing_and_record_pages_are_told_apart(tmp_path):
         "data/provinces/tinh-c.yaml": "id: tinh-c\nname: Tỉnh C\nmerged_into: tinh-a\n",
         "data/practices/p.yaml": "id: p\ntitle: Giao ban\nprovince: tinh-c\nsources: [bai-mau]\n",
     })
-    handbook = run(root / "data").handbook
+    handbook = run(Project.read(root)).handbook
     infos = search.page_infos(handbook, {"cach-lam/p.md": "cach-lam/p/", "tinh-thanh/tinh-a.md": "tinh-thanh/tinh-a/",
                                          "cach-lam/index.md": "cach-lam/"})
     assert infos["cach-lam/p/"].kind == search.RECORD

@@ -121,10 +121,11 @@ def shown(html: str) -> str:
 def clean_build(root: Path, out: Path) -> Path:
     from generator.build import build_site
     from generator.pipeline import run
+    from generator.project import Project
 
-    result = run(root / "data")
+    result = run(Project.read(root))
     assert result.ok
-    build_site(root / "mkdocs.yml", out, result=result)
+    build_site(Project.read(root), out, result=result)
     return out
 
 
@@ -226,7 +227,7 @@ def test_the_preview_watches_changes_not_reads(tmp_path):
     with inotify's open/close events counted, one save made the preview rebuild forever."""
     from watchdog.events import FileSystemEventHandler
 
-    from generator.plugin import changes_observer
+    from generator.live import changes_observer
 
     record = tmp_path / "a.yaml"
     record.write_text("id: a\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.load import load_file
 from generator.pipeline import run
+from generator.project import Project
 from generator.schema import KIND_BY_FOLDER
 from generator.validate import validate
 from scratch import scratch_project, site_project
@@ -86,7 +87,7 @@ def test_a_letter_outside_the_latin_script_or_han_is_refused_in_names(name, lett
 ], ids=["nfc-nfd", "folder-case", "page-url-case", "site-folder", "bidi-name"])
 def test_content_paths_that_look_like_another_are_refused_by_validate_and_build(tmp_path, capsys, files, refused):
     root = site_project(tmp_path, files)
-    problems = [p for p in run(root / "data", render_pages=False).problems if p.code == "content.refused"]
+    problems = [p for p in run(Project.read(root), render_pages=False).problems if p.code == "content.refused"]
     assert len(problems) == refused, problems
     assert main(["-C", str(root), "validate"]) == 1
     assert main(["-C", str(root), "build"]) == 1

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from generator.pipeline import run
+from generator.project import Project
 from generator.problems import CODES
 from scratch import scratch_project
 
@@ -21,7 +22,7 @@ CASES = sorted((Path(__file__).parent / "cases" / "validate").glob("*.yaml"))
 def test_case(case_file, tmp_path):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     root = scratch_project(tmp_path, case["files"])
-    result = run(root / "data")
+    result = run(Project.read(root))
     found = [f"{p.path}:{p.line}:{p.col} {p.code}" for p in result.problems]
     assert found == case["expect"], "\n".join(p.format() for p in result.problems)
     for problem in result.problems:
@@ -35,7 +36,7 @@ def test_case(case_file, tmp_path):
 
 
 def test_mini_handbook_is_valid(tmp_path):
-    result = run(scratch_project(tmp_path) / "data")
+    result = run(Project.read(scratch_project(tmp_path)))
     assert result.problems == []
 
 
@@ -46,20 +47,20 @@ def test_every_problem_is_reported_in_one_run(tmp_path):
         "data/practices/tinh-a-chi-bo-bon-tot.yaml":
             "id: tinh-a-chi-bo-bon-tot\ntitle: T\nprovince: tinh-x\nsources: [bai-mau]\n",
     })
-    codes = sorted(p.code for p in run(root / "data").problems)
+    codes = sorted(p.code for p in run(Project.read(root)).problems)
     assert codes == ["field.missing", "ref.unknown", "yaml.syntax"]
 
 
 def test_messages_are_vietnamese_and_codes_documented(tmp_path):
     root = scratch_project(tmp_path, {"data/topics/b.yaml": "id: b\nten: x\n"})
-    problems = run(root / "data").problems
+    problems = run(Project.read(root)).problems
     assert {p.code for p in problems} <= set(CODES)
     assert any("không có trong" in p.message for p in problems)
 
 
 def test_a_file_that_cannot_be_read_does_not_cascade(tmp_path):
     root = scratch_project(tmp_path, {"data/topics/sinh-hoat-chi-bo.yaml": "id: sinh-hoat-chi-bo\nname: [\n"})
-    assert [p.code for p in run(root / "data").problems] == ["yaml.syntax"]
+    assert [p.code for p in run(Project.read(root)).problems] == ["yaml.syntax"]
 
 
 def test_every_problem_code_has_a_case():

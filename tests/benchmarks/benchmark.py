@@ -95,11 +95,12 @@ def _step(name: str, root: Path) -> dict:
     out: dict[str, Any] = {}
     if name == "pipeline":
         from generator.pipeline import run
+        from generator.project import Project
 
         def heard(stage: str, seconds: float) -> None:      # load_s, validate_s, link_s, render_s
             out[f"{stage}_s"] = seconds
 
-        result = run(root / "data", on_stage=heard)
+        result = run(Project.read(root), on_stage=heard)
         if not result.ok:
             raise SystemExit("synthetic data has errors:\n" + "\n".join(p.format() for p in result.problems[:20]))
         out.update(records=result.records, pages=len(result.pages), warnings=len(result.problems))
