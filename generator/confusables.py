@@ -1,0 +1,148 @@
+"""Look-alike characters, as Unicode's UTS #39 defines them: two strings are confusable when
+their skeletons are equal.
+
+The skeleton of a text is its NFD with every character replaced by the prototype
+`confusables.txt` gives it ("ı" → "i", "ɑ" → "a", "∕" → "/", "‐" → "-", "Ð" → "D̵"), then NFD
+again. The table is Unicode's own file, vendored in `assets/unicode/` (licence in
+`assets/licenses/unicode.txt`): no maintained pure-Python library computes skeletons (PyICU
+needs ICU compiled on every editor's machine, Windows included).
+
+Vietnamese letters are never confused with one another: in NFD they are a base letter and
+combining marks (ơ = o + U+031B horn, ế = e + U+0302 + U+0301), and the file maps none of the
+marks Vietnamese uses; "đ" and "Đ" have "d̵" and "D̵" as skeletons, as the Icelandic "Ð" has.
+A test checks every pair of Vietnamese letters.
+
+Two uses: record names are compared by skeleton (`keys`), so two records whose names differ only
+by a look-alike letter are one name; and in numbers and terms, which readers type to search and
+which records quote, a character that only imitates one of the keyboard's (`keyboard_look_alike`)
+is refused where it is written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from .characters import name_key
+
+TABLE = Path(__file__).parent / "assets" / "unicode" / "confusables.txt"
+
+
+@cache
+def _prototypes() -> dict[int, str]:
+    """confusables.txt as a str.translate table: code point → its prototype."""
+    table = {}
+    with open(TABLE, encoding="utf-8") as handle:
+        for line in handle:
+            source, _, rest = line.partition("#")[0].partition(";")
+            target = rest.partition(";")[0].split()
+            if source.strip() and target:
+                table[int(source, 16)] = "".join(chr(int(code, 16)) for code in target)
+    return table
+
+
+def skeleton(text: str) -> str:
+    """UTS #39's skeleton: NFD, each character replaced by its prototype, NFD again."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).translate(_prototypes()))
+
+
+def keys(name: str) -> tuple[str, str]:
+    """What two names are compared by: equal in either means readers cannot tell them apart.
+
+    NFKC (full-width and mathematical letters), then case folding before the skeleton ("HỘI" is
+    "hội", though the file maps capital I to l), and after the skeleton of what is not on the
+    keyboard (the capital Icelandic "Ð" looks like "Đ", their small letters "ð" and "đ" do not);
+    spaces of every kind collapsed, in NFC. Each character is mapped once per run, and only the
+    few that are not their own key are looked at (a name is mostly letters that are)."""
+    folded = name_key(name)
+    found = _shortcut().mapped.findall(folded)
+    if not found:
+        return folded, folded
+    first = folded
+    for char in set(found) if len(found) > 1 else found:
+        first = first.replace(char, (_mapped.get(char) or _learn(char))[0])
+    if not unicodedata.is_normalized("NFC", first):     # (spaces come only from Arabic ligatures)
+        first = unicodedata.normalize("NFC", first)
+    if _shortcut().cased.isdisjoint(found):
+        return first, first
+    second = unicodedata.normalize("NFKC", name)
+    for char in set(second):
+        second = second.replace(char, (_mapped.get(char) or _learn(char))[1])
+    return first, " ".join(unicodedata.normalize("NFC", second).split())
+
+
+_mapped: dict[str, tuple[str, str]] = {}        # character → its part of either key, as met
+# Where a name's characters come from, almost always (a test checks the shortcut against the table).
+_USUAL = "\\x20-\\x7e\\xa0-\\u024f\\u0300-\\u036f\\u1e00-\\u1eff\\u2010-\\u205e"
+
+
+class _Shortcut(NamedTuple):
+    mapped: re.Pattern      # a case-folded character that may not be its own key
+    cased: frozenset        # case-folded characters whose capitals have a key of their own
+
+
+@cache
+def _shortcut() -> _Shortcut:
+    """Which usual characters are their own key, after case folding (not the keyboard's look-alikes
+    "m" of "rn", "0" of "O", "1" of "l", nor "đ" of "d̵"); and which small letters have capitals
+    that look like something else than they do ("ð" of "Ð"): anything else is looked at."""
+    usual = re.compile(f"[{_USUAL}]")
+    chars = [chr(code) for code in range(0x2060) if usual.match(chr(code))]
+    own = [ord(c) for c in chars if c.casefold() == c and _learn(c)[0] == c]
+    spans, start = [], own[0]
+    for before, code in zip(own, own[1:] + [-1]):
+        if code != before + 1:
+            spans.append(f"\\u{start:04x}" if start == before else f"\\u{start:04x}-\\u{before:04x}")
+            start = code
+    cased = frozenset(c.casefold() for c in chars if _learn(c)[0] != _learn(c)[1])
+    return _Shortcut(re.compile(f"[^{''.join(spans)}]"), cased)
+
+
+def _learn(char: str) -> tuple[str, str]:
+    nfkc = unicodedata.normalize("NFKC", char)
+    mapped = _mapped[char] = (unicodedata.normalize("NFC", skeleton(nfkc.casefold())),
+                              unicodedata.normalize("NFC", skeleton(_foreign_skeleton(nfkc).casefold())))
+    return mapped
+
+
+def _foreign_skeleton(text: str) -> str:
+    """The skeleton of the characters that are not ASCII, the others kept (capital I stays I)."""
+    nfd = unicodedata.normalize("NFD", text)
+    return nfd if nfd.isascii() else "".join(c if c.isascii() else skeleton(c) for c in nfd)
+
+
+def is_look_alike(char: str) -> bool:
+    """Whether a character only imitates another (its skeleton, in either case, is something else)."""
+    folded = char.casefold()
+    return skeleton(folded) != unicodedata.normalize("NFD", folded) or \
+        skeleton(char).casefold() != unicodedata.normalize("NFD", folded)
+
+
+def difference(name: str, other: str) -> tuple[int, str, str] | None:
+    """Where two confusable names part, as (index in `name`, its character, the other's character)
+    at the first character where they differ (after NFC and case folding), if `name` holds the
+    look-alike there; None if the look-alike is the other's."""
+    mine, theirs = unicodedata.normalize("NFC", name), unicodedata.normalize("NFC", other)
+    index = 0
+    while index < min(len(mine), len(theirs)) and mine[index].casefold() == theirs[index].casefold():
+        index += 1
+    char = mine[index] if index < len(mine) else ""
+    their = theirs[index] if index < len(theirs) else ""
+    if char and (is_look_alike(char) or not (their and is_look_alike(their))):
+        return index, char, their
+    return None
+
+
+def keyboard_look_alike(text: str) -> tuple[int, str, str] | None:
+    """The first character that is not on the keyboard but looks like characters that are
+    ("∕" for "/", "‐" for "-", "ı" for "i", "０" for "0"), as (index, character, what it looks like)."""
+    for index, char in enumerate(text):
+        if char.isascii():
+            continue
+        looks = skeleton(char)
+        if looks.isascii() and looks.isprintable() and looks != char:
+            return index, char, looks
+    return None
