@@ -137,12 +137,40 @@ def difference(name: str, other: str) -> tuple[int, str, str] | None:
 
 
 def keyboard_look_alike(text: str) -> tuple[int, str, str] | None:
-    """The first character that is not on the keyboard but looks like characters that are
-    ("∕" for "/", "‐" for "-", "ı" for "i", "０" for "0"), as (index, character, what it looks like)."""
-    for index, char in enumerate(text):
-        if char.isascii():
-            continue
-        looks = skeleton(char)
-        if looks.isascii() and looks.isprintable() and looks != char:
-            return index, char, looks
-    return None
+    """The first character that is not on the keyboard but is a look-alike of characters that are
+    ("∕" for "/", "‐" for "-", "ı" for "i", "Ⅺ" for "XI"): its prototype in the table is printable
+    ASCII. As (index, character, what it looks like)."""
+    if text.isascii():
+        return None
+    table = _keyboard_look_alikes()
+    return next(((index, char, table[char]) for index, char in enumerate(text) if char in table), None)
+
+
+@cache
+def _keyboard_look_alikes() -> dict[str, str]:
+    """Look-alikes of printable ASCII, by the table alone (the editors' schemas say the same): not the
+    letters made of a keyboard letter and marks, whose look is their marks' ("ơ" is o and a horn,
+    never "o'"), nor the spaces of other widths (a space is a space)."""
+    found = {}
+    for code, looks in _prototypes().items():
+        char, parts = chr(code), unicodedata.decomposition(chr(code)).split()
+        if code > 0x7F and looks.isascii() and looks.isprintable() and not char.isspace() and \
+                not (len(parts) > 1 and not parts[0].startswith("<")):
+            found[char] = looks
+    return found
+
+
+def keyboard_look_alike_class() -> str:
+    """The characters `keyboard_look_alike` finds, as a regular expression class body for the editors'
+    JSON Schemas (ECMA-262 in unicode mode: astral code points as \\u{…})."""
+    codes = sorted(map(ord, _keyboard_look_alikes()))
+    spans, start = [], codes[0]
+    for before, code in zip(codes, codes[1:] + [-1]):
+        if code != before + 1:
+            spans.append(_ecma(start) if start == before else f"{_ecma(start)}-{_ecma(before)}")
+            start = code
+    return "".join(spans)
+
+
+def _ecma(code: int) -> str:
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\u{{{code:x}}}"

@@ -16,6 +16,8 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import dates
 from .characters import NAME_LETTER_CLASS, NOT_TEXT_CLASS, VISIBLE_CLASS
+from .confusables import keyboard_look_alike_class
+from .look_alikes import TYPED_FIELDS
 from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind, Province
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -54,6 +56,8 @@ def json_schema(kind: Kind) -> dict:
     _rules_across_fields(kind, schema)
     for name in kind.name_fields:       # text.name
         schema["properties"][name].setdefault("allOf", []).extend({"pattern": p} for p in NAME_PATTERNS)
+    for name in set(TYPED_FIELDS) & set(schema["properties"]):      # text.look-alike
+        schema["properties"][name].setdefault("allOf", []).append({"pattern": f"^[^{keyboard_look_alike_class()}]*$"})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
 
