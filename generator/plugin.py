@@ -30,6 +30,7 @@ from .aside import Aside, AsideError
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
 from .engine import config_options as c
 from .incremental import Rendered
+from .output_paths import set_aside
 from .parse_cache import ParseCache
 from .pipeline import Result, run, run_again
 from .render import abbreviation_definitions, render_counts
@@ -137,6 +138,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for file in [f for f in files if editor_leftover(posixpath.basename(f.src_uri))]:
             files.remove(file)      # an editor's backup or swap file beside a page: not content
         refused = {file: problem for file in files if (problem := refusal(file, Path(config.docs_dir)))}
+        for file, problem in set_aside(files, config).items():     # README.md beside index.md, left out by MkDocs
+            files.append(file)
+            refused[file] = problem
         refused.update(self._collisions([f for f in files.documentation_pages() if f not in refused], config,
                                         Files([f for f in files if f not in refused])))
         if refused and self.command != "serve":

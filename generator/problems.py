@@ -74,6 +74,9 @@ CODES = {
     "file.comment": "Chú thích nằm giữa bản ghi; bố cục chuẩn (và biểu mẫu) chỉ giữ chú thích ở đầu tệp.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
+    "content.path": "Tệp trong content/ không ghi được ở mọi ổ đĩa: tên thiết bị Windows dành riêng (aux, con, nul…), "
+                    "ký tự < > : \" | ? * \\, tên kết thúc bằng dấu chấm hoặc dấu cách; hoặc hai trang ra cùng một "
+                    "địa chỉ (gioi-thieu.md và gioi-thieu/index.md; README.md và index.md).",
     "content.too-large": "Trang viết tay quá lớn, hoặc có một đoạn văn quá dài không có dòng trống (giới hạn để "
                          "việc dựng trang luôn nhanh).",
     "course.page": "Khóa học nêu một trang viết tay không có trong content/, hoặc trang chủ (index.md).",
