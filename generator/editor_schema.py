@@ -37,6 +37,11 @@ NAME_PATTERNS = [f"[{VISIBLE_CLASS}]", f"^(?:[^\\p{{L}}\\p{{N}}]|[{NAME_LETTER_C
 TEXT_TYPES = ["string", "number", "boolean"]
 
 
+def typed_pattern() -> str:
+    """A number, term or abbreviation holds no look-alike of a keyboard character (text.look-alike)."""
+    return f"^[^{keyboard_look_alike_class()}]*$"
+
+
 class _EditorSchema(GenerateJsonSchema):
     """Pydantic's generator, without the English titles it makes up from field names.
 
@@ -57,7 +62,7 @@ def json_schema(kind: Kind) -> dict:
     for name in kind.name_fields:       # text.name
         schema["properties"][name].setdefault("allOf", []).extend({"pattern": p} for p in NAME_PATTERNS)
     for name in set(TYPED_FIELDS) & set(schema["properties"]):      # text.look-alike
-        schema["properties"][name].setdefault("allOf", []).append({"pattern": f"^[^{keyboard_look_alike_class()}]*$"})
+        schema["properties"][name].setdefault("allOf", []).append({"pattern": typed_pattern()})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
 

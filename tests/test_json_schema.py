@@ -34,7 +34,8 @@ from ruamel.yaml import YAML
 
 from generator import dates
 from generator.characters import name_refusal, not_text
-from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN
+from generator.confusables import keyboard_look_alike
+from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN, typed_pattern
 from generator.load import load_file
 from generator.pipeline import run
 from generator.validate import LONE_MARK, validate
@@ -156,6 +157,8 @@ def validator_matches(pattern: str):
         return lambda text: name_refusal(text) is None or name_refusal(text)[0] < 0
     if pattern == NO_PREFIX_PATTERN:
         return lambda text: not PREFIX.match(STRIP.validate_python(text))
+    if pattern == typed_pattern():      # confusables.py, on the text as the loader keeps it (NFC)
+        return lambda text: keyboard_look_alike(unicodedata.normalize("NFC", text)) is None
     check = SchemaValidator(core_schema.str_schema(pattern=pattern))
 
     def matches(text: str) -> bool:
