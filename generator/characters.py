@@ -14,8 +14,11 @@ Two questions are asked of editors' text and of everything the tools print:
   Nôm), or Common (mathematical and full-width forms, folded by NFKC): a Cyrillic "а" or a
   Greek "ο" in a name, which look exactly like Latin letters, is refused where it is
   written, so that two names that look alike are equal after folding.
-  (UTS #39's confusable skeletons would need ICU; this restriction is its "single
-  script" rule narrowed to the scripts a Vietnamese handbook uses.)
+  (This restriction is UTS #39's "single script" rule narrowed to the scripts a Vietnamese
+  handbook uses; names are also compared by its confusable skeletons: confusables.py.)
+- Does it show anything, and no more than a letter with its marks? A text of spaces, invisible
+  characters and marks alone looks blank (`looks_blank`); a letter with more than two combining
+  marks in NFD ("Zalgo") spills over the lines around it (`stacked_marks`).
 """
 
 from __future__ import annotations

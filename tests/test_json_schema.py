@@ -175,7 +175,8 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
     inserts = st.sampled_from(["", " ", "\ufeff", "\u00a0", "\u3000", "\n", "é", "đ", "٣", "３", "Ａ",
                                '"', "\\", "-", "/", "<", "_", ".", "\x05", "\x1c", "\x85", "\ue000", "số ",
                                "Khoá ", "ſố\u2003", "\u212ahóa\x1f", "0", "13", "40"])
-    matching = st.text(max_size=20) if "\\p{" in pattern else st.from_regex(pattern, fullmatch=True)
+    # (Python's re reads neither \p{…} nor ECMA-262's \u{…})
+    matching = st.text(max_size=20) if "\\p{" in pattern or "\\u{" in pattern else st.from_regex(pattern, fullmatch=True)
     return st.builds(lambda text, at, extra: text[:at % (len(text) + 1)] + extra + text[at % (len(text) + 1):],
                      matching, st.integers(0, 200), inserts)
 
