@@ -5,7 +5,6 @@ by `validate` and the build alike."""
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -106,4 +105,3 @@ def test_validate_and_build_refuse_them_alike(tmp_path, capsys, files):
     assert main(["-C", str(root), "build"]) == 1
     err = capsys.readouterr().err
     assert "[content.path]" in err and not (root / "site").exists()
-    shutil.rmtree(root / ".cache", ignore_errors=True)
