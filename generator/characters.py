@@ -145,9 +145,9 @@ def stacked_marks(text: str) -> tuple[int, int] | None:
 
 
 # What draws nothing: spaces of every kind, controls and format characters, marks with no letter
-# under them, default-ignorable code points (Hangul fillers, variation selectors…), by their
+# under them (not the spacing ones, Mc, which take a place of their own), default-ignorable code points (Hangul fillers, variation selectors…), by their
 # Unicode properties; and U+2800 BRAILLE PATTERN BLANK, a symbol to Unicode that is drawn as a space.
-_BLANK = regex.compile(r"[\p{White_Space}\p{Z}\p{Cc}\p{Cf}\p{M}\p{Default_Ignorable_Code_Point}\u2800]*")
+_BLANK = regex.compile(r"[\p{White_Space}\p{Z}\p{Cc}\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}\u2800]*")
 
 
 def looks_blank(text: str) -> bool:
