@@ -14,8 +14,11 @@ Two questions are asked of editors' text and of everything the tools print:
   Nôm), or Common (mathematical and full-width forms, folded by NFKC): a Cyrillic "а" or a
   Greek "ο" in a name, which look exactly like Latin letters, is refused where it is
   written, so that two names that look alike are equal after folding.
-  (UTS #39's confusable skeletons would need ICU; this restriction is its "single
-  script" rule narrowed to the scripts a Vietnamese handbook uses.)
+  (This restriction is UTS #39's "single script" rule narrowed to the scripts a Vietnamese
+  handbook uses; names are also compared by its confusable skeletons: confusables.py.)
+- Does it show anything, and no more than a letter with its marks? A text of spaces, invisible
+  characters and marks alone looks blank (`looks_blank`); a letter with more than two combining
+  marks in NFD ("Zalgo") spills over the lines around it (`stacked_marks`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,9 @@ LONE_MARK = regex.compile(r"(?:^|\n)\s*\p{M}")
 # text of them alone needs no further look. The first other character sends it to the real test.
 SURELY_TEXT = "\t\n\x20-\x7e\xa0-\xac\xae-\u024f\u0300-\u034e\u0350-\u036f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e"
 _SURELY_TEXT = re.compile(f"[{SURELY_TEXT}]*")
+# …the same without the combining marks: NFC Vietnamese text has none (its letters are precomposed),
+# so a text of these alone has no stack of marks either.
+_PLAIN = re.compile("[\t\n\x20-\x7e\xa0-\xac\xae-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e]*")
 # …and letters and digits of the Latin script among them: a name of those shows something.
 _SURELY_LATIN = re.compile("[A-Za-z0-9\xc0-\xd6\xd8-\xf6\xf8-\u024f\u1e00-\u1eff]")
 
@@ -114,3 +120,39 @@ def name_refusal(name: str) -> tuple[int, str] | None:
         return index, (f"tên có chữ cái {describe(char)} không thuộc chữ Latinh (chữ Quốc ngữ): "
                            "trông giống một chữ cái quen thuộc nhưng là ký tự khác")
     return None
+
+
+def plain(text: str) -> bool:
+    """Whether a text is surely printable, without a single combining mark: the shortcut that spares
+    almost every record the closer looks below."""
+    return _PLAIN.fullmatch(text) is not None
+
+
+# How many combining marks one letter may carry, counted in NFD: Vietnamese needs two at most
+# (ế is e, U+0302 and U+0301; ự is u, U+031B and U+0323). More piles marks over the lines
+# around it ("Zalgo" text).
+MAX_MARKS = 2
+_MARKED = regex.compile(r"\P{M}?\p{M}+")
+
+
+def stacked_marks(text: str) -> tuple[int, int] | None:
+    """The first letter carrying more than MAX_MARKS combining marks: (its index, how many)."""
+    if plain(text):
+        return None
+    for found in _MARKED.finditer(text):
+        marks = sum(1 for char in unicodedata.normalize("NFD", found.group()) if unicodedata.combining(char)
+                    or unicodedata.category(char).startswith("M"))
+        if marks > MAX_MARKS:
+            return found.start(), marks
+    return None
+
+
+# What draws nothing: spaces of every kind, controls and format characters, marks with no letter
+# under them (not the spacing ones, Mc, which take a place of their own), default-ignorable code points (Hangul fillers, variation selectors…), by their
+# Unicode properties; and U+2800 BRAILLE PATTERN BLANK, a symbol to Unicode that is drawn as a space.
+_BLANK = regex.compile(r"[\p{White_Space}\p{Z}\p{Cc}\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}\u2800]*")
+
+
+def looks_blank(text: str) -> bool:
+    """Whether a text would show as nothing at all."""
+    return _BLANK.fullmatch(text) is not None

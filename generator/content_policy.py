@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 
 from .characters import NOT_PRINTABLE, describe, not_text, path_key
+from .output_paths import output_refusal
 from .problems import Problem
 from .schema import RESERVED_SECTIONS
 
@@ -176,6 +177,8 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
         allowed = ", ".join(sorted(CONTENT_SUFFIXES))
         return Problem(shown, 1, 1, "content.refused", f"loại tệp {path.suffix or '(không đuôi)'} không được đăng",
                        f"content/ chỉ nhận {allowed}; mã (CSS, JavaScript) thuộc generator/theme/")
+    if (refused := output_refusal(path, docs, shown)) is not None:      # where it lands, on every disk
+        return refused
     if not stat.S_ISREG(os.lstat(path).st_mode):        # a pipe would hang the build reading it
         return Problem(shown, 1, 1, "content.refused", "không phải tệp thông thường (thư mục, ống dẫn, thiết bị)",
                        "xóa nó, hoặc thay bằng một tệp")

@@ -16,6 +16,8 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import dates
 from .characters import NAME_LETTER_CLASS, NOT_TEXT_CLASS, VISIBLE_CLASS
+from .confusables import keyboard_look_alike_class
+from .look_alikes import TYPED_FIELDS
 from .schema import COURSE_ITEM_KINDS, ID_PATTERN, KINDS, Kind, Province
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -33,6 +35,11 @@ NAME_PATTERNS = [f"[{VISIBLE_CLASS}]", f"^(?:[^\\p{{L}}\\p{{N}}]|[{NAME_LETTER_C
 # Our loader keeps every unquoted value as text (`05`, `true`, `1.000`); the editor's YAML 1.2 reads
 # them as numbers and booleans. Where the validator takes such text, the editor must take the value.
 TEXT_TYPES = ["string", "number", "boolean"]
+
+
+def typed_pattern() -> str:
+    """A number, term or abbreviation holds no look-alike of a keyboard character (text.look-alike)."""
+    return f"^[^{keyboard_look_alike_class()}]*$"
 
 
 class _EditorSchema(GenerateJsonSchema):
@@ -54,6 +61,8 @@ def json_schema(kind: Kind) -> dict:
     _rules_across_fields(kind, schema)
     for name in kind.name_fields:       # text.name
         schema["properties"][name].setdefault("allOf", []).extend({"pattern": p} for p in NAME_PATTERNS)
+    for name in set(TYPED_FIELDS) & set(schema["properties"]):      # text.look-alike
+        schema["properties"][name].setdefault("allOf", []).append({"pattern": typed_pattern()})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             **schema, "title": f"{kind.title} (data/{kind.folder}/)"}
 

@@ -47,7 +47,8 @@ _MAC_BYTES = 32
 def loader_version() -> str:
     """Changes whenever the code could read or judge a file differently."""
     digest = hashlib.sha256(sys.version.encode() + yaml.__version__.encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    here = Path(__file__).parent
+    for source in [*sorted(here.glob("*.py")), *sorted((here / "assets" / "unicode").glob("*.txt"))]:     # and the tables they read
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -24,6 +24,7 @@ from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_pr
 from .engine import config_options as c
 from .pipeline import Result
 from .project import Project
+from .output_paths import set_aside
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, safe_meta, safe_title, with_csp
 from .serve_errors import error_page
@@ -91,7 +92,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_files(self, files: Files, config) -> Files:
         for file in [f for f in files if editor_leftover(posixpath.basename(f.src_uri))]:
             files.remove(file)      # an editor's backup or swap file beside a page: not content
-        refused = refused_files(list(files), files.documentation_pages(), Path(config.docs_dir), list(self.result.pages),
+        aside = set_aside(files, config)      # README.md beside index.md, which MkDocs leaves out
+        for file in aside:
+            files.append(file)
+        refused = aside | refused_files(list(files), files.documentation_pages(), Path(config.docs_dir), list(self.result.pages),
                                 config.use_directory_urls, self.docs_from_root)
         if refused:     # a build stops here; serve never publishes them, and every page says why until they go
             self.session.refuse("content/ có tệp không được phép", refused.values())

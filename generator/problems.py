@@ -39,9 +39,16 @@ CODES = {
     "text.name": "Tên không có chữ cái, chữ số nào (trông như để trống) hoặc có chữ cái của hệ chữ khác trông "
                  "giống chữ Latinh (chữ а Cyrillic thay cho chữ a).",
     "name.duplicate": "Hai bản ghi cùng loại trùng tên (không kể hoa thường, khoảng trắng, kiểu chữ).",
+    "name.look-alike": "Hai bản ghi cùng loại có tên nhìn như nhau nhưng khác một chữ trông giống hệt (ı thay cho i, "
+                       "Ð Iceland thay cho Đ, ɑ thay cho a): so theo “bộ khung” ký tự của Unicode (UTS #39).",
+    "text.look-alike": "Số hiệu, khóa hoặc chữ viết tắt có ký tự trông giống một ký tự trên bàn phím nhưng là ký tự "
+                       "khác (∕ thay cho /, ‐ thay cho -, ı thay cho i): tìm kiếm và trích dẫn không khớp.",
     "text.number": "Con số viết không có ngoặc kép mà trình biên tập bằng biểu mẫu (YAML 1.2) đọc thành số khác "
                    "cách viết (1.000 thành 1, 010 thành 10); đặt trong ngoặc kép.",
     "text.mark": "Văn bản bắt đầu bằng một dấu thanh, dấu phụ đứng riêng, không gắn với chữ cái nào.",
+    "text.marks": "Một chữ cái mang quá nhiều dấu chồng lên nhau (chữ “Zalgo”, tràn lên dòng trên, dòng dưới); "
+                  "tiếng Việt cần nhiều nhất hai dấu (ế là e, dấu mũ và dấu sắc).",
+    "text.blank": "Văn bản bắt buộc trông như để trống: chỉ có dấu cách, ký tự vô hình hoặc dấu đứng riêng.",
     "text.structure": "Trường Markdown chứa tiêu đề (#), khung ghi chú (!!!), đường kẻ hoặc bảng: những phần do "
                       "trang tự tạo, nội dung bản ghi không được giả.",
     "text.html": "Văn bản chứa mã HTML hoặc liên kết javascript:; sẽ được hiển thị như chữ thường.",
@@ -67,6 +74,9 @@ CODES = {
     "file.comment": "Chú thích nằm giữa bản ghi; bố cục chuẩn (và biểu mẫu) chỉ giữ chú thích ở đầu tệp.",
     "file.hidden": "Tệp ẩn (tên bắt đầu bằng dấu chấm) trong data/.",
     "content.refused": "Tệp trong content/ không được đăng: chỉ trang .md và ảnh, không qua liên kết tượng trưng.",
+    "content.path": "Tệp trong content/ không ghi được ở mọi ổ đĩa: tên thiết bị Windows dành riêng (aux, con, nul…), "
+                    "ký tự < > : \" | ? * \\, tên kết thúc bằng dấu chấm hoặc dấu cách; hoặc hai trang ra cùng một "
+                    "địa chỉ (gioi-thieu.md và gioi-thieu/index.md; README.md và index.md).",
     "content.too-large": "Trang viết tay quá lớn, hoặc có một đoạn văn quá dài không có dòng trống (giới hạn để "
                          "việc dựng trang luôn nhanh).",
     "course.page": "Khóa học nêu một trang viết tay không có trong content/, hoặc trang chủ (index.md).",

@@ -20,8 +20,11 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 from pydantic_core.core_schema import ErrorType
 
-from .characters import LONE_MARK, describe, name_key, name_refusal, not_text
+from . import confusables
+from .characters import LONE_MARK, describe, looks_blank, name_key, name_refusal, not_text, plain, stacked_marks
 from .field_types import nested_models, slot, value_hints
+from .look_alikes import look_alike_name, typed_look_alikes
+from .text_shape import text_shape
 from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
 from .records import Entry
@@ -314,7 +317,7 @@ def _check_text(document: Document) -> list[Problem]:
     # hold (so no match of a refused character can come from the joining); every markup match has
     # a "<" or a ":", which `in` finds much faster.
     joined = "\n".join(_texts(document.data))
-    control = not_text(joined) or LONE_MARK.search(joined)
+    control = not plain(joined) and (not_text(joined) or LONE_MARK.search(joined) or stacked_marks(joined))
     if not control and (("<" not in joined and ":" not in joined) or not UNSAFE_TEXT.search(joined)):
         return _check_names(document) + _check_blocks(document)
     problems = []
@@ -326,6 +329,8 @@ def _check_text(document: Document) -> list[Problem]:
         elif isinstance(value, list):
             for index, inner in enumerate(value):
                 walk(inner, loc + (index,))
+        elif isinstance(value, str) and ((looks_blank(value) and value.strip()) or stacked_marks(value)):
+            problems.append(text_shape(document, loc, value))
         elif isinstance(value, str) and not_text(value):
             index, found = not_text(value)
             line, col = document.position(loc)
@@ -392,7 +397,7 @@ def _check_names(document: Document) -> list[Problem]:
             where = f" (ký tự thứ {index + 1})" if index >= 0 else ""
             problems.append(Problem(document.path, line, col, "text.name", f"`{field}`: {reason}{where}",
                                     "gõ lại tên bằng bộ gõ tiếng Việt (chữ Quốc ngữ), không dán từ nguồn khác"))
-    return problems
+    return problems + typed_look_alikes(document)
 
 
 def place_characters(problems: list[Problem], root: Path) -> list[Problem]:
@@ -402,8 +407,8 @@ def place_characters(problems: list[Problem], root: Path) -> list[Problem]:
     not how they were quoted): the value's line is read again and the character looked for."""
     placed = []
     for problem in problems:
-        match = re.search(r"U\+([0-9A-F]{4,6})", problem.message) if problem.code in ("text.control",
-                                                                                     "text.name") else None
+        match = re.search(r"U\+([0-9A-F]{4,6})", problem.message) if problem.code in (
+            "text.control", "text.name", "text.look-alike", "name.look-alike", "text.marks") else None
         line = _raw_line(root / problem.path, problem.line) if match else None
         found = line.find(chr(int(match.group(1), 16)), problem.col - 1) if line is not None else -1
         if found >= 0:
@@ -732,21 +737,29 @@ def _check_glossary(entries: dict[str, Entry], by_path: dict[str, Document]) -> 
 def _check_same_names(entries: dict[str, Entry], by_path: dict[str, Document]) -> list[Problem]:
     """Two records of one kind never show the same name: readers could not tell which is which.
 
-    Compared as readers see them (characters.name_key: case, spaces, full-width letters) and as
-    pages show them (a directive with its number and date, a practice with its province). Look-alike
-    letters of other scripts are refused in names themselves (text.name). The glossary has its own
-    check (one meaning per abbreviation)."""
+    Compared as readers see them (characters.name_key: case, spaces, full-width letters; and
+    confusables.keys: look-alike letters, UTS #39 skeletons) and as pages show them (a directive
+    with its number and date, a practice with its province). The glossary has its own check (one
+    meaning per abbreviation)."""
     problems, seen = [], {}
     for entry in sorted(entries.values(), key=lambda e: e.id):
         kind = entry.kind
         if kind.model is Glossary:
             continue
         issuer = getattr(entry.record, kind.issuer) if kind.issuer and entry.record.names_issuer() else None
-        first = seen.setdefault((kind.name, name_key(entry.record.display_name()), issuer), entry)
-        if first is not entry:
-            line, col = by_path[entry.path].position((kind.name_field,))
-            problems.append(Problem(entry.path, line, col, "name.duplicate",
-                                    f"{kind.label} này trùng tên với {first.path} "
-                                    f"(“{_short(first.record.display_name())}”)",
-                                    "đặt tên khác để bạn đọc phân biệt được; nếu là một bản ghi, gộp hai tệp"))
+        shown = entry.record.display_name()
+        found = [(kind.name, key, issuer) for key in dict.fromkeys(confusables.keys(shown))]
+        first = next((seen[key] for key in found if key in seen), None)
+        for key in found:
+            seen.setdefault(key, entry)
+        if first is None:
+            continue
+        if name_key(shown) != name_key(first.record.display_name()):
+            problems.append(look_alike_name(entry, first, by_path))
+            continue
+        line, col = by_path[entry.path].position((kind.name_field,))
+        problems.append(Problem(entry.path, line, col, "name.duplicate",
+                                f"{kind.label} này trùng tên với {first.path} "
+                                f"(“{_short(first.record.display_name())}”)",
+                                "đặt tên khác để bạn đọc phân biệt được; nếu là một bản ghi, gộp hai tệp"))
     return problems

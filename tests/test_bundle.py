@@ -199,7 +199,8 @@ def test_bundle_carries_what_it_needs_and_nothing_unused(unzipped, name):
 def test_vendored_shim_is_the_published_file():
     """iframe-worker 1.0.4, shim/index.js, as listed in generator/assets/README.md."""
     readme = (ASSETS / "README.md").read_text(encoding="utf-8")
-    for path in ("iframe-worker/shim.js", "iframe-worker/frame.js", "licenses/lunr.txt", "licenses/lunr-languages.txt"):
+    for path in ("iframe-worker/shim.js", "iframe-worker/frame.js", "licenses/lunr.txt", "licenses/lunr-languages.txt",
+                 "unicode/confusables.txt", "licenses/unicode.txt"):
         digest = hashlib.sha256((ASSETS / path).read_bytes()).hexdigest()
         assert f"`{path}`" in readme and digest in readme, path
     assert "MIT License" in (ASSETS / "iframe-worker" / "LICENSE").read_text(encoding="utf-8") or \

@@ -34,7 +34,8 @@ from ruamel.yaml import YAML
 
 from generator import dates
 from generator.characters import LONE_MARK, name_refusal, not_text
-from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN
+from generator.confusables import keyboard_look_alike
+from generator.editor_schema import NAME_PATTERNS, SCHEMA_DIR, TEXT_PATTERN, typed_pattern
 from generator.load import load_file
 from generator.pipeline import run
 from generator.project import Project
@@ -157,6 +158,8 @@ def validator_matches(pattern: str):
         return lambda text: name_refusal(text) is None or name_refusal(text)[0] < 0
     if pattern == NO_PREFIX_PATTERN:
         return lambda text: not PREFIX.match(STRIP.validate_python(text))
+    if pattern == typed_pattern():      # confusables.py, on the text as the loader keeps it (NFC)
+        return lambda text: keyboard_look_alike(unicodedata.normalize("NFC", text)) is None
     check = SchemaValidator(core_schema.str_schema(pattern=pattern))
 
     def matches(text: str) -> bool:
@@ -173,7 +176,8 @@ def near_misses(pattern: str) -> st.SearchStrategy[str]:
     inserts = st.sampled_from(["", " ", "\ufeff", "\u00a0", "\u3000", "\n", "é", "đ", "٣", "３", "Ａ",
                                '"', "\\", "-", "/", "<", "_", ".", "\x05", "\x1c", "\x85", "\ue000", "số ",
                                "Khoá ", "ſố\u2003", "\u212ahóa\x1f", "0", "13", "40"])
-    matching = st.text(max_size=20) if "\\p{" in pattern else st.from_regex(pattern, fullmatch=True)
+    # (Python's re reads neither \p{…} nor ECMA-262's \u{…})
+    matching = st.text(max_size=20) if "\\p{" in pattern or "\\u{" in pattern else st.from_regex(pattern, fullmatch=True)
     return st.builds(lambda text, at, extra: text[:at % (len(text) + 1)] + extra + text[at % (len(text) + 1):],
                      matching, st.integers(0, 200), inserts)
 
