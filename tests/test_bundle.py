@@ -28,7 +28,7 @@ from generator.outputs import ZIP_COMMENT
 from scratch import SITE, scratch_project, site_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
-from generator.render import link_text, page_path
+from generator.markup import link_text, page_path
 from generator.schema import KINDS
 
 COURSE = "khoa-mau"

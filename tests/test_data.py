@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from generator.dates import PartialDate
 from generator.linkcheck import broken_links
 from generator.pipeline import run
-from generator.render import link_text
+from generator.markup import link_text
 
 ROOT = Path(__file__).parent.parent
 # The articles beside the repository; HANDBOOK_SEEDS names them from a checkout elsewhere (a worktree).

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from generator.pipeline import run
 from generator.schema import KINDS
-from generator.render import abbreviation_definitions, markdown, plain, with_issuer
+from generator.markup import abbreviation_definitions, markdown, plain, with_issuer
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"
