@@ -17,11 +17,11 @@ import jinja2
 from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
-from .markup import (TEMPLATES, abbreviation_definitions, anchor, attribute, field_label, front_matter_description,
-                     front_matter_title, kind_label, markdown, page_path, plain)
+from .markup import TEMPLATES, abbreviation_definitions, front_matter_description, page_path, plain
 from .schema import KINDS, RELATION_TYPES, describe_fields
 from .validate import Entry
-from .views import EDITORIAL_SOURCE, Reader, Reads, directive_facets, in_body_labels, links, links_of, record_fields, record_view
+from .index_views import index_view
+from .views import Reader, Reads, in_body_labels, links_of, record_view
 
 
 
@@ -40,25 +40,8 @@ SITE = Medium("site")
 PRINT = Medium("print", crumb=False, footer=False)
 
 
-class _Templates:
-    """The handbook as index templates see it (`hb`), through a `Reader`."""
-
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
-        self.entries = self
-
-    def __getitem__(self, entry_id: str) -> Entry:
-        return self.reader.entry(entry_id)
-
-    def citing(self, entry_id: str, kind: str) -> list[Entry]:
-        return self.reader.citing(entry_id, kind)
-
-    def formers(self, entry_id: str) -> list[Entry]:
-        return self.reader.formers(entry_id)
-
-
 def _environment(handbook: Handbook) -> tuple[jinja2.Environment, Reader]:
-    """The templates, loaded and compiled once per process, bound to `handbook` for this render.
+    """The templates, loaded and compiled once per process, and a `Reader` of `handbook` for this render.
 
     Compiling them takes longer than rendering the few pages an edit changes.
     """
@@ -67,25 +50,9 @@ def _environment(handbook: Handbook) -> tuple[jinja2.Environment, Reader]:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                  trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                  autoescape=False, auto_reload=False)
-        reader = Reader(handbook)
-        hb = _Templates(reader)
-        env.filters.update(text=plain, md=markdown, title=front_matter_title, attr=attribute,
-                           kind_label=kind_label, meta=front_matter_description,
-                           practice_count=lambda entry_id: len(reader.citing(entry_id, "practice")))
-
-        def facets(entry: Entry) -> str:    # index pages only, which are always rendered again
-            return " ".join(f'data-{key}="{attribute(value)}"'
-                            for key, value in directive_facets(reader.handbook, entry).items())
-
-        env.filters["facets"] = facets
-
-        def index_record(entry: Entry):
-            """A record of a kind without pages, in full on its kind's index."""
-            return record_fields(reader, entry), links(reader, links_of(reader.handbook, entry))
-
-        env.globals.update(index_record=index_record, anchor=anchor, link=reader.link, hb=hb,
-                           label=field_label, editorial_source=EDITORIAL_SOURCE)
-        _ENV = env, reader
+        # Written text of the templates themselves (an index's description, the editors' reference).
+        env.filters.update(text=plain, meta=front_matter_description)
+        _ENV = env, Reader(handbook)
     env, reader = _ENV
     reader.handbook, reader.reads = handbook, Reads()
     return env, reader
@@ -143,9 +110,7 @@ def _more_pages(handbook: Handbook, todo: list[Entry], only: set[str] | None, gl
     env, _ = _environment(handbook)
     pages, reads = _record_pages(handbook, todo, glossary, medium)
     for kind in KINDS.values():
-        template = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"])
-        pages[f"{kind.section}/index.md"] = _with_abbreviations(
-            template.render(kind=kind, entries=handbook.of_kind(kind.name)), glossary)
+        pages[f"{kind.section}/index.md"] = render_index(handbook, kind.name, handbook.of_kind(kind.name))
     if only is None:
         # The editors' reference, read off the schema and the problem catalog.
         pages[EDITORS_PAGES[0]] = _with_abbreviations(env.get_template("editors/fields.md.j2").render(
@@ -186,14 +151,18 @@ def _record_pages(handbook: Handbook, entries: list[Entry], glossary: dict[str, 
 
 def render_counts(handbook: Handbook) -> str:
     """What the handbook holds, by kind: shown on the home page."""
-    return _environment(handbook)[0].get_template("counts.md.j2").render(
-        counts=[(kind, handbook.of_kind(kind.name)) for kind in KINDS.values()])
+    counts = []
+    for kind in KINDS.values():
+        entries = handbook.of_kind(kind.name)
+        former = [e for e in entries if kind.successor and getattr(e.record, kind.successor)]
+        counts += [(kind, len(entries) - len(former), len(former))] if entries else []
+    return _environment(handbook)[0].get_template("counts.md.j2").render(counts=counts)
 
 
 def render_index(handbook: Handbook, kind_name: str, entries: list[Entry]) -> str:
-    """One kind's index page listing only `entries` (a course bundle's trimmed index)."""
+    """One kind's index page listing `entries` (all of its records, or a course bundle's few)."""
     kind = KINDS[kind_name]
-    glossary = handbook.glossary()
-    text = _environment(handbook)[0].get_or_select_template(
-        [f"index/{kind.name}.md.j2", "index/generic.md.j2"]).render(kind=kind, entries=entries)
-    return text + abbreviation_definitions(text, glossary)
+    env, reader = _environment(handbook)
+    view = index_view(reader, kind, entries)
+    text = env.get_or_select_template([f"index/{kind.name}.md.j2", "index/generic.md.j2"]).render(view=view)
+    return text + abbreviation_definitions(text, handbook.glossary())
