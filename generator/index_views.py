@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .link import Handbook
 from .markup import anchor, attribute, front_matter_title, page_path, plain
-from .schema import Kind
+from .schema import MARKING_RELATIONS, Kind, relations_field
 from .validate import Entry
-from .views import EDITORIAL_SOURCE, Links, Reader, Section, directive_facets, links, links_of, record_fields
+from .views import EDITORIAL_SOURCE, UNKNOWN_STATUS, Links, Reader, Section, links, links_of, record_fields
 
 
 @dataclass
@@ -178,3 +179,29 @@ def index_view(reader: Reader, kind: Kind, entries: list[Entry]) -> IndexView:
     BUILDERS.get(kind.name, _plain)(reader, view, entries)
     return view
 
+
+def directive_facets(handbook: Handbook, entry: Entry) -> dict[str, str]:
+    """What the directive index can be filtered by (loại, cấp, năm, địa phương, chủ đề, hiệu lực).
+
+    Only what the record states; an unknown status is no value at all.
+    """
+    record, kind = entry.record, entry.kind
+    province_id = getattr(record, kind.places[0])
+    province = handbook.entries[current_place(handbook, province_id)].record if province_id else None
+    status = record.status if record.status != UNKNOWN_STATUS else ""
+    for relation in MARKING_RELATIONS:
+        if not status and any(g.field == relations_field(kind.model) and g.label == relation.backlabel
+                              for g in handbook.incoming.get(entry.id, [])):
+            status = relation.marks
+    date = getattr(record, kind.date)
+    return {"loai": record.doc_type, "cap": record.level or "", "nam": str(date.year) if date else "",
+            "dia-phuong": province.name if province else "",
+            "chu-de": "|".join(handbook.entries[t].record.display_name() for t in getattr(record, kind.topics)),
+            "hieu-luc": status}
+
+
+def current_place(handbook: Handbook, entry_id: str) -> str:
+    """The record that now stands for `entry_id`: a former province's successor, else itself."""
+    entry = handbook.entries[entry_id]
+    successor = getattr(entry.record, entry.kind.successor) if entry.kind.successor else None
+    return successor or entry_id

@@ -504,29 +504,3 @@ def record_fields(reader: Reader, entry: Entry) -> dict[str, list]:
                 found["facts"].append((info.title, shown))
     return found
 
-
-def directive_facets(handbook: Handbook, entry: Entry) -> dict[str, str]:
-    """What the directive index can be filtered by (loại, cấp, năm, địa phương, chủ đề, hiệu lực).
-
-    Only what the record states; an unknown status is no value at all.
-    """
-    record, kind = entry.record, entry.kind
-    province_id = getattr(record, kind.places[0])
-    province = handbook.entries[current_place(handbook, province_id)].record if province_id else None
-    status = record.status if record.status != UNKNOWN_STATUS else ""
-    for relation in MARKING_RELATIONS:
-        if not status and any(g.field == relations_field(kind.model) and g.label == relation.backlabel
-                              for g in handbook.incoming.get(entry.id, [])):
-            status = relation.marks
-    date = getattr(record, kind.date)
-    return {"loai": record.doc_type, "cap": record.level or "", "nam": str(date.year) if date else "",
-            "dia-phuong": province.name if province else "",
-            "chu-de": "|".join(handbook.entries[t].record.display_name() for t in getattr(record, kind.topics)),
-            "hieu-luc": status}
-
-
-def current_place(handbook: Handbook, entry_id: str) -> str:
-    """The record that now stands for `entry_id`: a former province's successor, else itself."""
-    entry = handbook.entries[entry_id]
-    successor = getattr(entry.record, entry.kind.successor) if entry.kind.successor else None
-    return successor or entry_id
