@@ -66,7 +66,8 @@ FONT_FACES = {
     ("Noto Sans", "normal", "normal"): "Noto Sans:style=Regular",
     ("Noto Sans", "bold", "normal"): "Noto Sans:style=Bold",
 }
-# The site's Markdown extensions (mkdocs.yml), less the permalinks a page on paper cannot use.
+# The site's Markdown extensions (mkdocs.yml), less the permalinks a page on paper cannot use and
+# md_in_html (pages rendered for print mark nothing for search).
 EXTENSIONS = ["abbr", "admonition", "tables", "toc"]
 EXTENSION_CONFIGS = {"toc": {"slugify": heading_slug}}
 

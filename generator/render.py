@@ -32,12 +32,13 @@ class Medium:
     name: str
     crumb: bool = True      # the breadcrumb above a record's title: where the page sits in the site
     footer: bool = True     # the editors' footer: the data file the page comes from
+    search: bool = True     # searched: the facts table and the diagram are marked to leave out (md_in_html)
 
 
 #: The site, and its offline copies (a zip bundle, a ZIM file), which keep the site's pages as they are.
 SITE = Medium("site")
 #: On paper the chapter's label says what a page is, and trainees edit no data file.
-PRINT = Medium("print", crumb=False, footer=False)
+PRINT = Medium("print", crumb=False, footer=False, search=False)
 
 
 def _environment(handbook: Handbook) -> tuple[jinja2.Environment, Reader]:
