@@ -1,7 +1,7 @@
 """Render again only the pages an edit can change (`handbook serve`).
 
 A page is a function of its own record, of the records its rendering looked
-at and of the link groups it read (render.Reads notes both). After an edit
+at and of the link groups it read (views.Reads notes both). After an edit
 the pages to render again are therefore those of the changed records, those
 that looked at a changed record, and those that read the links of a record a
 changed one points at (old or new target: its backlinks changed). Index

@@ -50,7 +50,7 @@ from .link import Handbook
 from .outputs import OutputError, check_file, move_into_place
 from .pipeline import Result
 from .project import Project
-from .render import TEMPLATES, page_path, render
+from .render import PRINT, TEMPLATES, page_path, render
 from .schema import KINDS, glossary_section
 from .text import heading_slug, used_abbreviations
 from .records import Entry
@@ -66,12 +66,11 @@ FONT_FACES = {
     ("Noto Sans", "normal", "normal"): "Noto Sans:style=Regular",
     ("Noto Sans", "bold", "normal"): "Noto Sans:style=Bold",
 }
-# The site's Markdown extensions (mkdocs.yml), less the permalinks a page on paper cannot use.
+# The site's Markdown extensions (mkdocs.yml), less the permalinks a page on paper cannot use and
+# md_in_html (pages rendered for print mark nothing for search).
 EXTENSIONS = ["abbr", "admonition", "tables", "toc"]
 EXTENSION_CONFIGS = {"toc": {"slugify": heading_slug}}
 
-# The editors' footer of every record page ("Dữ liệu của trang này: data/…yaml"): not for trainees.
-_EDITOR_FOOTER = re.compile(r"\n---\n\n<small data-search-exclude>[^\n]*</small>\n")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _WEB = ("http", "https", "mailto")
 
@@ -167,7 +166,7 @@ def plan_course(result: Result, content_dir: Path, course: str, site: dict, epoc
     read = {e.id for _, e in readings if e}
     cited = [s for _, e in readings if e for s in _sources_of(handbook, e)]
     sources = list({s.id: s for s in [*records, *cited] if s.id not in read}.values())
-    pages = render(restricted(handbook, read | {s.id for s in sources}))
+    pages = render(restricted(handbook, read | {s.id for s in sources}), PRINT)
 
     sheets = [_Sheet(f"bai-{number}", item.page, item.title, "Trang hướng dẫn",
                      _written_page(content_dir / item.page), tuple(item.questions)) if item.page else
@@ -191,7 +190,8 @@ def plan_course(result: Result, content_dir: Path, course: str, site: dict, epoc
 def plan_whole(result: Result, content_dir: Path, site: dict, epoch: int) -> Pack:
     handbook = result.handbook
     kinds = [kind for kind in KINDS.values() if kind.pages and handbook.of_kind(kind.name)]
-    sheets = {kind.name: [_Sheet.of(e, result.pages, _anchor(e)) for e in handbook.of_kind(kind.name)]
+    pages = render(handbook, PRINT)
+    sheets = {kind.name: [_Sheet.of(e, pages, _anchor(e)) for e in handbook.of_kind(kind.name)]
               for kind in kinds}
     links = _Links({s.path: s.anchor for group in sheets.values() for s in group},
                    _known_pages(result, content_dir), "", content_dir)
@@ -258,13 +258,7 @@ def _page_html(text: str, path: str, anchor: str, links: _Links) -> str:
     links.page, links.anchor = path, anchor
     converter = markdown_lib.Markdown(extensions=[*EXTENSIONS, _PackExtension(links)],
                                       extension_configs=EXTENSION_CONFIGS, output_format="html")
-    # Front matter first: the footer pattern would otherwise take its closing line too.
-    text = _BREADCRUMB.sub("", _FRONT_MATTER.sub("", text, count=1))     # the chapter's label says where
-    return converter.convert(_EDITOR_FOOTER.sub("\n", text))
-
-
-# A record page's first line, the web's breadcrumb: its kind, linked to the kind's index, › its name.
-_BREADCRUMB = re.compile(r"^<small data-search-exclude>\[[^\]]*\]\([^)]*\)[^\n]*</small>\n", re.MULTILINE)
+    return converter.convert(_FRONT_MATTER.sub("", text, count=1))
 
 
 class _PackExtension(Extension):

@@ -70,6 +70,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         refused = extensions.refusals(config.markdown_extensions, config.mdx_configs, project.root)
         if refused:
             raise PluginError("mkdocs.yml có phần mở rộng Markdown không được phép:\n" + "\n".join(refused))
+        if "md_in_html" not in config.markdown_extensions:     # the record pages mark what search leaves out
+            config.markdown_extensions.append("md_in_html")
         config.nav = navigation.expand(config.nav)     # the kinds' sections, read off the schema
         self.docs_from_root = project.content.resolve().relative_to(project.root.resolve()).as_posix()
         self.result = self.session.run(project, self.result)
@@ -134,8 +136,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     @event_priority(-100)    # after every other plugin changed the content
     def on_page_content(self, html: str, page, config, files) -> str:
-        if page.file.generated_by and record_pages.section_index(page.file.src_uri):
-            html = record_pages.out_of_search(html)
         page.title = safe_title(page.title)
         return clean_content(html)
 

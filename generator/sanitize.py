@@ -32,7 +32,7 @@ TAGS = {
 # click, `data-md-component` makes an element one of the theme's components).
 DATA_ATTRIBUTES = {
     "*": {"data-search-exclude"},       # Material's search leaves the element out of the index
-    # the directive index's facets, which assets/filters.js reads (render.directive_facets)
+    # the directive index's facets, which assets/filters.js reads (index_views.directive_facets)
     "span": {"data-loai", "data-cap", "data-nam", "data-dia-phuong", "data-chu-de", "data-hieu-luc"},
 }
 ATTRIBUTES = {

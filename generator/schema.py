@@ -142,6 +142,9 @@ class RelationType:
     # (a banner, and the index's "hiệu lực" filter when the record states no status):
     marks: str | None = None            # "đã bị thay thế"
     banner: str = "info"                # the admonition type of the banner
+    # In the diagram ("lược đồ") of both directives: the citing one above the cited one, which
+    # shows it above itself; the citing one shows the cited one below itself.
+    diagram: bool = True
 
     def __post_init__(self) -> None:
         if self.acyclic is None:
@@ -531,6 +534,7 @@ class Kind:
     teaser: tuple[str, ...] | None = None   # search: what the record is about (default: its Markdown fields)
     summary: tuple[str, ...] | None = None  # link previews: the first of these that says more than the name
                                             # (default: its Markdown fields)
+    diagram: tuple[str, ...] = ()   # references whose records stand above the cited record in its diagram
 
     def __post_init__(self) -> None:
         try:        # every field is of one type of the table (field_types.py), nested values' fields too
@@ -560,7 +564,7 @@ class Kind:
         """Every field named by a role."""
         single = (self.name_field, self.sources, self.topics, self.date, self.successor, self.abbr, self.issuer)
         return [n for n in (*single, *self.name_fields, *self.places, *self.subject, *self.badge, *self.teaser,
-                            *self.summary) if n]
+                            *self.summary, *self.diagram) if n]
 
     @property
     def nav_label(self) -> str:
@@ -695,9 +699,10 @@ for _kind in (
          date="issued", places=("province",), issuer="issuer", subject=("short_name", "title"), badge=("number",),
          teaser=("title", "summary"), summary=("summary", "title")),
     Kind("model", "models", "mo-hinh", "mô hình", "Mô hình tổ chức, hoạt động", Model, nav="Mô hình", nav_order=2,
-         sources="sources", topics="topics"),
+         sources="sources", topics="topics", diagram=("legal_basis",)),
     Kind("practice", "practices", "cach-lam", "cách làm", "Cách làm của địa phương", Practice, name_field="title",
-         nav="Cách làm", nav_order=3, sources="sources", topics="topics", places=("province", "other_provinces")),
+         nav="Cách làm", nav_order=3, sources="sources", topics="topics", places=("province", "other_provinces"),
+         diagram=("directives",)),
     Kind("province", "provinces", "tinh-thanh", "tỉnh, thành", "Tỉnh, thành", Province, nav_group=LOOKUP_GROUP,
          nav_order=11, sources="sources", successor="merged_into", hub=True),
     Kind("organ", "organs", "co-quan", "cơ quan", "Cơ quan", Organ, name_fields=("name", "abbr"),

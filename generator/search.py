@@ -202,6 +202,7 @@ _ATTR_NAME = re.compile(r'\s([^\s=>"]+)(?:="[^"]*")?')
 _PERMALINK = re.compile(rf'<a class="headerlink"{_ATTRS}>.*?</a>', re.S)
 _EXCLUDED = re.compile(rf'<([a-z][a-z0-9]*)(?:\s(?:[^>"]|"[^"]*")*)?\sdata-search-exclude(?:="[^"]*")?{_ATTRS}>')
 _VOID = {"br", "col", "hr", "img", "wbr"}
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 
 
 def entries(content: str, location: str, title: str) -> list[dict]:
@@ -211,10 +212,15 @@ def entries(content: str, location: str, title: str) -> list[dict]:
     own section, titled with the page title unless the page opens with its h1. A heading
     marked data-search-exclude leaves its whole section out, any other element itself;
     a section title's permalink ("¶") is not text. Title and text keep their entities, like the plugin's.
+    Any other marked element goes first, with the headings it holds (a record page's diagram).
     """
+    first = _HEADING.match(content)
+    opens_with_title = bool(first and first.group(1) == "1" and _HAS_ID.search(first.group(2)))
+    page = bool(content)
+    content = _without_excluded(content, keep=_HEADINGS)
     headings = [m for m in _HEADING.finditer(content) if _HAS_ID.search(m.group(2))]
     found = []
-    if content and not (headings and headings[0].start() == 0 and headings[0].group(1) == "1"):
+    if page and not opens_with_title:
         found.append((title, content[:headings[0].start() if headings else len(content)]))
     for n, heading in enumerate(headings):
         if "data-search-exclude" in _ATTR_NAME.findall(heading.group(2)):
@@ -235,11 +241,15 @@ def _entry_text(markup: str) -> str:
     return _SPACES.sub(" ", _ANY_TAG.sub("", _KEPT_TAG.sub(" ", markup))).strip()
 
 
-def _without_excluded(markup: str) -> str:
-    """The markup without the elements marked data-search-exclude (and what they hold)."""
+def _without_excluded(markup: str, keep: frozenset[str] = frozenset()) -> str:
+    """The markup without the elements marked data-search-exclude (and what they hold), but those named in `keep`."""
     kept, at = [], 0
     while (start := _EXCLUDED.search(markup, at)) is not None:
         name = start.group(1)
+        if name in keep:
+            kept.append(markup[at:start.end()])
+            at = start.end()
+            continue
         kept.append(markup[at:start.start()])
         at = start.end() if name in _VOID else _element_end(markup, start.start(), name)
     return "".join(kept) + markup[at:]
@@ -285,7 +295,7 @@ def _page(location: str, docs: list[dict]) -> _Page:
         if text:
             page.body.append(text)
             if not page.teaser:
-                page.teaser = _cut(text.removeprefix("Mục Nội dung "), TEASER)   # not a table's header
+                page.teaser = _cut(text, TEASER)
     return page
 
 

@@ -30,7 +30,7 @@ from scratch import SITE, scratch_project, site_project
 from generator.linkcheck import broken_links
 from generator.pipeline import run
 from generator.project import Project
-from generator.render import link_text, page_path
+from generator.markup import link_text, page_path
 from generator.schema import KINDS
 
 COURSE = "khoa-mau"

@@ -12,7 +12,7 @@ from generator.dates import PartialDate
 from generator.linkcheck import broken_links
 from generator.pipeline import run
 from generator.project import Project
-from generator.render import link_text
+from generator.markup import link_text
 
 ROOT = Path(__file__).parent.parent
 # The articles beside the repository; HANDBOOK_SEEDS names them from a checkout elsewhere (a worktree).

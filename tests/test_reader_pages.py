@@ -28,7 +28,7 @@ HOSTILE = '<script>alert("x")</script> [bấm](javascript:alert(1)) `code` & \'n
 
 def to_html(text: str) -> str:
     body = text.split("---\n", 2)[2] if text.startswith("---\n") else text
-    return python_markdown.markdown(body, extensions=["abbr", "tables", "admonition"])
+    return python_markdown.markdown(body, extensions=["abbr", "tables", "admonition", "md_in_html"])
 
 
 def front_matter(page: str) -> dict:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.pipeline import run
 from generator.project import Project
 from generator.schema import KINDS
-from generator.render import abbreviation_definitions, markdown, plain, with_issuer
+from generator.markup import abbreviation_definitions, markdown, plain, with_issuer
 from scratch import scratch_project
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -11,7 +11,7 @@ import markdown as python_markdown
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.render import field_markdown, markdown
+from generator.markup import field_markdown, markdown
 from generator.sanitize import DATA_ATTRIBUTES, clean_content
 from generator.load import load_file
 from generator.schema import KIND_BY_FOLDER
