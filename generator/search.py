@@ -68,10 +68,35 @@ _SEGMENT = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»…|–—/\\]+|\s-\s")
 # A figure written with its thousands dot ("1.000", "2.500.000") is the same number typed without
 # it: both sides of search read it as one ("1000"); worker.js joins queries the same way.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.\u00a0\u202f]\d{3})+(?![\d]|\.\d)")
+# Grouped by plain spaces ("42 883") a figure is ambiguous ("khóa 12 100 đảng viên"): the text keeps
+# its syllables and the page also holds the joined figure as a word (`_spaced_figures`); worker.js
+# reads a query both ways.
+_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d]|[.,]\d)")
+# A document number or a date ("202/2025/QH15", "38-HD/BTCTW", "12/6/2025") is one run: its slashes
+# do not end a phrase, so its parts are adjacent pairs, as the query typing it makes them.
+_REFERENCE = re.compile(r"[^\s/]*\d[^\s/]*(?:/[^\s/]+)+|(?:[^\s/]+/)+[^\s/]*\d[^\s/]*")
 
 
 def _joined_numbers(text: str) -> str:
-    return _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+    text = _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+    return _REFERENCE.sub(lambda m: m.group().replace("/", " "), text) if "/" in text else text
+
+
+def _spaced_figures(text: str) -> list[str]:
+    return [m.group().replace(" ", "") for m in _SPACED.finditer(text)] if " " in text else []
+
+
+#: Tone marks, as VNI numbers them: the one mark whose place old and new spellings disagree on.
+_TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+
+
+@lru_cache(maxsize=1 << 16)
+def spelling(exact: str) -> str:
+    """A syllable as typed with its diacritics, wherever the tone mark sits: "thủy" and "thuỷ",
+    "hòa" and "hoà" are one spelling ("thuy3", "hoa2"); "kiểm", "kiệm" and "kiêm" are three."""
+    decomposed = unicodedata.normalize("NFD", exact)
+    tone = next((_TONES[c] for c in decomposed if c in _TONES), "")
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES)) + tone
 
 
 @dataclass
@@ -460,6 +485,24 @@ def _share(location: str, docs: list[dict], info: PageInfo | None, abbreviations
     return _Share(docs, info, page, kind * 40 + min(39, len(tokens(page.title))))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _spellings(text: str) -> set[str]:
+    """The "=" terms of a text: its syllables spelt with diacritics ("=kiêm3" for "kiểm"), so a query
+    typed with them prefers the pages spelling its words so. A word in capitals ("TƯ", "ĐA") is an
+    abbreviation, not the spelling of an ordinary word ("tư", "đa"), and gives none."""
+    return set(map(_spelling_term, _LETTERS.findall(unicodedata.normalize("NFC", text))))
+
+
+@lru_cache(maxsize=1 << 17)
+def _spelling_term(written: str) -> str:
+    exact = written.lower()
+    if exact == _fold_syllable(exact) or (len(written) > 1 and written.isupper()):
+        return ""
+    return "=" + spelling(exact)
+
+
 def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
     """One page's postings: each term it holds, with the fields it holds it in."""
     page, info = share.page, share.info or PageInfo()
@@ -473,11 +516,12 @@ def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
     for bit, texts in reversed(fields):        # the body first: most of the terms, set at once
         found: set[str] = set()
         for text in texts:
-            exact, folded = _marked_syllables(text)
+            folded = _marked_syllables(text)[1]
             found.update(folded)
             found.update(map(" ".join, zip(folded, folded[1:])))     # each pair of adjacent syllables
-            if bit in (TITLE, SUBJECT):
-                found.update("=" + e for e, f in zip(exact, folded) if e != f)
+            found.update(_spaced_figures(text))
+            found.update(_spellings(text))
+        found.discard("")
         found = {term for term in found if _MARK not in term}       # nothing spans a segment's end
         if not terms:
             terms = dict.fromkeys(found, bit)
@@ -489,7 +533,7 @@ def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
 
 def shard_key(term: str) -> str:
     """The shard of a term: its first three characters, folded, as a safe file name."""
-    head = term.removeprefix("=")
+    head = term[1:].rstrip("12345") if term.startswith("=") else term     # a spelling's tone: its word's shard
     head = _fold_syllable(head.split(" ", 1)[0])[:3]
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in head) or "_"
 
