@@ -108,6 +108,7 @@ class PageInfo:
     keys: list[str] = field(default_factory=list)
     teaser: str = ""        # what the record says it is about, shown under the result's title
     badge: str = ""         # what kind of page it is, and its number, date or province ("Văn bản · 38-HD/BTCTW")
+    place: str = ""         # on a province's own page, its name
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -172,12 +173,13 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
         if kind.successor:      # a province is found by the names of the former provinces now part of it
             words += [getattr(old.record, kind.name_field) for old in handbook.citing(entry.id, kind.name)
                       if getattr(old.record, kind.successor) == entry.id]
+        own = getattr(record, kind.name_field) if kind.successor else ""     # a province's page: its name
         abbr = getattr(record, kind.abbr) if kind.abbr else None
         if abbr and abbr in glossary:
             words.append(glossary[abbr])
         about = " ".join(filter(None, (getattr(record, name) for name in kind.teaser)))
         infos[location] = PageInfo(HUB if kind.hub else RECORD, subject, words,
-                                   _cut(_markdown_text(about), TEASER), _badge(handbook, entry))
+                                   _cut(_markdown_text(about), TEASER), _badge(handbook, entry), own)
     return infos
 
 
@@ -446,6 +448,8 @@ class Index:
             # Abbreviations as written, lowercase ("tư", "tu"), with the folded syllables
             # of what they stand for: "TƯ" (Trung ương) and "TU" (Tỉnh ủy) fold alike.
             "abbr": {a.abbr.lower(): a.syllables for a in abbreviations},
+            # Province names, folded, with their pages: words naming one say where, not what (worker.js).
+            "places": {" ".join(f for _, f in tokens(s.info.place)): n for n, s in enumerate(shares) if s.info and s.info.place},
         }
         glossary_page = next((n for n, s in enumerate(shares) if s.info is not None
                               and s.page.location.startswith(f"{glossary_section()}/") and s.info.kind == LISTING), -1)

@@ -51,6 +51,7 @@
   scope.HB_META = function (value) {
     meta = value;
     meta.shardSet = new Set(value.shards);
+    meta.places = value.places || {};
     // Abbreviations by folded spelling too, the plain one first ("tu": TU before TƯ).
     meta.abbrFolded = new Map();
     Object.keys(value.abbr).sort(function (a, b) { return (fold(a) !== a) - (fold(b) !== b); })
@@ -168,7 +169,22 @@
     var open = words.length && !/\s$/.test(query);
     if (open) words[words.length - 1].open = true;      // being typed: a prefix
     words.text = text;
+    placed(words);
     return words;
+  }
+
+  // The words that name a province ("đồng tháp", "ba ria vung tau"), longest name first.
+  function placed(words) {
+    for (var i = 0; i < words.length; i++) {
+      for (var n = Math.min(4, words.length - i); n >= 1; n--) {
+        var name = words.slice(i, i + n).map(function (w) { return w.folded; }).join(" ");
+        if (Object.prototype.hasOwnProperty.call(meta.places, name)) {
+          for (var j = i; j < i + n; j++) words[j].place = meta.places[name];
+          i += n - 1;
+          break;
+        }
+      }
+    }
   }
 
   // The figures grouped by plain spaces read as one number ("42 883" = 42883), or null when
@@ -376,6 +392,7 @@
   function rank(words) {
     var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map(), found = new Map();
     var firm = new Map();        // page → the share of query words it names, or holds beside a neighbour
+    var firmOther = new Map();   // the same, of the words that do not name a province
     // A word typed with its diacritics counts as typed: a page that never spells it so ("kiệm" for
     // "kiểm") ranks lower and is no answer for it (tone marks may sit either way: "thuỷ", "thủy").
     // Typed in capitals, a word is an abbreviation: pages write those in capitals, which spell nothing.
@@ -384,6 +401,10 @@
     // An abbreviation's expansion is one unit however many syllables it has: each
     // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
     var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
+    var other = words.reduce(function (n, w) { return n + (w.stop || w.place !== undefined ? 0 : share(w)); }, 0);
+    var places = new Set();      // the pages of the provinces the query names
+    words.forEach(function (w) { if (w.place !== undefined && !w.stop) places.add(w.place); });
+    if (!places.size) other = 0;
     var marked = words.filter(function (w) { return w.marked && !w.upper && !w.stop; });
     // Phrases first: the pages where each pair of adjacent query words stands together.
     var phrases = words.map(function (word, index) { return index > 0 ? phraseScores(words[index - 1], word) : null; });
@@ -411,10 +432,13 @@
         var apart = beside && !beside.has(page) ? SCATTERED : 1;
         var wrong = misspelt(index, page);
         total.set(page, (total.get(page) || 0) + hit.score * factor * apart * (wrong ? MISSPELT : 1));
-        if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
+        if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word) * apart);
         if (hit.named && !wrong) named[index].add(page);
         held[index].add(page);
-        if (!word.stop && (named[index].has(page) || (beside && beside.has(page)))) firm.set(page, (firm.get(page) || 0) + share(word));
+        if (!word.stop && (named[index].has(page) || (beside && beside.has(page)))) {
+          firm.set(page, (firm.get(page) || 0) + share(word));
+          if (word.place === undefined) firmOther.set(page, (firmOther.get(page) || 0) + share(word));
+        }
         if (!found.has(page)) found.set(page, new Set());
         (word.origins || [word.origin]).forEach(function (o) { found.get(page).add(o); });
         if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word) * apart);
@@ -443,7 +467,10 @@
       score *= coverage * coverage * (1 + 0.6 * inTitle) * KIND_WEIGHTS[kind];
       if (marked.length) score *= 1 + 0.25 * (exact.get(page) || 0) / marked.length;
       var answers = identified(page) && figures.every(function (pages) { return pages.has(page); });
-      ranked.push([page, score, found.get(page), answers && relevant(content, firm.get(page) || 0, coverage)]);
+      // A province's name says where, not what: on any page but the province's own, the query's
+      // other words must answer as well ("giá đất đồng tháp" is not a page on "đánh giá" in Đồng Tháp).
+      var where = places.has(page) || !other || (firmOther.get(page) || 0) / other > 0.5;
+      ranked.push([page, score, found.get(page), answers && where && relevant(content, firm.get(page) || 0, coverage)]);
     });
     return ranked;
   }
