@@ -168,6 +168,9 @@
     });
     var open = words.length && !/\s$/.test(query);
     if (open) words[words.length - 1].open = true;      // being typed: a prefix
+    // One letter being typed after other words is not a word yet ("38-H"): it counts for nothing.
+    var last = words[words.length - 1];
+    if (open && words.length > 1 && last.folded.length < 2 && !last.number) last.stop = true;
     words.text = text;
     placed(words);
     return words;
@@ -334,7 +337,7 @@
 
   // Whether the word as typed is a whole word of some page: then the words it begins
   // ("đa" → "đảng") and its near spellings may rank pages but never make them an answer.
-  function whole(word) { return postings(word.folded)[0].length > 0; }
+  function whole(word) { return word.folded.length >= 2 && postings(word.folded)[0].length > 0; }
 
   // A figure: a number of three digits or more that is not a year ("3448", "803"; not "12", "2019").
   function figure(word) {
@@ -458,7 +461,7 @@
     });
     var identified = references(words, phrases, named);
     // A figure typed in a query is what it asks about: a page without it is no answer ("3448 chi bộ").
-    var figures = held.filter(function (pages, index) { return figure(words[index]) && !words[index].stop; });
+    var figures = held.filter(function (pages, index) { var w = words[index]; return figure(w) && !w.stop && !w.open; });
     var ranked = [];
     total.forEach(function (score, page) {
       var info = meta.kinds[page], kind = Math.floor(info / 40), length = Math.max(1, info % 40);
@@ -481,14 +484,16 @@
   // "TU" of "CV 832/TU"). So "123-NQ/TW", which no page holds, finds nothing, not every resolution.
   function references(words, phrases, named) {
     var checks = [];
+    // The part still being typed is not checked, and a neighbour being typed is read as a prefix.
+    function beside(i, page) { return words[i].open ? phrases[i].has(page) : phrases[i].firm.has(page); }
     words.forEach(function (w, k) {
-      if (!w.number || w.ref === undefined) return;
+      if (!w.number || w.ref === undefined || w.open) return;
       var others = [];
       words.forEach(function (o, j) { if (j !== k && o.ref === w.ref) others.push(j); });
       if (!others.length) return;
       checks.push(function (page) {
-        if (k > 0 && words[k - 1].ref === w.ref && phrases[k].firm.has(page)) return true;
-        if (k + 1 < words.length && words[k + 1].ref === w.ref && phrases[k + 1].firm.has(page)) return true;
+        if (k > 0 && words[k - 1].ref === w.ref && beside(k, page)) return true;
+        if (k + 1 < words.length && words[k + 1].ref === w.ref && beside(k + 1, page)) return true;
         return named[k].has(page) && others.some(function (j) { return named[j].has(page); });
       });
     });
