@@ -196,7 +196,7 @@
     var out = [], joined = false;
     words.forEach(function (w) {
       var last = out[out.length - 1];
-      if (w.number && w.raw.length === 3 && last && last.number && !last.ref && !w.ref &&
+      if (w.number && w.raw.length === 3 && last && last.number && last.ref === undefined && w.ref === undefined &&
           words.text.slice(last.end, w.at) === " " && (last.grouped || last.raw.length <= 3)) {
         var raw = last.raw + w.raw;
         out[out.length - 1] = Object.assign({}, last, { raw: raw, exact: raw, folded: raw, spelt: raw, end: w.end,
