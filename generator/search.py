@@ -68,10 +68,35 @@ _SEGMENT = re.compile(r"[.,;:!?()\[\]{}\"“”‘’«»…|–—/\\]+|\s-\s")
 # A figure written with its thousands dot ("1.000", "2.500.000") is the same number typed without
 # it: both sides of search read it as one ("1000"); worker.js joins queries the same way.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.\u00a0\u202f]\d{3})+(?![\d]|\.\d)")
+# Grouped by plain spaces ("42 883") a figure is ambiguous ("khóa 12 100 đảng viên"): the text keeps
+# its syllables and the page also holds the joined figure as a word (`_spaced_figures`); worker.js
+# reads a query both ways.
+_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d]|[.,]\d)")
+# A document number or a date ("202/2025/QH15", "38-HD/BTCTW", "12/6/2025") is one run: its slashes
+# do not end a phrase, so its parts are adjacent pairs, as the query typing it makes them.
+_REFERENCE = re.compile(r"[^\s/]*\d[^\s/]*(?:/[^\s/]+)+|(?:[^\s/]+/)+[^\s/]*\d[^\s/]*")
 
 
 def _joined_numbers(text: str) -> str:
-    return _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+    text = _THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+    return _REFERENCE.sub(lambda m: m.group().replace("/", " "), text) if "/" in text else text
+
+
+def _spaced_figures(text: str) -> list[str]:
+    return [m.group().replace(" ", "") for m in _SPACED.finditer(text)] if " " in text else []
+
+
+#: Tone marks, as VNI numbers them: the one mark whose place old and new spellings disagree on.
+_TONES = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+
+
+@lru_cache(maxsize=1 << 16)
+def spelling(exact: str) -> str:
+    """A syllable as typed with its diacritics, wherever the tone mark sits: "thủy" and "thuỷ",
+    "hòa" and "hoà" are one spelling ("thuy3", "hoa2"); "kiểm", "kiệm" and "kiêm" are three."""
+    decomposed = unicodedata.normalize("NFD", exact)
+    tone = next((_TONES[c] for c in decomposed if c in _TONES), "")
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES)) + tone
 
 
 @dataclass
@@ -83,6 +108,7 @@ class PageInfo:
     keys: list[str] = field(default_factory=list)
     teaser: str = ""        # what the record says it is about, shown under the result's title
     badge: str = ""         # what kind of page it is, and its number, date or province ("Văn bản · 38-HD/BTCTW")
+    place: str = ""         # on a province's own page, its name
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -147,12 +173,13 @@ def page_infos(handbook: Handbook, page_locations: dict[str, str]) -> dict[str, 
         if kind.successor:      # a province is found by the names of the former provinces now part of it
             words += [getattr(old.record, kind.name_field) for old in handbook.citing(entry.id, kind.name)
                       if getattr(old.record, kind.successor) == entry.id]
+        own = getattr(record, kind.name_field) if kind.successor else ""     # a province's page: its name
         abbr = getattr(record, kind.abbr) if kind.abbr else None
         if abbr and abbr in glossary:
             words.append(glossary[abbr])
         about = " ".join(filter(None, (getattr(record, name) for name in kind.teaser)))
         infos[location] = PageInfo(HUB if kind.hub else RECORD, subject, words,
-                                   _cut(_markdown_text(about), TEASER), _badge(handbook, entry))
+                                   _cut(_markdown_text(about), TEASER), _badge(handbook, entry), own)
     return infos
 
 
@@ -431,6 +458,8 @@ class Index:
             # Abbreviations as written, lowercase ("tư", "tu"), with the folded syllables
             # of what they stand for: "TƯ" (Trung ương) and "TU" (Tỉnh ủy) fold alike.
             "abbr": {a.abbr.lower(): a.syllables for a in abbreviations},
+            # Province names, folded, with their pages: words naming one say where, not what (worker.js).
+            "places": {" ".join(f for _, f in tokens(s.info.place)): n for n, s in enumerate(shares) if s.info and s.info.place},
         }
         glossary_page = next((n for n, s in enumerate(shares) if s.info is not None
                               and s.page.location.startswith(f"{glossary_section()}/") and s.info.kind == LISTING), -1)
@@ -470,6 +499,24 @@ def _share(location: str, docs: list[dict], info: PageInfo | None, abbreviations
     return _Share(docs, info, page, kind * 40 + min(39, len(tokens(page.title))))
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _spellings(text: str) -> set[str]:
+    """The "=" terms of a text: its syllables spelt with diacritics ("=kiêm3" for "kiểm"), so a query
+    typed with them prefers the pages spelling its words so. A word in capitals ("TƯ", "ĐA") is an
+    abbreviation, not the spelling of an ordinary word ("tư", "đa"), and gives none."""
+    return set(map(_spelling_term, _LETTERS.findall(unicodedata.normalize("NFC", text))))
+
+
+@lru_cache(maxsize=1 << 17)
+def _spelling_term(written: str) -> str:
+    exact = written.lower()
+    if exact == _fold_syllable(exact) or (len(written) > 1 and written.isupper()):
+        return ""
+    return "=" + spelling(exact)
+
+
 def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
     """One page's postings: each term it holds, with the fields it holds it in."""
     page, info = share.page, share.info or PageInfo()
@@ -483,11 +530,12 @@ def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
     for bit, texts in reversed(fields):        # the body first: most of the terms, set at once
         found: set[str] = set()
         for text in texts:
-            exact, folded = _marked_syllables(text)
+            folded = _marked_syllables(text)[1]
             found.update(folded)
             found.update(map(" ".join, zip(folded, folded[1:])))     # each pair of adjacent syllables
-            if bit in (TITLE, SUBJECT):
-                found.update("=" + e for e, f in zip(exact, folded) if e != f)
+            found.update(_spaced_figures(text))
+            found.update(_spellings(text))
+        found.discard("")
         found = {term for term in found if _MARK not in term}       # nothing spans a segment's end
         if not terms:
             terms = dict.fromkeys(found, bit)
@@ -499,7 +547,7 @@ def _terms(share: _Share, abbreviations: list[_Abbreviation]) -> dict[str, int]:
 
 def shard_key(term: str) -> str:
     """The shard of a term: its first three characters, folded, as a safe file name."""
-    head = term.removeprefix("=")
+    head = term[1:].rstrip("12345") if term.startswith("=") else term     # a spelling's tone: its word's shard
     head = _fold_syllable(head.split(" ", 1)[0])[:3]
     return "".join(c if c.isascii() and c.isalnum() else "_" for c in head) or "_"
 

@@ -7,6 +7,7 @@ import string
 import subprocess
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,8 +59,8 @@ def test_postings_say_where_a_word_is_and_phrases_stay_within_punctuation():
     assert postings["chi bo"] == {0: search.TITLE | search.BODY}
     assert postings["dang vien"] == {0: search.BODY, 1: search.TITLE}
     assert "chung bon" not in postings            # a full stop ends a phrase
-    assert postings["=bộ"] == {0: search.TITLE}   # exact spelling, for titles only
-    assert "=quần" not in postings
+    assert postings["=bô5"] == {0: search.TITLE | search.BODY}     # spelt with diacritics, in every field
+    assert postings["=quân2"] == {0: search.BODY}
     assert pages[0][2].startswith("Đảng viên & quần chúng")
 
 
@@ -106,6 +107,45 @@ def test_a_figure_is_one_number_with_or_without_its_thousands_separator(number, 
     grouped = f"{number:,}".replace(",", separator)
     assert [f for _, f in search.tokens(f"có {grouped} đảng viên")] == ["co", str(number), "dang", "vien"]
     assert [f for _, f in search.tokens(f"ngày 9.3.2010, {number}")][-1] == str(number)
+
+
+@given(st.integers(min_value=1000, max_value=10**9))
+def test_a_figure_grouped_by_spaces_is_also_one_number(number):
+    """"42 883" may be one figure or two numbers ("khóa 12 100 đảng viên"): the page keeps its
+    syllables, in their phrases, and also holds the joined figure (worker.js reads queries both ways)."""
+    grouped = f"{number:,}".replace(",", " ")
+    files = search.build([doc("a/", "A", f"<p>Có {grouped} đảng viên</p>")], {"a/": search.PageInfo(search.RECORD)}, {})
+    postings = read_index(files)[1]
+    assert postings[str(number)] == {0: search.BODY}
+    parts = grouped.split(" ")
+    assert postings[f"{parts[-1]} dang"] == {0: search.BODY}
+
+
+def test_a_year_beside_a_number_is_not_one_figure():
+    assert search._spaced_figures("năm 2019 100 người, ngày 1.000") == []
+
+
+def test_a_document_number_or_a_date_is_one_phrase():
+    """Its slashes do not end a phrase, so "202/2025/QH15" and "12/6/2025", typed as they stand in
+    a page's body, find it; a slash between words still ends one."""
+    files = search.build([doc("a/", "A", "<p>Nghị quyết số 202/2025/QH15 ngày 12/6/2025. Đảng/chính quyền</p>")],
+                         {"a/": search.PageInfo(search.RECORD)}, {})
+    postings = read_index(files)[1]
+    for pair in ("202 2025", "2025 qh", "qh 15", "12 6", "6 2025"):
+        assert postings[pair] == {0: search.BODY}
+    assert "dang chinh" not in postings
+
+
+@pytest.mark.parametrize("one, other", [("thủy", "thuỷ"), ("hòa", "hoà"), ("khỏe", "khoẻ"), ("Ủy", "Uỷ")])
+def test_a_spelling_is_the_same_wherever_its_tone_mark_sits(one, other):
+    assert search.spelling(one.lower()) == search.spelling(other.lower())
+
+
+def test_spellings_tell_words_apart_that_fold_alike_but_not_abbreviations():
+    spelt = search._spellings("kiểm điểm, tiết kiệm, kiêm nhiệm; NQ TƯ 4, ĐA")
+    assert {"=kiêm3", "=kiêm5", "=kiêm"} <= spelt
+    assert "=tư" not in spelt and "=đa" not in spelt          # capitals: abbreviations, not the words "tư", "đa"
+    assert "=tư" in search._spellings("tư tưởng")
 
 
 def test_abbreviations_answer_both_ways():

@@ -21,8 +21,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.search_quality]
 # recall@5, recall@1, MRR@10 at least.
 # field-tune and field-heldout (issue 28): off-topic queries answered "nothing found", abbreviations
 # typed with dots or in lowercase, figures with or without the thousands dot, readers' queries.
+# defects-tune and defects-heldout (issue 28, the defects left): numbers and dates in a page's body,
+# document numbers no page has, ordinary words that are abbreviations, off-topic prefixes, exact
+# diacritics before folded ones, figures grouped by spaces.
 TARGETS = {"queries": (1.0, 0.9, 0.9), "tune": (0.95, 0.85, 0.9), "heldout": (0.95, 0.85, 0.9),
-           "field-tune": (0.93, 0.85, 0.9), "field-heldout": (0.93, 0.85, 0.9)}
+           "field-tune": (0.93, 0.85, 0.9), "field-heldout": (0.93, 0.85, 0.9),
+           "defects-tune": (0.93, 0.85, 0.9), "defects-heldout": (0.93, 0.85, 0.9)}
 
 
 @pytest.fixture(scope="module")

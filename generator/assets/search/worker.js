@@ -26,6 +26,10 @@
   // a query about editing, which no other page does), and what a hub's body weighs.
   var KIND_WEIGHTS = [1, 0.45, 0.7, 1, 0.05], HUB = 3, HUB_BODY = 0.4;
   var PREFIX = 0.6, FUZZY = 0.5, TELEX = 0.9, ROMAN = 0.9, STOPPED = 0.15, PHRASE = 1.5, SCATTERED = 0.4;
+  // A word typed with diacritics, on a page that never spells it so ("kiểm" where the page has "kiệm").
+  var MISSPELT = 0.05;
+  // What a figure weighs wherever a page writes it (the body weighs 1, keywords 5, a title 10).
+  var FIGURE = 3;
   // One result past what the header counts as a number: with 31 back, search-none.js says "hơn 30".
   var MAX_RESULTS = 31, MAX_SHARDS = 400, MAX_CHUNKS = 60, MAX_WORDS = 24;
 
@@ -47,6 +51,7 @@
   scope.HB_META = function (value) {
     meta = value;
     meta.shardSet = new Set(value.shards);
+    meta.places = value.places || {};
     // Abbreviations by folded spelling too, the plain one first ("tu": TU before TƯ).
     meta.abbrFolded = new Map();
     Object.keys(value.abbr).sort(function (a, b) { return (fold(a) !== a) - (fold(b) !== b); })
@@ -104,8 +109,17 @@
     return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/\p{M}/gu, "");
   }
 
+  // A syllable's spelling wherever its tone mark sits ("thủy" = "thuỷ" = "thuy3"), as
+  // generator/search.py writes the "=" terms: the tone as VNI numbers it, at the end.
+  var TONES = { "\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5" };
+  function spelling(exact) {
+    var tone = "";
+    var rest = exact.normalize("NFD").replace(/[\u0300\u0301\u0303\u0309\u0323]/g, function (c) { tone = TONES[c]; return ""; });
+    return rest.normalize("NFC") + tone;
+  }
+
   function shardKey(term) {
-    var head = fold(term.replace(/^=/, "").split(" ")[0]).slice(0, 3);
+    var head = fold(term.charCodeAt(0) === 61 ? term.slice(1).replace(/[1-5]$/, "") : term.split(" ")[0]).slice(0, 3);
     return head.replace(/[^0-9a-z]/g, "_") || "_";
   }
 
@@ -122,19 +136,30 @@
       .replace(THOUSANDS, function (all, before, digits) { return before + digits.replace(/\D/g, ""); });
   }
 
+  // A document number or a date typed as one run: a number joined to letters or other numbers by
+  // "/" or "-" ("38-HD/BTCTW", "202/2025/QH15", "12/6/2025"; not a range such as "2020-2025").
+  var RUN = /\S+/g;
+  function isReference(run) {
+    return /\d/.test(run) && (/[^\s\/]\/[^\s\/]/.test(run) || /\p{L}-\p{Nd}|\p{Nd}-\p{L}/u.test(run));
+  }
+
   function parse(query) {
     var words = [];
     var text = normalised(query);
-    var match;
+    var match, runs = [];
+    RUN.lastIndex = 0;
+    while ((match = RUN.exec(text)) !== null) if (isReference(match[0])) runs.push([match.index, match.index + match[0].length]);
     TOKEN.lastIndex = 0;
     while ((match = TOKEN.exec(text)) !== null && words.length < MAX_WORDS) {   // a pasted page is not a query
-      var raw = match[0], exact = raw.toLowerCase(), folded = fold(raw);
+      var raw = match[0], exact = raw.toLowerCase(), folded = fold(raw), at = match.index;
+      var ref = runs.findIndex(function (r) { return r[0] <= at && at < r[1]; });
       words.push({
-        raw: raw, exact: exact, folded: folded, marked: exact !== folded,
+        raw: raw, exact: exact, folded: folded, marked: exact !== folded, spelt: spelling(exact),
         upper: (raw.match(/\p{Lu}/gu) || []).length >= 2,
         stop: exact !== folded ? STOP_EXACT.has(exact) : STOP_FOLDED.has(folded),
-        number: /^\p{Nd}+$/u.test(raw)
+        number: /^\p{Nd}+$/u.test(raw), at: at, end: at + raw.length, ref: ref >= 0 ? ref : undefined
       });
+      if (ref >= 0) words[words.length - 1].stop = false;     // "từ" or "có" inside a number is a part of it
     }
     if (words.every(function (w) { return w.stop; })) words.forEach(function (w) { w.stop = false; });
     words.forEach(function (w, index) {
@@ -143,7 +168,43 @@
     });
     var open = words.length && !/\s$/.test(query);
     if (open) words[words.length - 1].open = true;      // being typed: a prefix
+    // One letter being typed after other words is not a word yet ("38-H"): it counts for nothing.
+    var last = words[words.length - 1];
+    if (open && words.length > 1 && last.folded.length < 2 && !last.number) last.stop = true;
+    words.text = text;
+    placed(words);
     return words;
+  }
+
+  // The words that name a province ("đồng tháp", "ba ria vung tau"), longest name first.
+  function placed(words) {
+    for (var i = 0; i < words.length; i++) {
+      for (var n = Math.min(4, words.length - i); n >= 1; n--) {
+        var name = words.slice(i, i + n).map(function (w) { return w.folded; }).join(" ");
+        if (Object.prototype.hasOwnProperty.call(meta.places, name)) {
+          for (var j = i; j < i + n; j++) words[j].place = meta.places[name];
+          i += n - 1;
+          break;
+        }
+      }
+    }
+  }
+
+  // The figures grouped by plain spaces read as one number ("42 883" = 42883), or null when
+  // the query has none. It is a second reading: "khóa 12 100 đảng viên" may be two numbers.
+  function spacedFigures(words) {
+    var out = [], joined = false;
+    words.forEach(function (w) {
+      var last = out[out.length - 1];
+      if (w.number && w.raw.length === 3 && last && last.number && last.ref === undefined && w.ref === undefined &&
+          words.text.slice(last.end, w.at) === " " && (last.grouped || last.raw.length <= 3)) {
+        var raw = last.raw + w.raw;
+        out[out.length - 1] = Object.assign({}, last, { raw: raw, exact: raw, folded: raw, spelt: raw, end: w.end,
+          grouped: true, origins: (last.origins || [last.origin]).concat([w.origin]), open: w.open, roman: undefined });
+        joined = true;
+      } else out.push(w);
+    });
+    return joined ? out : null;
   }
 
   function roman(n) {
@@ -274,59 +335,83 @@
     return bits === 8 && Math.floor(meta.kinds[page] / 40) === HUB ? s * HUB_BODY : s;
   }
 
+  // Whether the word as typed is a whole word of some page: then the words it begins
+  // ("đa" → "đảng") and its near spellings may rank pages but never make them an answer.
+  function whole(word) { return word.folded.length >= 2 && postings(word.folded)[0].length > 0; }
+
+  // A figure: a number of three digits or more that is not a year ("3448", "803"; not "12", "2019").
+  function figure(word) {
+    return word.number && word.folded.length >= 3 && !(+word.folded >= 1900 && +word.folded <= 2100);
+  }
+
   function unitScores(word) {
-    var scores = new Map();
-    function add(term, factor) {
-      var p = postings(term), weight = idf(p[0].length) * factor;
+    var scores = new Map(), complete = word.number || whole(word);
+    // A figure says which page as well as a name does, wherever the page writes it ("3.448 chi bộ").
+    var least = figure(word) ? FIGURE : 0;
+    function add(term, factor, loose) {
+      var p = postings(term), weight = idf(p[0].length) * factor, firm = !loose || !complete;
       for (var i = 0; i < p[0].length; i++) {
-        var page = p[0][i], s = weight * fieldScore(page, p[1][i]);
-        var old = scores.get(page), named = (p[1][i] & 7) !== 0;      // title, subject line or keywords
+        var page = p[0][i], s = weight * Math.max(least, fieldScore(page, p[1][i]));
+        var old = scores.get(page), named = firm && (p[1][i] & 7) !== 0;      // title, subject line or keywords
         if (!old || old.score < s) scores.set(page, { score: s, title: (p[1][i] & 1) !== 0, named: named || (old && old.named) });
         else if (named) old.named = true;
       }
     }
-    add(word.folded, 1);
-    if (word.roman) add(word.roman, ROMAN);
+    add(word.folded, 1, false);
+    if (word.roman) add(word.roman, ROMAN, false);
     if (word.open && !word.number && word.folded.length >= 2) {
-      termsStarting(word.folded, false).forEach(function (t) { add(t, PREFIX); });
+      termsStarting(word.folded, false).forEach(function (t) { add(t, PREFIX, true); });
     }
     if (!scores.size && !word.number) {
       var typed = telex(word.folded);
-      if (typed) add(typed, TELEX);
+      if (typed) add(typed, TELEX, false);
     }
     if (!scores.size && !word.number && word.folded.length >= 4) {
-      near(word.folded, 1).forEach(function (t) { add(t, FUZZY); });
+      near(word.folded, 1).forEach(function (t) { add(t, FUZZY, true); });
     }
     return scores;
   }
 
+  // Pages holding two adjacent query words together: page → score; `.firm`: the pages holding
+  // the pair as typed (not a longer word the second one begins, when it is a whole word already).
   function phraseScores(first, second) {
-    var scores = new Map();
-    function add(term, factor) {
+    var scores = new Map(), firm = new Set(), complete = second.number || whole(second);
+    function add(term, factor, loose) {
       var p = postings(term), weight = idf(p[0].length) * factor * PHRASE;
       for (var i = 0; i < p[0].length; i++) {
         var s = weight * fieldScore(p[0][i], p[1][i]);
         if ((scores.get(p[0][i]) || 0) < s) scores.set(p[0][i], s);
+        if (!loose || !complete) firm.add(p[0][i]);
       }
     }
     var term = first.folded + " " + second.folded;
-    add(term, 1);
-    if (second.roman) add(first.folded + " " + second.roman, ROMAN);
-    if (second.open && !second.number) termsStarting(term, true).forEach(function (t) { add(t, PREFIX); });
+    add(term, 1, false);
+    if (second.roman) add(first.folded + " " + second.roman, ROMAN, false);
+    if (second.open && !second.number) termsStarting(term, true).forEach(function (t) { add(t, PREFIX, true); });
+    scores.firm = firm;
     return scores;
   }
 
   function rank(words) {
     var total = new Map(), matched = new Map(), titled = new Map(), exact = new Map(), found = new Map();
     var firm = new Map();        // page → the share of query words it names, or holds beside a neighbour
-    // A word typed with its diacritics names a page only as spelt ("đá" is not the "Đà" of Đà Nẵng).
-    var spelt = words.map(function (w) { return w.marked ? new Set(postings("=" + w.exact)[0]) : null; });
+    var firmOther = new Map();   // the same, of the words that do not name a province
+    // A word typed with its diacritics counts as typed: a page that never spells it so ("kiệm" for
+    // "kiểm") ranks lower and is no answer for it (tone marks may sit either way: "thuỷ", "thủy").
+    // Typed in capitals, a word is an abbreviation: pages write those in capitals, which spell nothing.
+    var spelt = words.map(function (w) { return w.marked && !w.upper ? new Set(postings("=" + w.spelt)[0]) : null; });
+    function misspelt(index, page) { return spelt[index] && !spelt[index].has(page); }
     // An abbreviation's expansion is one unit however many syllables it has: each
     // of them weighs its share, so "BTCTW" does not outweigh the rest of the query.
     var content = words.reduce(function (n, w) { return n + (w.stop ? 0 : share(w)); }, 0);
-    var marked = words.filter(function (w) { return w.marked && !w.stop; });
+    var other = words.reduce(function (n, w) { return n + (w.stop || w.place !== undefined ? 0 : share(w)); }, 0);
+    var places = new Set();      // the pages of the provinces the query names
+    words.forEach(function (w) { if (w.place !== undefined && !w.stop) places.add(w.place); });
+    if (!places.size) other = 0;
+    var marked = words.filter(function (w) { return w.marked && !w.upper && !w.stop; });
     // Phrases first: the pages where each pair of adjacent query words stands together.
     var phrases = words.map(function (word, index) { return index > 0 ? phraseScores(words[index - 1], word) : null; });
+    var named = words.map(function () { return new Set(); }), held = words.map(function () { return new Set(); });
     function together(index) {
       // Pages where word `index` stands beside a neighbour, or null when it makes no
       // phrase with either (then where it stands does not matter).
@@ -335,7 +420,9 @@
         var pair = phrases[i];
         if (!pair || !pair.size || words[i - 1].stop || words[i].stop) return;
         pages = pages || new Set();
-        pair.forEach(function (s, page) { pages.add(page); });
+        pair.firm.forEach(function (page) {
+          if (!misspelt(i - 1, page) && !misspelt(i, page)) pages.add(page);
+        });
       });
       return pages;
     }
@@ -346,25 +433,35 @@
         // A syllable away from the word it makes with its neighbour is another word:
         // "nhiệm" of "đảm nhiệm" is not the "nhiệm" of "kiêm nhiệm".
         var apart = beside && !beside.has(page) ? SCATTERED : 1;
-        total.set(page, (total.get(page) || 0) + hit.score * factor * apart);
-        if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word));
-        var named = hit.named && (!spelt[index] || spelt[index].has(page));
-        if (!word.stop && (named || (beside && beside.has(page)))) firm.set(page, (firm.get(page) || 0) + share(word));
+        var wrong = misspelt(index, page);
+        total.set(page, (total.get(page) || 0) + hit.score * factor * apart * (wrong ? MISSPELT : 1));
+        if (!word.stop) matched.set(page, (matched.get(page) || 0) + share(word) * apart);
+        if (hit.named && !wrong) named[index].add(page);
+        held[index].add(page);
+        if (!word.stop && (named[index].has(page) || (beside && beside.has(page)))) {
+          firm.set(page, (firm.get(page) || 0) + share(word));
+          if (word.place === undefined) firmOther.set(page, (firmOther.get(page) || 0) + share(word));
+        }
         if (!found.has(page)) found.set(page, new Set());
-        found.get(page).add(word.origin);
+        (word.origins || [word.origin]).forEach(function (o) { found.get(page).add(o); });
         if (hit.title) titled.set(page, (titled.get(page) || 0) + share(word) * apart);
       });
       if (index > 0) {
         var previous = words[index - 1];
         var phrase = previous.group !== undefined && previous.group === word.group ? share(word) : 1;
         phrases[index].forEach(function (s, page) {
-          total.set(page, (total.get(page) || 0) + s * phrase);
+          var wrong = misspelt(index - 1, page) || misspelt(index, page);
+          total.set(page, (total.get(page) || 0) + s * phrase * (wrong ? MISSPELT : 1));
         });
       }
     });
-    marked.forEach(function (word) {
-      postings("=" + word.exact)[0].forEach(function (page) { exact.set(page, (exact.get(page) || 0) + 1); });
+    marked.forEach(function (word) {      // spelt so in its title or subject line
+      var p = postings("=" + word.spelt);
+      p[0].forEach(function (page, i) { if (p[1][i] & 3) exact.set(page, (exact.get(page) || 0) + 1); });
     });
+    var identified = references(words, phrases, named);
+    // A figure typed in a query is what it asks about: a page without it is no answer ("3448 chi bộ").
+    var figures = held.filter(function (pages, index) { var w = words[index]; return figure(w) && !w.stop && !w.open; });
     var ranked = [];
     total.forEach(function (score, page) {
       var info = meta.kinds[page], kind = Math.floor(info / 40), length = Math.max(1, info % 40);
@@ -372,9 +469,35 @@
       var inTitle = Math.min(length, titled.get(page) || 0) / length;
       score *= coverage * coverage * (1 + 0.6 * inTitle) * KIND_WEIGHTS[kind];
       if (marked.length) score *= 1 + 0.25 * (exact.get(page) || 0) / marked.length;
-      ranked.push([page, score, found.get(page), relevant(content, firm.get(page) || 0, coverage)]);
+      var answers = identified(page) && figures.every(function (pages) { return pages.has(page); });
+      // A province's name says where, not what: on any page but the province's own, the query's
+      // other words must answer as well ("giá đất đồng tháp" is not a page on "đánh giá" in Đồng Tháp).
+      var where = places.has(page) || !other || (firmOther.get(page) || 0) / other > 0.5;
+      ranked.push([page, score, found.get(page), answers && where && relevant(content, firm.get(page) || 0, coverage)]);
     });
     return ranked;
+  }
+
+  // A number typed inside a document number or a date is what identifies it: a page answers only
+  // if it holds that number beside a neighbour of the same number ("202 2025" of "202/2025/QH15"),
+  // or names it (title, subject line, keywords) together with another of its parts ("832" and
+  // "TU" of "CV 832/TU"). So "123-NQ/TW", which no page holds, finds nothing, not every resolution.
+  function references(words, phrases, named) {
+    var checks = [];
+    // The part still being typed is not checked, and a neighbour being typed is read as a prefix.
+    function beside(i, page) { return words[i].open ? phrases[i].has(page) : phrases[i].firm.has(page); }
+    words.forEach(function (w, k) {
+      if (!w.number || w.ref === undefined || w.open) return;
+      var others = [];
+      words.forEach(function (o, j) { if (j !== k && o.ref === w.ref) others.push(j); });
+      if (!others.length) return;
+      checks.push(function (page) {
+        if (k > 0 && words[k - 1].ref === w.ref && beside(k, page)) return true;
+        if (k + 1 < words.length && words[k + 1].ref === w.ref && beside(k + 1, page)) return true;
+        return named[k].has(page) && others.some(function (j) { return named[j].has(page); });
+      });
+    });
+    return function (page) { return checks.every(function (check) { return check(page); }); };
   }
 
   // The relevance floor: a page answers a query of several words only if it names, or holds as
@@ -388,26 +511,36 @@
   // read as an abbreviation when typed in capitals or when no page uses it as a word.
   function share(word) { return word.share || 1; }
 
-  // Which words stand for an abbreviation: typed in capitals, or as no Vietnamese syllable is
-  // spelt ("ubnd", "btctw"), or with the abbreviation's own diacritics ("tư" of TƯ, "qđ"), or
-  // never used as a word. Next to one of those, any word the glossary knows is one too
-  // ("btv tu": Ban Thường vụ Tỉnh ủy). The plain reading is ranked as well; the better wins.
+  // Which words stand for an abbreviation, by one rule: typed as one (two capitals or more, or
+  // dotted: "TƯ", "b.t.c.t.w"), or spelt as no Vietnamese syllable is ("ubnd", "btctw", "qđ"), or
+  // a word no page uses. A lowercase word that is also an ordinary syllable ("tư", "đa", "tu")
+  // is one only beside a number or one of those, as in a document's name ("tư 4", "đa 08 tu",
+  // "btv tu"): "tư tưởng" and "đa dạng" stay words. Typed with diacritics, a word is only the
+  // abbreviation spelt so ("tư" is TƯ; "từ" is not TU). The plain reading is ranked as well;
+  // the better wins.
   function expanded(words) {
     function expansion(w) {
+      if (w.marked) return meta.abbr.hasOwnProperty(w.exact) ? meta.abbr[w.exact] : null;
       return meta.abbr.hasOwnProperty(w.exact) ? meta.abbr[w.exact] : meta.abbrFolded.get(w.folded);
     }
     function clearly(w) {
-      return w.upper || !syllable(w.folded) || (w.marked && meta.abbr.hasOwnProperty(w.exact)) || !isWord(w.folded);
+      return w.upper || !syllable(w.folded) || !isWord(w.folded);
     }
-    var context = words.some(function (w) { return expansion(w) && clearly(w); });
-    if (!context) return null;
+    var read = words.map(function (w) { return !w.stop && !w.number && expansion(w) && clearly(w); });
+    words.forEach(function (w, index) {
+      if (read[index] || w.stop || w.number || !expansion(w)) return;
+      read[index] = [index - 1, index + 1].some(function (j) {
+        return j >= 0 && j < words.length && (words[j].number || (read[j] === true && clearly(words[j])));
+      });
+    });
+    if (!read.some(Boolean)) return null;
     var out = [];
     words.forEach(function (w, index) {
-      var found = expansion(w);
-      if (found && !w.stop) {
+      if (read[index]) {
+        var found = expansion(w);
         found.forEach(function (f) {
-          out.push({ raw: f, exact: f, folded: f, marked: false, stop: false,
-                     group: index, origin: index, share: 1 / found.length, abbr: w.folded });
+          out.push({ raw: f, exact: f, folded: f, spelt: f, marked: false, stop: false, ref: w.ref,
+                     group: index, origin: w.origin, origins: w.origins, share: 1 / found.length, abbr: w.folded });
         });
         if (w.open) out[out.length - 1].open = false;
       } else out.push(w);
@@ -477,12 +610,15 @@
     var words = parse(query);
     // Only signs ("(", "*", an emoji): no word to look for, but still an answer, not a blank panel.
     if (!words.length) return Promise.resolve({ items: query.trim() ? [[nothingFound(query, [])]] : [], suggest: [] });
-    return load(neededShards(words)).then(function () {
-      var alternative = expanded(words);
-      var extra = alternative ? load(neededShards(alternative)) : Promise.resolve();
+    var spaced = spacedFigures(words);
+    return load(neededShards(spaced ? words.concat(spaced) : words)).then(function () {
+      var alternative = expanded(words), spacedAlternative = spaced && expanded(spaced);
+      var more = [].concat(alternative || [], spacedAlternative || []);
+      var extra = more.length ? load(neededShards(more)) : Promise.resolve();
       return extra.then(function () {
         var scores = new Map();        // page → [page, score, indexes of the query words it has]
-        [words, alternative].forEach(function (ws) {
+        // Each reading of the query (as typed, abbreviations expanded, figures joined): the best wins.
+        [words, alternative, spaced, spacedAlternative].forEach(function (ws) {
           if (!ws) return;
           rank(ws).forEach(function (r) {
             if (r[3] && (!scores.has(r[0]) || scores.get(r[0])[1] < r[1])) scores.set(r[0], r);
