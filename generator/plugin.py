@@ -25,7 +25,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from . import cms, downloads, extensions, live, navigation, record_pages, search
+from . import cms, downloads, extensions, home, live, navigation, record_pages, search
 from .aside import Aside, AsideError
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
 from .engine import config_options as c
@@ -213,8 +213,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return error_page(self.result.problems, self.root)
         if page.file.generated_by:     # rendered pages carry their abbreviations already
             return downloads.with_course_links(markdown, page.file.src_uri, self.downloads)
-        if downloads.MARKER in markdown:
-            markdown = markdown.replace(downloads.MARKER, downloads.whole_link(self.downloads, page.file.src_uri))
+        # the home page's ways in, "Mới cập nhật" and offline copy (home.py)
+        markdown = home.fill(markdown, self.result.handbook, self.result.pages, self.data_dir, self.downloads, page.file.src_uri)
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)
