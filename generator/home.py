@@ -76,42 +76,41 @@ def chips(anchor: str, title: str, links: list[tuple[str, str]]) -> str:
 
 def ways_in(handbook: Handbook, pages: dict[str, str], up: str = "") -> str:
     """The main ways in, as lists of links into the index pages and their filters."""
-    directive, practice, model, course, province = (KINDS[name] for name in
-                                                    ("directive", "practice", "model", "course", "province"))
+    directive, practice, province = KINDS["directive"], KINDS["practice"], KINDS["province"]
     facets = [directive_facets(handbook, entry) for entry in handbook.of_kind(directive.name)]
     index = f"{up}{directive.section}/index.md"
     out = [heading("tra-cuu-nhanh", "Tra cứu nhanh")]
     if facets:
         kinds = _counted(f["loai"] for f in facets)
-        out += [chips("van-ban-theo-loai", "Văn bản theo loại", [(f"{plain(value.capitalize())} ({n})", f"{index}?loai={quote(value)}")
-                       for value, n in sorted(kinds.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))])]
+        by_kind = sorted(kinds.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))
+        out.append(chips("van-ban-theo-loai", "Văn bản theo loại",
+                         [(f"{plain(value.capitalize())} ({n})", f"{index}?loai={quote(value)}") for value, n in by_kind]))
         years = _counted(f["nam"] or NOT_STATED for f in facets)
-        dated = sorted((y for y in years if y != NOT_STATED), key=int, reverse=True)
-        out += [chips("van-ban-theo-nam", "Văn bản theo năm ban hành", [(f"{year} ({years[year]})", f"{index}?nam={year}") for year in dated]
-                      + ([(f"Chưa rõ năm ({years[NOT_STATED]})", f"{index}?nam={NOT_STATED}")]
-                         if NOT_STATED in years else []))]
+        dated = sorted((year for year in years if year != NOT_STATED), key=int, reverse=True)
+        undated = [(f"Chưa rõ năm ({years[NOT_STATED]})", f"{index}?nam={NOT_STATED}")] if NOT_STATED in years else []
+        out.append(chips("van-ban-theo-nam", "Văn bản theo năm ban hành",
+                         [(f"{year} ({years[year]})", f"{index}?nam={year}") for year in dated] + undated))
     groups = _headings(pages.get(f"{practice.section}/index.md", ""))
     if groups:
-        out += [chips("cach-lam-theo-tinh", "Cách làm theo tỉnh, thành", [(f"{plain(name)} ({n})", f"{up}{practice.section}/index.md#{heading_slug(name)}")
-                       for name, n in groups])]
-    for kind, anchor in ((model, "mo-hinh"), (course, "khoa-hoc")):
+        out.append(chips("cach-lam-theo-tinh", "Cách làm theo tỉnh, thành",
+                         [(f"{plain(name)} ({n})", f"{up}{practice.section}/index.md#{heading_slug(name)}")
+                          for name, n in groups]))
+    for kind in (KINDS["model"], KINDS["course"]):
         entries = sorted(handbook.of_kind(kind.name), key=lambda e: sort_key(e.record.display_name()))
         if entries:
-            out += [heading(anchor, kind.nav_label, 3),
+            out += [heading(kind.section, kind.nav_label, 3),
                     "".join(f"- [{plain(link_text(handbook, e))}]({up}{link_path(e)})\n" for e in entries) + "\n"]
     provinces = handbook.of_kind(province.name)
-    current = [e for e in provinces if not getattr(e.record, province.successor)]
     if provinces:
-        former = len(provinces) - len(current)
-        out += [heading("tinh-thanh", province.title, 3),
-                f"[{len(current)} tỉnh, thành hiện nay]({up}{province.section}/index.md)"
-                + (f" và {former} tỉnh cũ đã sáp nhập" if former else "")
+        former = sum(1 for e in provinces if getattr(e.record, province.successor))
+        out += [heading(province.section, province.title, 3),
+                f"[{len(provinces) - former} tỉnh, thành hiện nay]({up}{province.section}/index.md)"
+                + (f" và {former} tỉnh cũ" if former else "")
                 + ": mỗi nơi với văn bản, cách làm của mình và của các tỉnh cũ nay thuộc về đó.\n\n"]
     others = [KINDS[name] for name in ("topic", "organ", "glossary", "source") if handbook.of_kind(name)]
     if others:
         out.append("Tra cứu thêm theo " + ", ".join(
-            f"[{kind.title.lower() if kind.name != 'glossary' else 'chữ viết tắt'}]({up}{kind.section}/index.md)"
-            for kind in others) + ".\n")
+            f"[{kind.title.lower()}]({up}{kind.section}/index.md)" for kind in others) + ".\n")
     return "".join(out)
 
 
