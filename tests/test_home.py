@@ -168,117 +168,99 @@ def test_the_home_page_says_nothing_about_files_or_folders():
 
 # --- The home page in the browser -----------------------------------------------------------------
 
-def home_tab(browser, mini_url, width: int):
-    return open_tab(browser, mini_url, viewport=WIDTHS[width], **(PHONE if width < 800 else {}))
+@pytest.fixture
+def home_tab(browser, mini_url, width):
+    """The home page in a tab at `width` (a phone's below 800 px), closed afterwards."""
+    tab = open_tab(browser, mini_url, viewport=WIDTHS[width], **(PHONE if width < 800 else {}))
+    tab.go("/")
+    yield tab
+    tab.page.context.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_home_page_search_box_finds_a_directive_by_number(browser, mini_url, width):
+def test_home_page_search_box_finds_a_directive_by_number(home_tab, width):
     from playwright.sync_api import expect
 
-    tab = home_tab(browser, mini_url, width)
-    try:
-        tab.go("/")
-        box = tab.page.get_by_label("Tìm văn bản, mô hình, cách làm")
-        expect(box).to_be_visible()
-        box.click()
-        box.press_sequentially("38-HD/BTCTW")
-        # The whole query's answer, not an earlier keystroke's: its terms are in ?h=.
-        first = tab.page.locator(".md-search-result__item a").first
-        expect(first).to_have_attribute("href", re.compile(re.escape(DIRECTIVE_URL) + r"\?h=38\+HD\+BTCTW$"))
-        expect(first).to_be_visible()
-        assert tab.errors == []
-    finally:
-        tab.page.context.close()
+    box = home_tab.page.get_by_label("Tìm văn bản, mô hình, cách làm")
+    expect(box).to_be_visible()
+    box.click()
+    box.press_sequentially("38-HD/BTCTW")
+    # The whole query's answer, not an earlier keystroke's: its terms are in ?h=.
+    first = home_tab.page.locator(".md-search-result__item a").first
+    expect(first).to_have_attribute("href", re.compile(re.escape(DIRECTIVE_URL) + r"\?h=38\+HD\+BTCTW$"))
+    expect(first).to_be_visible()
+    assert home_tab.errors == []
 
 
 @pytest.mark.browser
-def test_home_page_search_box_works_by_enter_too(browser, mini_url):
+@pytest.mark.parametrize("width", [390])
+def test_home_page_search_box_works_by_enter_too(home_tab, mini_url, width):
     """Text pasted into the box and Enter: the same answer, in place."""
     from playwright.sync_api import expect
 
-    tab = home_tab(browser, mini_url, 390)
-    try:
-        tab.go("/")
-        box = tab.page.locator("#hb-home-q")
-        box.focus()      # the keyboard reaches the box without opening the search
-        expect(tab.page.locator("#__search")).not_to_be_checked()
-        box.fill("38-HD/BTCTW")
-        expect(tab.page.locator("input.md-search__input")).to_have_value("38-HD/BTCTW")
-        tab.page.keyboard.press("Enter")
-        first = tab.page.locator(".md-search-result__item a").first
-        expect(first).to_have_attribute("href", re.compile(re.escape(DIRECTIVE_URL) + r"\?h=38\+HD\+BTCTW$"))
-        assert tab.page.url.rstrip("/") == mini_url     # no reload
-        assert tab.errors == []
-    finally:
-        tab.page.context.close()
+    box = home_tab.page.locator("#hb-home-q")
+    box.focus()      # the keyboard reaches the box without opening the search
+    expect(home_tab.page.locator("#__search")).not_to_be_checked()
+    box.fill("38-HD/BTCTW")
+    expect(home_tab.page.locator("input.md-search__input")).to_have_value("38-HD/BTCTW")
+    home_tab.page.keyboard.press("Enter")
+    first = home_tab.page.locator(".md-search-result__item a").first
+    expect(first).to_have_attribute("href", re.compile(re.escape(DIRECTIVE_URL) + r"\?h=38\+HD\+BTCTW$"))
+    assert home_tab.page.url.rstrip("/") == mini_url     # no reload
+    assert home_tab.errors == []
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_home_page_fits_and_names_the_site_whole(browser, mini_url, width, tmp_path):
-    tab = home_tab(browser, mini_url, width)
-    try:
-        tab.go("/")
-        page = tab.page
-        scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        assert scroll[0] <= scroll[1], f"sideways scrolling at {width} px: {scroll}"
-        name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
-        sizes = name.evaluate("e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]")
-        assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3], f"site name cut at {width} px: {sizes}"
-        box = name.bounding_box()
-        header = page.locator(".md-header").bounding_box()
-        assert box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
-        assert name.inner_text().replace("\n", " ") == "Sổ tay công tác xây dựng Đảng"
-        page.screenshot(path=str(tmp_path / f"home-{width}.png"), full_page=True)
-        assert tab.errors == []
-    finally:
-        tab.page.context.close()
+def test_home_page_fits_and_names_the_site_whole(home_tab, width, tmp_path):
+    page = home_tab.page
+    scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll[0] <= scroll[1], f"sideways scrolling at {width} px: {scroll}"
+    name = page.locator(".md-header__topic").first.locator(".md-ellipsis")
+    sizes = name.evaluate("e => [e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]")
+    assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3], f"site name cut at {width} px: {sizes}"
+    box = name.bounding_box()
+    header = page.locator(".md-header").bounding_box()
+    assert box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
+    assert name.inner_text().replace("\n", " ") == "Sổ tay công tác xây dựng Đảng"
+    page.screenshot(path=str(tmp_path / f"home-{width}.png"), full_page=True)
+    assert home_tab.errors == []
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
-def test_ways_in_lead_to_pages_with_something_on_them(browser, mini_url, width):
+def test_ways_in_lead_to_pages_with_something_on_them(home_tab, width):
     """Each way in, tapped: a filtered Văn bản list that shows documents, a province's practices, a page."""
     from playwright.sync_api import expect
 
-    tab = home_tab(browser, mini_url, width)
-    try:
-        tab.go("/")
-        links = tab.page.locator("#tra-cuu-nhanh ~ ul a").evaluate_all("links => links.map(a => a.href)")
-        assert len(links) >= 5
-        for href in links:
-            tab.page.goto(href)
-            parts = urlsplit(href)
-            if parts.query:
-                count = tab.page.locator(".hb-filters output")
-                expect(count).to_have_text(re.compile(r"^Đang hiện [1-9]\d*/\d+ văn bản$"))
-            elif parts.fragment:
-                expect(tab.page.locator(f"[id='{parts.fragment}'] + ul li").first).to_be_visible()
-            else:
-                expect(tab.page.locator("article h1")).to_be_visible()
-        assert tab.errors == []
-    finally:
-        tab.page.context.close()
+    links = home_tab.page.locator("#tra-cuu-nhanh ~ ul a").evaluate_all("links => links.map(a => a.href)")
+    assert len(links) >= 5
+    for href in links:
+        home_tab.page.goto(href)
+        parts = urlsplit(href)
+        if parts.query:
+            count = home_tab.page.locator(".hb-filters output")
+            expect(count).to_have_text(re.compile(r"^Đang hiện [1-9]\d*/\d+ văn bản$"))
+        elif parts.fragment:
+            expect(home_tab.page.locator(f"[id='{parts.fragment}'] + ul li").first).to_be_visible()
+        else:
+            expect(home_tab.page.locator("article h1")).to_be_visible()
+    assert home_tab.errors == []
 
 
 @pytest.mark.browser
-def test_navigation_names_provinces_and_keeps_the_editors_guide_to_the_footer(browser, mini_url):
+@pytest.mark.parametrize("width", [1366])
+def test_navigation_names_provinces_and_keeps_the_editors_guide_to_the_footer(home_tab, mini_url, width):
     from playwright.sync_api import expect
 
-    tab = open_tab(browser, mini_url, viewport=WIDTHS[1366])
-    try:
-        tab.go("/")
-        tabs = tab.page.locator(".md-tabs__link")
-        expect(tabs.filter(has_text="Tỉnh, thành")).to_have_attribute("href", re.compile(r"tinh-thanh/$"))
-        expect(tabs.filter(has_text="Biên tập")).to_have_count(0)
-        expect(tab.page.locator(".md-nav--primary .md-nav__link", has_text="Biên tập")).to_have_count(0)
-        tab.page.locator(".md-footer a", has_text="Dành cho người biên tập").click()
-        expect(tab.page).to_have_url(mini_url + "/bien-tap/")
-        # on its own pages the guide is an area of its own: its tab, its pages beside
-        expect(tab.page.locator(".md-tabs__item--active")).to_have_text("Biên tập")
-        expect(tab.page.locator(".md-sidebar--primary a", has_text="Mã lỗi")).to_be_visible()
-        assert tab.errors == []
-    finally:
-        tab.page.context.close()
+    tabs = home_tab.page.locator(".md-tabs__link")
+    expect(tabs.filter(has_text="Tỉnh, thành")).to_have_attribute("href", re.compile(r"tinh-thanh/$"))
+    expect(tabs.filter(has_text="Biên tập")).to_have_count(0)
+    expect(home_tab.page.locator(".md-nav--primary .md-nav__link", has_text="Biên tập")).to_have_count(0)
+    home_tab.page.locator(".md-footer a", has_text="Dành cho người biên tập").click()
+    expect(home_tab.page).to_have_url(mini_url + "/bien-tap/")
+    # on its own pages the guide is an area of its own: its tab, its pages beside
+    expect(home_tab.page.locator(".md-tabs__item--active")).to_have_text("Biên tập")
+    expect(home_tab.page.locator(".md-sidebar--primary a", has_text="Mã lỗi")).to_be_visible()
+    assert home_tab.errors == []
