@@ -134,8 +134,11 @@ def recently_changed(handbook: Handbook, changes: dict[str, recent.Change], up: 
     latest = sorted(issued, key=newest)[:RECENT_COUNT]
     if not latest:
         return ""
-    lines = [f"- [{plain(link_text(handbook, e))}]({up}{link_path(e)})  \n"
-             f"  <small>ban hành {getattr(e.record, directive.date).vietnamese()}</small>\n" for e in latest]
+    lines = []
+    for entry in latest:
+        name, issued = link_text(handbook, entry), getattr(entry.record, directive.date).vietnamese()
+        when = "" if issued in name else f"  \n  <small>ban hành {issued}</small>"      # not twice
+        lines.append(f"- [{plain(name)}]({up}{link_path(entry)}){when}\n")
     return heading("van-ban-moi", "Văn bản mới ban hành") + "".join(lines) + "\n"
 
 
