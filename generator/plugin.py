@@ -17,7 +17,7 @@ import logging
 import posixpath
 from pathlib import Path
 
-from . import cms, download_links, extensions, live, navigation, record_pages, site_search
+from . import cms, download_links, extensions, home, live, navigation, record_pages, site_search
 from .aside import AsideError
 from .content_policy import editor_leftover, refused_files
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
@@ -127,9 +127,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return error_page(self.result.problems, self.project.root)
         if page.file.generated_by:     # rendered pages carry their abbreviations already
             return download_links.with_course_links(markdown, page.file.src_uri, self.downloads)
-        if download_links.MARKER in markdown:
-            markdown = markdown.replace(download_links.MARKER,
-                                        download_links.whole_link(self.downloads, page.file.src_uri))
+        # the home page's ways in, "Mới cập nhật" and offline copy (home.py)
+        markdown = home.fill(markdown, self.result.handbook, self.result.pages, self.project.data, self.downloads, page.file.src_uri)
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)

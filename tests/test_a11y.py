@@ -61,13 +61,15 @@ def pages_of_every_kind(site: Path) -> list[str]:
     of that kind with the most in it (relations, diagrams, tables). Read from the built site,
     so that kinds and pages added later are covered."""
     urls = {"/", "/404.html"}
-    nav = NavLinks()
-    nav.feed((site / "index.html").read_text(encoding="utf-8"))
-    urls |= {urljoin("/", href) for href in nav.hrefs if not href.startswith("#")}
     content = site.parent / "content"
     for page in content.rglob("*.md"):
         path = page.relative_to(content).with_suffix("").as_posix().removesuffix("index").removesuffix("/")
         urls.add(f"/{path}/" if path else "/")
+    # the navigation as each hand-written page shows it: the editors' guide lists its pages only there
+    for url in sorted(urls - {"/404.html"}):
+        nav = NavLinks()
+        nav.feed((site / url.strip("/") / "index.html").read_text(encoding="utf-8"))
+        urls |= {urljoin(url, href) for href in nav.hrefs if not href.startswith("#")}
     for section in (d for d in site.iterdir() if (d / "index.html").is_file()):
         urls.add(f"/{section.name}/")
         records = [d for d in section.iterdir() if (d / "index.html").is_file()]

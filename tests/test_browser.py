@@ -338,7 +338,7 @@ def test_record_page_says_where_it_belongs(browser, base_url):
         crumb.locator("a").click()
         expect(tab.page).to_have_url(tab.base_url + "/van-ban/")
         tab.go("/tinh-thanh/tinh-a/")
-        expect(tab.page.locator(".md-tabs__item--active")).to_have_text("Tra cứu")
+        expect(tab.page.locator(".md-tabs__item--active")).to_have_text("Tỉnh, thành")
         assert tab.errors == []
     finally:
         tab.page.context.close()
