@@ -109,7 +109,7 @@ def run_again(data_dir: Path, previous: Rendered | None, cache: ParseCache,
     (incremental.py); `memo` keeps what each document gave validation (validate.py).
     Returns the result and what to pass as `previous` next time.
     """
-    documents, problems = load(data_dir, cache=cache)
+    documents, problems = load(data_dir, cache=cache, workers=1)     # the live server runs threads: no fork
     cache.save()
     entries, found = validate(documents, data_dir.parent / "content", memo)
     problems = sorted(problems + found)

@@ -22,7 +22,6 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel
 
-from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
 from .dates import PartialDate
@@ -493,21 +492,7 @@ def render_pages(handbook: Handbook, only: set[str] | None = None) -> tuple[dict
     glossary = handbook.glossary()
     todo = [e for e in sorted(handbook.entries.values(), key=entry_order)
             if e.kind.pages and (only is None or e.id in only)]
-    # Many pages: a forked copy renders every other one meanwhile (aside.py; the result is the same).
-    other = Aside(lambda: _record_pages(handbook, todo[1::2], glossary)) if len(todo) >= PARALLEL_FROM else None
-    try:
-        pages, reads = _more_pages(handbook, todo if other is None else todo[::2], only, glossary)
-    except BaseException:
-        if other is not None:
-            other.cancel()
-        raise
-    if other is not None:
-        try:
-            their_pages, their_reads = other.join()
-        except AsideError:      # rendered again here: the same error, told as it would be, or (killed) the pages
-            their_pages, their_reads = _record_pages(handbook, todo[1::2], glossary)
-        pages.update(their_pages)
-        reads.update(their_reads)
+    pages, reads = _more_pages(handbook, todo, only, glossary)
     return dict(sorted(pages.items())), reads
 
 
@@ -527,10 +512,6 @@ def _more_pages(handbook: Handbook, todo: list[Entry], only: set[str] | None,
         pages[EDITORS_PAGES[1]] = _with_abbreviations(
             env.get_template("editors/problems.md.j2").render(codes=CODES), glossary)
     return pages, reads
-
-
-#: Below this many record pages, a forked copy costs more than the half it renders.
-PARALLEL_FROM = 2000
 
 
 def _with_abbreviations(text: str, glossary: dict[str, str]) -> str:
