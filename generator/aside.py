@@ -4,14 +4,14 @@ as many at once as one switch says (`jobs`).
 `HANDBOOK_JOBS=N` sets how many processes may work at once; unset, 2 where this process may
 run on two cores or more, else 1 (measured at 20k records on 2 cores: see the README's
 Performance section; 4 cores were not measured). With 1, nothing forks and every job is
-done in place, in the same order, with the same result. The forks that pay at 20k records:
+done in place, in the same order, with the same result. Where it forks (what the benchmark
+showed to pay at 20k records; the render and the parse cache's save no longer fork):
 
 - `load`: the files to parse are split into `jobs()` shares, all but the first parsed by copies;
-- a build's search index, written by a copy while MkDocs renders the pages' templates (plugin);
-- `handbook validate`'s parse cache, written by a copy while the records are validated.
+- a build's search index, written by a copy while MkDocs renders the pages' templates (plugin).
 
 `handbook serve` never forks (its live server runs threads, and a fork copies a lock one of them
-may hold): it asks `load` for one job, and writes neither an index nor a cache aside.
+may hold): it asks `load` for one job, and writes its search index in place.
 
 A copy shares the parent's memory and leaves with `os._exit`: it never returns into the
 caller's code, and it never outlives the run it works for (`stop_all`, and on Linux the
