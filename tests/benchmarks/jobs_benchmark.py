@@ -31,7 +31,8 @@ from .synthetic import PROJECT, measure, write_project
 #: What each step runs: `handbook validate` with no parse cache (the loader's forked copies and
 #: the cache written aside), `handbook render` (the loader), `handbook build` (the loader and the
 #: search index written aside).
-STEPS = {"validate": ["validate"], "render": ["render", "-o", "rendered"], "build": ["build", "-d", "built"]}
+#: The outputs go into the project's own folder.
+STEPS = {"validate": [], "render": ["-o", "rendered"], "build": ["-d", "built"]}
 
 
 def cpus(text: str) -> set[int]:
@@ -48,7 +49,8 @@ def timed(root: Path, step: str, jobs: int, on: set[int] | None) -> tuple[float,
     shutil.rmtree(root / ".cache", ignore_errors=True)      # validate with no cache: every file parsed
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "generator.cli", "-C", str(root), *STEPS[step]],
+    options = [str(root / value) if value in ("rendered", "built") else value for value in STEPS[step]]
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "-C", str(root), step, *options],
                           capture_output=True, text=True, cwd=PROJECT, check=False,
                           env={**os.environ, "HANDBOOK_JOBS": str(jobs)},
                           preexec_fn=(lambda: os.sched_setaffinity(0, on)) if on else None)
