@@ -1,12 +1,21 @@
-"""Work done by a forked copy of the process while the process goes on (a second core).
+"""The one way the handbook runs work in parallel: a forked copy of the process (`Aside`),
+as many at once as one switch says (`jobs`).
 
-Three jobs pay for it: a build writes the search index while it renders the
-pages' templates (12 s at 20k records), the pipeline renders half of the
-record pages (7 s of rendering at 20k), and `handbook validate` writes its
-parse cache while it validates. The copy shares the parent's memory and
-leaves with `os._exit`: it never returns into the caller's code, and it
-never outlives the run it works for (`stop_all`, and on Linux the kernel
-stops it when the parent dies).
+`HANDBOOK_JOBS=N` sets how many processes may work at once; unset, 2 where this process may
+run on two cores or more, else 1 (measured at 20k records on 2 cores: see the README's
+Performance section; 4 cores were not measured). With 1, nothing forks and every job is
+done in place, in the same order, with the same result. Where it forks (what the benchmark
+showed to pay at 20k records; the render and the parse cache's save no longer fork):
+
+- `load`: the files to parse are split into `jobs()` shares, all but the first parsed by copies;
+- a build's search index, written by a copy while MkDocs renders the pages' templates (plugin).
+
+`handbook serve` never forks (its live server runs threads, and a fork copies a lock one of them
+may hold): it asks `load` for one job, and writes its search index in place.
+
+A copy shares the parent's memory and leaves with `os._exit`: it never returns into the
+caller's code, and it never outlives the run it works for (`stop_all`, and on Linux the
+kernel stops it when the parent dies).
 """
 
 from __future__ import annotations
@@ -17,11 +26,21 @@ import json
 import os
 import pickle
 import signal
-import threading
 import traceback
 from typing import Callable
 
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def jobs() -> int:
+    """How many processes may work at once: `HANDBOOK_JOBS`, else 2 with two cores or more."""
+    said = os.environ.get("HANDBOOK_JOBS", "").strip()
+    if not said:
+        return min(2, _cores()) if hasattr(os, "fork") else 1
+    if not said.isascii() or not said.isdigit() or int(said) < 1:
+        raise SystemExit(f"HANDBOOK_JOBS={said!r} không hợp lệ: cần một số nguyên dương "
+                         "(1: chạy trên một lõi, không tách tiến trình).")
+    return int(said) if hasattr(os, "fork") else 1
 
 
 class AsideError(Exception):
@@ -37,15 +56,15 @@ class Aside:
     (pickled back), or raises if it failed: the same OSError (so its message and hint are the
     usual ones), else AsideError.
 
-    Where forking is unsafe (threads: a live server could be copied holding a lock), impossible,
-    or useless (one core), the work is done here and now, and `join()` reports it the same way.
+    With one job (`jobs`), or where the system cannot fork now, the work is done here and now,
+    and `join()` reports it the same way.
     """
 
     def __init__(self, work: Callable[[], object]) -> None:
         self.pid: int | None = None
         self.failure: dict | None = None
         self.result: object = None
-        if threading.active_count() > 1 or not hasattr(os, "fork") or cores() < 2:
+        if jobs() < 2:
             self._run_here(work)
             return
         read, write = os.pipe()
@@ -166,7 +185,7 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def cores() -> int:
+def _cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:

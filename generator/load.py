@@ -13,7 +13,6 @@ import marshal
 import os
 import re
 import stat
-import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .aside import cores
+from .aside import Aside, AsideError, jobs
 from .problems import ERROR, WARNING, Problem
 from .schema import KIND_BY_FOLDER, KINDS, Kind
 
@@ -142,14 +141,15 @@ def paused_gc():
 
 @paused_gc()
 def load(data_dir: Path, root: Path | None = None, cache=None,
-         on_parsed: Callable[[Document], object] | None = None) -> tuple[list[Document], list[Problem]]:
+         on_parsed: Callable[[Document], object] | None = None,
+         workers: int | None = None) -> tuple[list[Document], list[Problem]]:
     """Read every record file under `data_dir`, in a stable order.
 
     With a `cache` (parse_cache.ParseCache), files whose size and modification
-    time it knows are not read again; when many files must be parsed, both
-    cores parse them (see _parse_all), and `on_parsed` hears each document as
-    it comes back while the workers parse the next ones: this process would
-    otherwise wait idle (the pipeline starts validating then).
+    time it knows are not read again; when many files must be parsed, `workers`
+    processes parse them (`aside.jobs()` if None; see _parse_all), and `on_parsed`
+    hears each document once parsed (the pipeline starts validating then, while
+    the other processes still parse theirs).
     """
     root = root or data_dir.parent
     prefix = data_dir.relative_to(root).as_posix() if data_dir != root else ""
@@ -202,7 +202,7 @@ def load(data_dir: Path, root: Path | None = None, cache=None,
             continue
         to_parse.append((len(slots), path, shown, kind.name, status.st_size, status.st_ctime_ns))
         slots.append(None)
-    for (slot, _, shown, _, size, changed_ns), (document, problems) in zip(to_parse, _parse_all(to_parse, on_parsed)):
+    for (slot, _, shown, _, size, changed_ns), (document, problems) in zip(to_parse, _parse_all(to_parse, on_parsed, workers)):
         if cache is not None and document is not None and not any(p.code == "file.unreadable" for p in problems):
             cache.put(shown, size, changed_ns, document, problems)
         slots[slot] = ([document] if document is not None else [], problems)
@@ -211,51 +211,39 @@ def load(data_dir: Path, root: Path | None = None, cache=None,
     return documents, problems
 
 
-#: Below this many files to parse, starting worker processes costs more than it saves.
+#: Below this many files to parse, a forked copy costs more than the share it parses.
 PARALLEL_FROM = 2000
 
 
-def _parse_all(items: list[tuple], on_parsed=None) -> list[tuple[Document | None, list[Problem]]]:
-    """Parse the files in `items`, on every core when there are many of them."""
-    workers = min(cores(), 4)
-    # Forking a process that runs threads (a live server) could copy a lock someone holds. And the
-    # other cores must be free: on a busy machine, sending the documents back costs more than it saves.
-    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1 or _busy(workers):
-        return [_parse_one(item) for item in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(items) // (workers * 16))     # small chunks: the first ones come back soon
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+def _parse_all(items: list[tuple], on_parsed=None, workers: int | None = None) -> list[tuple[Document | None, list[Problem]]]:
+    """Parse the files in `items`, in order: with many of them and several `workers`, split into
+    one share each, every share but the first parsed by a forked copy (aside.py) while this
+    process parses the first."""
+    workers = (workers or jobs()) if len(items) >= PARALLEL_FROM else 1
+    size = max(1, -(-len(items) // workers))
+    copies = [Aside(lambda share=items[start:start + size]: _parse_chunk(share))
+              for start in range(size, len(items), size)]
     parsed = []
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for blob in pool.map(_parse_chunk, chunks):     # in order, each as soon as it is done
-                # our own workers' plain values: marshal is the cheapest way back
-                for path, kind, data, positions, key_positions, broken, refused, problems in marshal.loads(blob):
-                    document = Document(path, KINDS[kind], data, positions, key_positions, broken, refused)
-                    parsed.append((document, [Problem(*p) for p in problems]))
-                    if on_parsed is not None and not broken:
-                        on_parsed(document)
-    except (OSError, RuntimeError, ImportError):      # no processes allowed here: one core it is
-        return [_parse_one(item) for item in items]
+        for document, problems in map(_parse_one, items[:size]):
+            parsed.append((document, problems))
+            if on_parsed is not None and not document.broken:
+                on_parsed(document)
+        for number, copy in enumerate(copies, 1):
+            try:
+                blob = copy.join()
+            except (AsideError, OSError):       # the copy failed (killed, say): its share is parsed here
+                blob = _parse_chunk(items[number * size:(number + 1) * size])
+            # our own copies' plain values: marshal is the cheapest way back
+            for path, kind, data, positions, key_positions, broken, refused, problems in marshal.loads(blob):
+                document = Document(path, KINDS[kind], data, positions, key_positions, broken, refused)
+                parsed.append((document, [Problem(*p) for p in problems]))
+                if on_parsed is not None and not broken:
+                    on_parsed(document)
+    finally:
+        for copy in copies:
+            copy.cancel()
     return parsed
-
-
-def _busy(workers: int) -> bool:
-    """Whether others hold the cores the workers need: what runs this instant (Linux: threads
-    machine-wide, or the host's in a container without its own /proc), where the load average
-    would still count a build that ended a minute ago; else the last minute's load."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            running = int(handle.read().split()[3].split("/")[0]) - 1      # this process aside
-        return running > cores() - workers
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.getloadavg()[0] > workers - 1
-    except OSError:
-        return False
 
 
 def _parse_chunk(items: list[tuple]) -> bytes:

@@ -28,11 +28,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
-from .aside import Aside, AsideError
 from .load import Document
 from .problems import CODES, ERROR, WARNING, Problem
 from .schema import KINDS
@@ -123,25 +122,6 @@ class ParseCache:
         """Write the cache if it changed enough to pay for the write (an entry left unsaved just misses)."""
         if self._worth_saving(force):
             self._write()
-
-    def save_aside(self) -> Callable[[], None]:
-        """`save`, done by a forked copy of this process while the caller goes on (validation);
-        call the function returned to wait for it."""
-        if not self._worth_saving():
-            return lambda: None
-        writing = Aside(self._write_or_fail)
-
-        def join() -> None:
-            try:
-                writing.join()
-                self.stored = 0
-            except AsideError:      # not written (read-only project, say): the next run parses again
-                pass
-        return join
-
-    def _write_or_fail(self) -> None:
-        if not self._write():
-            raise OSError("parse cache not written")
 
     def _worth_saving(self, force: bool = False) -> bool:
         if self._entries is None:

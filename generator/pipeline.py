@@ -82,7 +82,6 @@ def run(project: Project, *, render_pages: bool = True, cache: ParseCache | None
     memo: dict = {}         # what documents parsed by the loader's workers gave validation already
     with stage("load"):
         documents, problems = load(data_dir, cache=cache, on_parsed=check_early(memo))
-    saved = cache.save_aside() if cache is not None else None      # written on the other core meanwhile
     with stage("validate"):
         entries, found = validate(documents, content_dir, memo)
     if not render_pages:        # what the build would refuse in content/, said by `validate` too
@@ -91,7 +90,7 @@ def run(project: Project, *, render_pages: bool = True, cache: ParseCache | None
     if cache is not None:
         if fingerprint:
             cache.remember(fingerprint, problems, len(entries))
-        saved()
+        cache.save()
     if has_errors(problems):
         return Result(problems)
     if not render_pages:

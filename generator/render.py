@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import jinja2
 
-from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
 from .markup import TEMPLATES, abbreviation_definitions, front_matter_description, page_path, plain
@@ -87,21 +86,7 @@ def render_pages(handbook: Handbook, only: set[str] | None = None,
     glossary = handbook.glossary()
     todo = [e for e in sorted(handbook.entries.values(), key=entry_order)
             if e.kind.pages and (only is None or e.id in only)]
-    # Many pages: a forked copy renders every other one meanwhile (aside.py; the result is the same).
-    other = Aside(lambda: _record_pages(handbook, todo[1::2], glossary, medium)) if len(todo) >= PARALLEL_FROM else None
-    try:
-        pages, reads = _more_pages(handbook, todo if other is None else todo[::2], only, glossary, medium)
-    except BaseException:
-        if other is not None:
-            other.cancel()
-        raise
-    if other is not None:
-        try:
-            their_pages, their_reads = other.join()
-        except AsideError:      # rendered again here: the same error, told as it would be, or (killed) the pages
-            their_pages, their_reads = _record_pages(handbook, todo[1::2], glossary, medium)
-        pages.update(their_pages)
-        reads.update(their_reads)
+    pages, reads = _more_pages(handbook, todo, only, glossary, medium)
     return dict(sorted(pages.items())), reads
 
 
@@ -120,10 +105,6 @@ def _more_pages(handbook: Handbook, todo: list[Entry], only: set[str] | None, gl
         pages[EDITORS_PAGES[1]] = _with_abbreviations(
             env.get_template("editors/problems.md.j2").render(codes=CODES), glossary)
     return pages, reads
-
-
-#: Below this many record pages, a forked copy costs more than the half it renders.
-PARALLEL_FROM = 2000
 
 
 def _with_abbreviations(text: str, glossary: dict[str, str]) -> str:

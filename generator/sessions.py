@@ -103,7 +103,7 @@ class Serve(Build):
         equal a full render's); what each document gave validation is kept (validate.py)."""
         if self.cache is None:
             self.cache = ParseCache.of_project(project.root)
-        documents, problems = load(project.data, cache=self.cache)
+        documents, problems = load(project.data, cache=self.cache, workers=1)     # the live server runs threads: no fork
         self.cache.save()
         entries, found = validate(documents, project.content, self.validated)
         problems = sorted(problems + found)

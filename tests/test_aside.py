@@ -1,29 +1,28 @@
 """Work done by a forked copy while the build goes on (generator/aside.py).
 
-The forking cases run in a fresh interpreter: this one may run threads left by other tests
-(a browser driver), and with threads running Aside rightly does the work in place.
+The forking cases run in a fresh interpreter with HANDBOOK_JOBS=2: this one may run threads
+left by other tests (a browser driver), and a fork copies only the thread that forks.
 """
 
 import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from generator.aside import Aside, AsideError
+from generator.aside import Aside, AsideError, jobs
 
-forking = pytest.mark.skipif(not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2,
-                             reason="needs fork and two cores")
+forking = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+TWO_JOBS = {**os.environ, "HANDBOOK_JOBS": "2"}
 
 
 def fresh(code: str) -> list[str]:
     """Run `code` (with `Aside`, `AsideError`, `os` and `time` imported) in a new interpreter; its output lines."""
     done = subprocess.run([sys.executable, "-c", "import os, time\nfrom generator.aside import Aside, AsideError\n"
-                           + textwrap.dedent(code)], capture_output=True, text=True, timeout=60)
+                           + textwrap.dedent(code)], capture_output=True, text=True, timeout=60, env=TWO_JOBS)
     assert done.returncode == 0, done.stderr
     return done.stdout.split()
 
@@ -79,21 +78,30 @@ def test_cancel_stops_the_copy(tmp_path):
     assert said == ["True"] and not out.exists()
 
 
-def test_with_threads_running_the_work_is_done_here():
-    """A live server runs threads: a fork could copy a lock one of them holds."""
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        pids = []
-        job = Aside(lambda: pids.append(os.getpid()))
-        assert pids == [os.getpid()]
-        job.join()
-        with pytest.raises(AsideError, match="ZeroDivisionError"):
-            Aside(lambda: 1 / 0).join()
-    finally:
-        stop.set()
-        thread.join()
+def test_with_one_job_the_work_is_done_here_and_reported_the_same_way(monkeypatch):
+    """HANDBOOK_JOBS=1: nothing forks (the work runs before Aside returns, in this process)."""
+    monkeypatch.setenv("HANDBOOK_JOBS", "1")
+    pids = []
+    job = Aside(lambda: pids.append(os.getpid()) or "kết quả")
+    assert pids == [os.getpid()] and job.pid is None
+    assert job.join() == "kết quả"
+    with pytest.raises(AsideError, match="ZeroDivisionError"):
+        Aside(lambda: 1 / 0).join()
+
+
+@pytest.mark.parametrize("said, expected", [("", None), ("1", 1), ("3", 3), (" 2 ", 2)])
+def test_the_switch_sets_how_many_processes_work(monkeypatch, said, expected):
+    """Unset, two processes where two cores may run this one (the measured default), else one."""
+    monkeypatch.setenv("HANDBOOK_JOBS", said)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert jobs() == (expected or min(2, cores) if hasattr(os, "fork") else 1)
+
+
+@pytest.mark.parametrize("said", ["0", "-1", "hai", "1.5", "٣"])
+def test_a_switch_that_is_not_a_count_is_refused_in_vietnamese(monkeypatch, said):
+    monkeypatch.setenv("HANDBOOK_JOBS", said)
+    with pytest.raises(SystemExit, match="HANDBOOK_JOBS=.* không hợp lệ: cần một số nguyên dương"):
+        jobs()
 
 
 @forking
@@ -141,7 +149,7 @@ def test_the_copy_never_outlives_its_parent(tmp_path, ending):
         while not os.path.exists({str(pid)!r}):
             time.sleep(0.01)
         {ending}
-    """)], capture_output=True, text=True, timeout=60)
+    """)], capture_output=True, text=True, timeout=60, env=TWO_JOBS)
     assert done.returncode != 0
     copy = int(pid.read_text())
     deadline = time.monotonic() + 120       # gone, whether stopped at once or after its work
@@ -156,3 +164,23 @@ def running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_the_live_preview_never_forks(tmp_path, monkeypatch):
+    """`handbook serve` runs threads (its live server): a fork would copy only the thread that
+    forks, and a lock another one holds. Its runs parse and render in place whatever the switch."""
+    import generator.aside as aside
+    import generator.load as load
+    from generator.project import Project
+    from generator.sessions import Serve
+    from scratch import scratch_project
+
+    def fork():
+        raise AssertionError("the live preview forked")
+    monkeypatch.setattr(aside.os, "fork", fork)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    monkeypatch.setenv("HANDBOOK_JOBS", "4")
+    root = scratch_project(tmp_path)
+    session = Serve()
+    result = session.run(Project.read(root), None)
+    assert result.ok and session.rendered is not None and result.pages

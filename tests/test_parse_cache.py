@@ -169,19 +169,38 @@ def test_a_symlinked_cache_is_ignored(tmp_path):
     assert cache.entries and ParseCache.of_project(root).entries == {}
 
 
-def test_parsing_on_several_cores_gives_the_same_documents(tmp_path, monkeypatch):
-    import generator.load as load_module
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("copies", ["work", "are killed"])
+def test_parsing_in_several_processes_gives_the_same_documents(tmp_path, copies):
+    """Files split into shares, all but the first parsed by forked copies (generator/aside.py):
+    the same documents and problems in the same order; a copy that dies has its share parsed
+    here. Run in a fresh interpreter, where no thread left by another test is copied."""
+    import pickle
+    import subprocess
+    import sys
 
     root = scratch_project(tmp_path, BROKEN)
-    alone = outcome(root, None)
-    documents, problems = load(root / "data")
-    monkeypatch.setattr(load_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(load_module, "cores", lambda: 2)
-    monkeypatch.setattr(load_module, "_busy", lambda workers: False)
-    parallel, found = load(root / "data")
-    assert [(d.path, d.kind, d.data, d.positions) for d in parallel] == \
-        [(d.path, d.kind, d.data, d.positions) for d in documents]
-    assert found == problems and outcome(root, None) == alone
+    script = f"""
+import os, pickle, sys
+from pathlib import Path
+import generator.load as load
+def shown(found):
+    documents, problems = found
+    return [(d.path, d.kind.name, d.data, d.positions, d.key_positions, d.broken) for d in documents], problems
+alone = shown(load.load(Path({str(root / "data")!r})))
+load.PARALLEL_FROM = 1
+parent, parse = os.getpid(), load._parse_chunk
+if {copies == "are killed"}:
+    load._parse_chunk = lambda items: parse(items) if os.getpid() == parent else os.kill(os.getpid(), 9)
+both = shown(load.load(Path({str(root / "data")!r}), workers=3))
+sys.stdout.buffer.write(pickle.dumps((alone, both)))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120,
+                          env={**os.environ, "HANDBOOK_JOBS": "3"})
+    assert done.returncode == 0, done.stderr.decode()
+    alone, both = pickle.loads(done.stdout)
+    assert len(alone[0]) > 10 and alone[1]
+    assert both == alone
 
 
 def test_a_file_just_saved_is_not_kept(tmp_path, monkeypatch):
@@ -211,21 +230,6 @@ def test_a_linked_cache_folder_writes_nothing_elsewhere(tmp_path, planted):
     assert main(["-C", str(root), "validate"]) == 0
     assert sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*")) == before
     assert not target.exists()
-
-
-@pytest.mark.parametrize("running, busy", [("1/77", False), ("2/77", True), ("5/90", True)])
-def test_parsing_on_several_cores_waits_for_free_cores_now_not_a_minute_ago(monkeypatch, running, busy):
-    """The load average still counts a build that ended a minute ago (and on some machines sits
-    near 1 when idle): what counts is whether another process is running this instant."""
-    import io
-
-    import generator.load as load_module
-
-    monkeypatch.setattr(load_module.os, "getloadavg", lambda: (5.0, 5.0, 5.0))
-    monkeypatch.setattr(load_module, "cores", lambda: 2)
-    monkeypatch.setattr(load_module, "open", lambda *a, **k: io.StringIO(f"5.00 5.00 5.00 {running} 123\n"),
-                        raising=False)
-    assert load_module._busy(2) is busy
 
 
 def test_a_file_name_that_is_not_utf8_is_fingerprinted_not_a_crash(tmp_path):
