@@ -241,3 +241,21 @@ _LEFTOVER = re.compile(r"(~|\.sw[a-p])$|^#.*#$|^4913$")
 
 def editor_leftover(name: str) -> bool:
     return bool(_LEFTOVER.search(name))
+
+
+def set_aside(files, config) -> dict:
+    """The build's side of `same_address` for README.md beside index.md: MkDocs leaves such a README.md
+    out of its files (with a warning), so the plugin would never ask about it. {File: Problem}."""
+    from .engine import File
+
+    docs = Path(os.path.abspath(config.docs_dir))
+    listed = {file.src_uri for file in files}
+    found = {}
+    for uri in sorted(listed):
+        readme = posixpath.join(posixpath.dirname(uri), "README.md")
+        if posixpath.basename(uri) == "index.md" and readme not in listed and (docs / readme).is_file():
+            file = File(readme, config.docs_dir, config.site_dir, config.use_directory_urls)
+            problem = content_refusal(docs / readme, docs)
+            if problem is not None:
+                found[file] = problem
+    return found

@@ -98,22 +98,3 @@ def _listing(folder: Path) -> list[str]:
         return os.listdir(folder)
     except OSError:
         return []
-
-
-def set_aside(files, config) -> dict:
-    """The build's side of `same_address` for README.md beside index.md: MkDocs leaves such a README.md
-    out of its files (with a warning), so the plugin would never ask about it. {File: Problem}."""
-    from .engine import File
-    from .content_policy import content_refusal
-
-    docs = Path(os.path.abspath(config.docs_dir))
-    listed = {file.src_uri for file in files}
-    found = {}
-    for uri in sorted(listed):
-        readme = posixpath.join(posixpath.dirname(uri), "README.md")
-        if posixpath.basename(uri) == "index.md" and readme not in listed and (docs / readme).is_file():
-            file = File(readme, config.docs_dir, config.site_dir, config.use_directory_urls)
-            problem = content_refusal(docs / readme, docs)
-            if problem is not None:
-                found[file] = problem
-    return found

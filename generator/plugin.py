@@ -19,12 +19,11 @@ from pathlib import Path
 
 from . import cms, download_links, extensions, home, live, navigation, record_pages, site_search
 from .aside import AsideError
-from .content_policy import editor_leftover, refused_files
+from .content_policy import editor_leftover, refused_files, set_aside
 from .engine import LOGGER, BasePlugin, File, Files, PluginError, base, event_priority
 from .engine import config_options as c
 from .pipeline import Result
 from .project import Project
-from .output_paths import set_aside
 from .render import abbreviation_definitions, render_counts
 from .sanitize import clean_content, safe_meta, safe_title, with_csp
 from .serve_errors import error_page

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from .dates import PartialDate
+from .field_types import slot
 from .link import Handbook, Group
 from .markup import (field_label, front_matter_description, front_matter_title, kind_label, link_path, link_text,
                      markdown, page_path, plain, summary_text)
@@ -91,19 +92,16 @@ class Reader:
             self.reads.records.add(getattr(entry.record, entry.kind.issuer))      # link_text may name the issuer
         return f"[{plain(link_text(self.handbook, entry))}](../{page_path(entry)})"
 
-    def shown(self, value: object, ref_target: bool = False) -> str:
-        """One value as a reader reads it; "" for nothing (None or an empty list)."""
+    def shown(self, value: object, info: FieldInfo, ref_target: bool = False) -> str:
+        """A value of the field `info` (or one item of it) as a reader reads it, as the field-type table
+        says (field_types.py), escaped here, item by item; a reference as a link; "" for nothing."""
         if value is None:
             return ""
+        items = value if isinstance(value, list) else [value]
         if ref_target:
-            return self.link(value)
-        if isinstance(value, bool):
-            return "Có" if value else "Không"
-        if isinstance(value, PartialDate):
-            return value.vietnamese()
-        if isinstance(value, list):
-            return "; ".join(self.shown(item, ref_target) for item in value)
-        return plain(value)
+            return "; ".join(self.link(item) for item in items)
+        row = slot(info).type
+        return "; ".join(plain(row.shown(item)) for item in items)
 
 
 # --- What a view holds ---------------------------------------------------------------------------
@@ -281,7 +279,8 @@ class _Page:
         reference as a link); no row for nothing."""
         if name is None:
             return
-        shown = self.reader.shown(self.value(name), name in self.refs) if shown is None else shown
+        info = self.kind.model.model_fields[name]
+        shown = self.reader.shown(self.value(name), info, name in self.refs) if shown is None else shown
         if shown:
             self.facts.append((label or self.label(name), shown))
 
@@ -471,8 +470,8 @@ def _table(reader: Reader, items: list[BaseModel]) -> tuple[list[str], list[list
     """Nested values as rows under their fields' labels; a column no item fills is left out."""
     model = type(items[0])
     refs = {f.name for f in ref_fields(model)}
-    columns = {name: [reader.shown(getattr(item, name), name in refs) for item in items]
-               for name in model.model_fields}
+    columns = {name: [reader.shown(getattr(item, name), info, name in refs) for item in items]
+               for name, info in model.model_fields.items()}
     columns = {name: cells for name, cells in columns.items() if any(cells)}
     heads = [model.model_fields[name].title or name for name in columns]
     return heads, [list(row) for row in zip(*columns.values())]
@@ -497,9 +496,9 @@ def record_fields(reader: Reader, entry: Entry) -> dict[str, list]:
             found["sections"].append(Section("table", info.title,
                                              table=_table(reader, value if isinstance(value, list) else [value])))
         elif isinstance(value, list):      # sentences, or dates, yes/no, numbers shown as read
-            found["sections"].append(Section("list", info.title, items=[reader.shown(item) for item in value]))
+            found["sections"].append(Section("list", info.title, items=[reader.shown(item, info) for item in value]))
         else:
-            shown = reader.shown(value, name in refs)
+            shown = reader.shown(value, info, name in refs)
             if shown:
                 found["facts"].append((info.title, shown))
     return found
