@@ -277,7 +277,11 @@
       live = this;
       this.taken = {};          // id → whether the kind has a record of it (answered checks)
       this.asked = {};          // id → the pending check's promise
-      this.typing = function (event) { if (event.target === self.nameBox()) { self.follow(event.target.value); } };
+      // After the name's own control has taken the keystroke (a change of the id drawn in between would
+      // draw the name box again with its value before it).
+      this.typing = function (event) {
+        if (event.target === self.nameBox()) { setTimeout(function () { if (live === self) { self.follow(self.name()); } }, 0); }
+      };
       document.addEventListener("input", this.typing, true);
       this.made = window.HandbookNames.slug(this.name());
       this.follow(this.name());
