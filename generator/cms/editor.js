@@ -304,8 +304,8 @@
     },
     // The id the name makes, unless the editor typed another (an id that is neither empty nor the one
     // made from the name before); returns the id the record will have.
-    follow: function (name) {
-      var id = this.props.value || "";
+    follow: function (name, current) {
+      var id = current === undefined ? this.props.value || "" : current;
       if (!this.isNew()) { return id; }
       var made = window.HandbookNames.slug(name);
       if (id === "" || id === this.made) {
@@ -375,7 +375,7 @@
                      onChange: function (event) {
                        var typed = event.target.value;
                        self.props.onChange(typed);
-                       if (typed === "") { self.follow(self.name()); } else { self.later(typed); }
+                       if (typed === "") { self.follow(self.name(), typed); } else { self.later(typed); }
                      } }),
         h("p", { className: "hb-id-note", style: { margin: ".3rem 0 0", fontSize: "13px", color: "#555" } }, note));
     }
