@@ -24,6 +24,7 @@ from pydantic_core.core_schema import ErrorType
 from .characters import describe, name_key, name_refusal, not_text
 from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
+from .ids import id_refusal
 from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, Course, Glossary, Kind, Record,
                      markdown_block, markdown_fields, ref_fields, relations_field)
 
@@ -184,6 +185,9 @@ def _check_id(document: Document, record_id: str, declared: dict[str, Document])
         problems.append(Problem(document.path, line, col, "id.format",
                                 f"mã `{record_id}` dành cho trang mục lục của mỗi phần",
                                 "đặt một mã khác, và đổi tên tệp theo mã mới"))
+    elif id_refusal(record_id):
+        problems.append(Problem(document.path, line, col, "id.format", id_refusal(record_id),
+                                "đặt một mã ngắn hơn hoặc khác, và đổi tên tệp theo mã mới"))
     elif record_id != stem:
         problems.append(Problem(document.path, line, col, "id.filename",
                                 f"mã `{record_id}` khác tên tệp `{stem}.yaml`",

@@ -355,7 +355,8 @@
     },
     cleared: function (id) { return !this.isNew() || this.taken[id] === false; },
     isValid: function () {
-      var id = this.props.value;
+      var id = this.props.value, refused = id && window.HandbookNames.refusal(id);
+      if (refused) { return { error: { type: "CUSTOM", message: refused + ": sửa mã cho khác" } }; }
       if (this.isNew() && id && this.taken && this.taken[id]) {
         return { error: { type: "CUSTOM", message: "Đã có " + (this.props.collection.get("label_singular") || "bản ghi") +
           " mang mã “" + id + "”: sửa mã cho khác (ví dụ thêm tên tỉnh hoặc năm)" } };
