@@ -180,8 +180,9 @@ def _comments(text: str, after: int = 0) -> list[tuple[int, int, str]]:
     """Every comment in `text` below line `after` (line, column, text from `#`), found between the YAML tokens."""
     if "#" not in text.split("\n", after)[-1]:      # most bodies have none: no need to scan them
         return []
-    scalars = [(t.start_mark.index, t.end_mark.index) for t in yaml.scan(text, Loader=yaml.SafeLoader)
-               if isinstance(t, yaml.ScalarToken)]
+    # a block scalar's text starts below its `|` line, which may end with a comment
+    scalars = [(text.find("\n", t.start_mark.index) if t.style in ("|", ">") else t.start_mark.index, t.end_mark.index)
+               for t in yaml.scan(text, Loader=yaml.SafeLoader) if isinstance(t, yaml.ScalarToken)]
     found, at = [], 0
     for number, line in enumerate(text.split("\n"), 1):
         start = -1
