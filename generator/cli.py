@@ -508,10 +508,7 @@ def _fmt(args: argparse.Namespace) -> int:
             continue
         if args.check:
             old = path.read_bytes().decode("utf-8")
-            line = fmt.first_difference(old.replace("\r\n", "\n"), result.text)
-            unformatted.append(Problem(result.path, line, 1, "file.layout", "tệp chưa viết theo bố cục chuẩn "
-                                       f"(khác từ dòng {line})", f"chạy `handbook fmt {result.path}` rồi commit "
-                                       "lại; chỉ cách viết đổi, nội dung giữ nguyên"))
+            unformatted.append(fmt.layout_problem(result.path, old, result.text))
             if args.diff:
                 print(fmt.diff(result.path, old, result.text), end="")
         else:

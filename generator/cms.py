@@ -31,8 +31,10 @@ from pathlib import Path
 
 import yaml
 
+from .characters import NOT_TEXT_CLASS
 from .cms_config import CONFIG_FILE
-from .fmt import layout_of
+from .editor_schema import json_schema
+from .fmt import layout_of, scaffold_comments
 from .schema import KINDS, ref_fields
 
 DECAP_VERSION = "3.16.3"
@@ -227,6 +229,43 @@ def picker_names(result) -> dict[str, dict[str, str]]:
     return names
 
 
+def _patterns(node: dict) -> set[str] | None:
+    """The patterns a text value of this JSON Schema node must match (None: no rule for text here)."""
+    branches = [b for b in node.get("anyOf", ()) if b.get("type") != "null"]
+    if branches:
+        return _patterns(branches[0]) if len(branches) == 1 else None
+    if "pattern" not in node and "allOf" not in node:
+        return None
+    found = {node["pattern"]} if "pattern" in node else set()
+    for part in node.get("allOf", ()):
+        found |= _patterns(part) or set()
+    return found
+
+
+def text_rules() -> dict:
+    """The validator's rules for text, as the form applies them (editor.js): each collection's fields
+    (by name; a list's items as `item`) with the patterns the JSON Schemas give them, and the class of
+    characters that are not text, with which the form says which character is at fault.
+
+    A name found twice in a kind (a nested field) keeps the patterns both have: never a rule the
+    validator does not apply."""
+    fields = {}
+    for kind in KINDS.values():
+        schema = json_schema(kind)
+        found: dict[str, set[str]] = {}
+        models = [schema, *schema.get("$defs", {}).values()]
+        for name, node in ((n, v) for model in models for n, v in model.get("properties", {}).items()):
+            items = node.get("items") or next((b["items"] for b in node.get("anyOf", ()) if "items" in b), None)
+            if "x-ref" in node or (isinstance(items, dict) and "x-ref" in items):
+                continue        # ids of other records: picked (relation widgets), never typed as text
+            for key, target in ((name, node), ("item", items)):
+                patterns = _patterns(target) if isinstance(target, dict) and "$ref" not in target else None
+                if patterns is not None:
+                    found[key] = found[key] & patterns if key in found else patterns
+        fields[kind.folder] = {name: sorted(patterns) for name, patterns in sorted(found.items()) if patterns}
+    return {"notText": NOT_TEXT_CLASS, "fields": fields}
+
+
 def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | None = None) -> str:
     """Write site/admin/; return a Vietnamese note when the editor cannot be turned on, else "".
 
@@ -264,9 +303,11 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | 
         + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     # editor.js reads the collections it previews off its own tag: no inline script, no second request.
     collections = escape(" ".join(c["name"] for c in config["collections"]))
-    layouts = escape(json.dumps({kind.folder: {**layout_of(kind), "pick": list(kind.name_fields)}
+    layouts = escape(json.dumps({kind.folder: {**layout_of(kind), "pick": list(kind.name_fields),
+                                               "help": sorted(scaffold_comments(kind))}
                                  for kind in KINDS.values()}, ensure_ascii=False, sort_keys=True))
     known = escape(json.dumps(names or {}, ensure_ascii=False, sort_keys=True))
+    rules = escape(json.dumps(text_rules(), ensure_ascii=False, sort_keys=True))
     # The preview's style as text, not a file the preview frame fetches again after every save (the
     # preview showed unstyled for seconds meanwhile).
     style = escape((ASSETS / "preview.css").read_text(encoding="utf-8"))
@@ -274,7 +315,7 @@ def write_admin(site_dir: Path, backend: Backend, site_name: str, names: dict | 
             f'<script src="decap-cms.js"></script>\n<script src="{JS_YAML_FILE}"></script>\n'
             '<script src="layout.js"></script>\n<script src="names.js"></script>\n'
             f'<script src="editor.js" data-collections="{collections}" data-layout="{layouts}" '
-            f'data-names="{known}" data-preview-style="{style}"></script>')
+            f'data-names="{known}" data-text="{rules}" data-preview-style="{style}"></script>')
     (admin / "index.html").write_text(admin_page(admin_policy(backend), body, title), encoding="utf-8")
     return ""
 

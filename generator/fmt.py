@@ -177,8 +177,9 @@ def _comments(text: str, after: int = 0) -> list[tuple[int, int, str]]:
     """Every comment in `text` below line `after` (line, column, text from `#`), found between the YAML tokens."""
     if "#" not in text.split("\n", after)[-1]:      # most bodies have none: no need to scan them
         return []
-    scalars = [(t.start_mark.index, t.end_mark.index) for t in yaml.scan(text, Loader=yaml.SafeLoader)
-               if isinstance(t, yaml.ScalarToken)]
+    # a block scalar's text starts below its `|` line, which may end with a comment
+    scalars = [(text.find("\n", t.start_mark.index) if t.style in ("|", ">") else t.start_mark.index, t.end_mark.index)
+               for t in yaml.scan(text, Loader=yaml.SafeLoader) if isinstance(t, yaml.ScalarToken)]
     found, at = [], 0
     for number, line in enumerate(text.split("\n"), 1):
         start = -1
@@ -193,7 +194,7 @@ def _comments(text: str, after: int = 0) -> list[tuple[int, int, str]]:
 
 
 @functools.cache
-def _scaffold_comments(kind: Kind) -> frozenset[str]:
+def scaffold_comments(kind: Kind) -> frozenset[str]:
     """The help `handbook new` writes in a new file's body (commented-out fields, each field's type)."""
     from .scaffold import new_record
 
@@ -201,6 +202,34 @@ def _scaffold_comments(kind: Kind) -> frozenset[str]:
     written = [comment for _, _, comment in _comments(text, after=3)]
     # an optional field once uncommented keeps its help after the value: "name: …  # chữ: …"
     return frozenset(written + ["#" + c.split("  #", 1)[1] for c in written if "  #" in c])
+
+
+# What may open a YAML file before its record: a directive (`%YAML 1.2`) and the document start
+# marker (`---`, maybe followed by a comment). Values never depend on them: the layout drops them and
+# keeps the comments around them in the header.
+_DIRECTIVE = re.compile(r"%\S.*")
+_DOCUMENT_START = re.compile(r"---(?:[ \t]+(#.*))?")
+
+
+def header_of(text: str) -> tuple[int, list[str]]:
+    """The index of the record's first line, and the comment lines before it (the header).
+
+    layout.js's `headerOf` reads a file the same way (tests/test_fmt_form.py compares them)."""
+    lines = text.split("\n")
+    header, started = [], False
+    for index, line in enumerate(lines):
+        line = line.strip(" \t")       # YAML's spaces only
+        marker = _DOCUMENT_START.fullmatch(line) if not started else None
+        if marker:
+            started = True
+            line = marker.group(1) or ""
+        elif not started and _DIRECTIVE.fullmatch(line):
+            continue
+        elif line and not line.startswith("#"):
+            return index, header
+        if line and not line.startswith(_SCAFFOLD_HINT):
+            header.append(line)
+    return len(lines), header
 
 
 @dataclass(frozen=True)
@@ -218,11 +247,8 @@ def format_text(raw: bytes, shown: str, kind: Kind) -> Formatted:
     if document is None or errors:
         return Formatted(shown, None, problems=errors)
     text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    stripped = [line.strip(" \t") for line in lines]      # YAML's spaces only (as layout.js reads them)
-    first = next((i for i, line in enumerate(stripped) if line and not line.startswith("#")), len(lines))
-    header = [line for line in stripped[:first] if line and not line.startswith(_SCAFFOLD_HINT)]
-    scaffold = _scaffold_comments(kind)
+    first, header = header_of(text)
+    scaffold = scaffold_comments(kind)
     notes = [(line, col, comment) for line, col, comment in _comments(text, after=first) if comment not in scaffold]
     if notes:
         line, col, _ = notes[0]
@@ -269,6 +295,10 @@ def _absolute(root: Path) -> str:
 def format_file(root: Path, path: Path, kind: Kind) -> Formatted:
     """Read, check and format one file (nothing written)."""
     shown = _shown(root, path)
+    if not os.path.lexists(path):
+        return Formatted(shown, None, problems=(Problem(
+            shown, 1, 1, "file.unreadable", "không có tệp này",
+            "kiểm tra lại tên tệp và thư mục (đường dẫn tính từ thư mục dự án, hoặc chỉ ra dự án bằng -C)"),))
     status = _lstat(str(path))
     if not isinstance(status, os.stat_result):
         return Formatted(shown, None, problems=(Problem(shown, 1, 1, *status),))
@@ -281,6 +311,22 @@ def first_difference(old: str, new: str) -> int:
         if a != b:
             return number
     return min(old.count("\n"), new.count("\n")) + 1
+
+
+def layout_problem(path: str, old: str, new: str) -> Problem:
+    """What `fmt --check` says of a file not in the layout: the first line that differs, or, when only
+    the line endings do (Windows' CRLF, old Macs' CR), that, at the first such line."""
+    plain = old.replace("\r\n", "\n").replace("\r", "\n")
+    hint = f"chạy `handbook fmt {path}` rồi commit lại; chỉ cách viết đổi, nội dung giữ nguyên"
+    if plain == new and plain != old:
+        line = old[:re.search("\r", old).start()].count("\n") + 1
+        return Problem(path, line, 1, "file.layout", "tệp xuống dòng kiểu Windows (CRLF) hoặc Mac cũ (CR), bố cục "
+                       f"chuẩn xuống dòng bằng LF (khác từ dòng {line})",
+                       hint + "; hoặc đặt trình soạn thảo lưu tệp với kiểu xuống dòng LF")
+    line = min(first_difference(plain, new), max(1, new.count("\n")), max(1, plain.count("\n")))
+    endings = "; tệp cũng xuống dòng kiểu CRLF/CR thay vì LF" if plain != old else ""
+    return Problem(path, line, 1, "file.layout", f"tệp chưa viết theo bố cục chuẩn (khác từ dòng {line}{endings})",
+                   hint)
 
 
 def diff(path: str, old: str, new: str) -> str:

@@ -70,8 +70,32 @@ def keep_serving(server, data_dir: Path) -> None:
     failure = _Failure(server, Path(data_dir))
     server.builder = failure.guarded(server.builder)
     forward = api_backend.forward if api_backend else None
-    server.set_app(guard(failure.app(server.get_app()), server.server_address[1], forward=forward))
+    server.set_app(guard(failure.app(_no_reload_script_in_admin(server, server.get_app())),
+                         server.server_address[1], forward=forward))
     _watch_again_when_replaced(server, data_dir)
+
+
+_in_admin = threading.local()
+
+
+def _no_reload_script_in_admin(server, app):
+    """The form editor's page (/admin/) as built: its policy forbids inline scripts (cms.admin_policy),
+    so MkDocs' reload script, written into every page served, would only be refused there, with an
+    error in the console at every load (and the form keeps its own state: it is not reloaded)."""
+    inject = server._inject_js_into_html
+
+    def injector(content, epoch):
+        return content if getattr(_in_admin, "path", False) else inject(content, epoch)
+
+    def answer(environ, start_response):
+        _in_admin.path = environ.get("PATH_INFO", "").startswith(server.mount_path + "admin/")
+        try:
+            return app(environ, start_response)
+        finally:
+            _in_admin.path = False
+
+    server._inject_js_into_html = injector
+    return answer
 
 
 class _Lines(logging.Handler):

@@ -8,19 +8,13 @@ commented out with their description.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
-from slugify import slugify
-
 from .characters import describe, escaped, name_refusal, not_text
+from .ids import id_from_name, id_refusal
 from .outputs import write_file
 from .schema import ID_PATTERN, KINDS, RESERVED_IDS, Kind, describe_fields
-
-
-def id_from_name(name: str) -> str:
-    """The id a record gets from its name, here and in the form editor (cms/names.js): the name's
-    letters as written, so "&gt;" is the letters g and t, never an HTML entity decoded."""
-    return slugify(name, entities=False, decimal=False, hexadecimal=False)
 
 
 def new_record(kind: Kind, name: str, record_id: str | None = None) -> tuple[str, str]:
@@ -66,10 +60,13 @@ def write_new_record(data_dir: Path, kind_name: str, name: str, record_id: str |
     reason = _name_problem(name)
     if reason:
         raise ValueError(f"tên “{escaped(name)}” {reason}; gõ lại tên bằng chữ Quốc ngữ, không có ký tự ẩn")
-    record_id, text = new_record(kind, name.strip(), record_id)
+    record_id, text = new_record(kind, unicodedata.normalize("NFC", name.strip()), record_id)
     if not re.match(ID_PATTERN, record_id) or record_id in RESERVED_IDS:
         raise ValueError(f"mã `{record_id}` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang "
                          "(đặt mã bằng --id, ví dụ --id chi-bo-bon-tot)")
+    refused = id_refusal(record_id)
+    if refused:
+        raise ValueError(f"{refused}: đặt mã khác bằng --id, ví dụ --id chi-bo-bon-tot")
     path = data_dir / kind.folder / f"{record_id}.yaml"
     try:
         write_file(path, text, new=True)        # never an existing file, nor through a link; whole or not at all

@@ -27,6 +27,7 @@ from .look_alikes import look_alike_name, typed_look_alikes
 from .text_shape import text_shape
 from .load import LINE_BREAK, MAX_FILE_BYTES, Document, paused_gc
 from .problems import WARNING, Problem
+from .ids import id_refusal
 from .records import Entry
 from .schema import (ID_PATTERN, KINDS, RELATION_TYPES, RESERVED_IDS, Course, Glossary, Kind, Record,
                      markdown_block, markdown_fields, ref_fields, relations_field)
@@ -167,6 +168,9 @@ def _check_id(document: Document, record_id: str, declared: dict[str, Document])
         problems.append(Problem(document.path, line, col, "id.format",
                                 f"mã `{record_id}` dành cho trang mục lục của mỗi phần",
                                 "đặt một mã khác, và đổi tên tệp theo mã mới"))
+    elif id_refusal(record_id):
+        problems.append(Problem(document.path, line, col, "id.format", id_refusal(record_id),
+                                "đặt một mã ngắn hơn hoặc khác, và đổi tên tệp theo mã mới"))
     elif record_id != stem:
         problems.append(Problem(document.path, line, col, "id.filename",
                                 f"mã `{record_id}` khác tên tệp `{stem}.yaml`",

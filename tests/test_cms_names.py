@@ -11,7 +11,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from conftest import node_asker, unavailable
+from slugify import slugify
+
 from generator import cms
+from generator.ids import MAX_ID_LENGTH, id_refusal
 from generator.scaffold import id_from_name
 from generator.pipeline import run
 from generator.project import Project
@@ -22,7 +25,8 @@ SERVER = r"""
 const names = require(process.argv[1]);
 require("readline").createInterface({input: process.stdin}).on("line", (line) => {
   const ask = JSON.parse(line);
-  const answer = ask.slug !== undefined ? names.slug(ask.slug) : names.label(ask.folder, ask.layout, ask.data, ask.names);
+  const answer = ask.slug !== undefined ? names.slug(ask.slug) : ask.refusal !== undefined ? names.refusal(ask.refusal)
+    : names.label(ask.folder, ask.layout, ask.data, ask.names);
   process.stdout.write(JSON.stringify(answer) + "\n");
 });
 """
@@ -42,8 +46,33 @@ def node():
 @given(st.text(alphabet=VIETNAMESE, max_size=40))
 @example("&gt;")          # found once: python-slugify decoded HTML entities, the form did not
 @example("&#65;&#x42;")
-def test_a_new_records_id_is_the_one_handbook_new_makes(node, name):
-    assert node(slug=name) == id_from_name(name)
+def test_vietnamese_names_make_the_ids_they_always_made(name):
+    """The rule of ids.py is python-slugify's (the rule the handbook's ids were made by) for Vietnamese."""
+    assert id_from_name(name) == slugify(name, entities=False, decimal=False, hexadecimal=False)
+
+
+# Any text: every character Python's Unicode assigns (node's is as new or newer), in any script.
+ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cn")), max_size=40)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(st.text(alphabet=VIETNAMESE, max_size=40), ANY_TEXT,
+                 st.lists(st.text(alphabet=VIETNAMESE, min_size=1, max_size=12), max_size=25).map(" ".join)))
+@example("中国")
+@example("Straße")
+@example("½ ① Ⅻ")
+@example("Ｆｕｌｌ ｗｉｄｔｈ 1,000 ‘Chi bộ’ l'Đảng")
+@example(" ".join(["Nghị quyết"] * 30))
+def test_the_form_and_handbook_new_make_the_same_id_from_any_name(node, name):
+    made = id_from_name(name)
+    assert node(slug=name) == made
+    assert len(made) <= MAX_ID_LENGTH and not made.startswith("-") and not made.endswith("-")
+    assert node(refusal=made) == id_refusal(made)
+
+
+@pytest.mark.parametrize("record_id", ["con", "lpt9", "a" * MAX_ID_LENGTH, "a" * (MAX_ID_LENGTH + 1), "chi-bo"])
+def test_the_form_refuses_the_ids_validate_refuses(node, record_id):
+    assert node(refusal=record_id) == id_refusal(record_id)
 
 
 def test_pickers_name_directives_and_practices_as_the_site_does(node):

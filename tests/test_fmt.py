@@ -193,3 +193,37 @@ def test_check_names_the_files_in_vietnamese_and_writes_nothing(tmp_path, capsys
 
 def test_the_handbooks_data_is_in_the_layout(capsys):
     assert main(["-C", str(PROJECT), "fmt", "--check"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("opening, header", [
+    ("---\n# Chủ đề — Y\n", ["# Chủ đề — Y"]),
+    ("%YAML 1.2\n---\n# Chủ đề — Y\n", ["# Chủ đề — Y"]),
+    ("--- # Chủ đề — Y\n# nguồn: z\n", ["# Chủ đề — Y", "# nguồn: z"]),
+    ("# Chủ đề — Y\n---\n", ["# Chủ đề — Y"]),
+    ("---\n", []),
+])
+def test_a_document_start_marker_before_the_header_is_taken(opening, header):
+    """`---` (and a `%YAML` directive before it) open a YAML document; the layout drops them and keeps
+    the comments around them as the header."""
+    result = fmt.format_text((opening + "id: x\nname: Tên\n").encode(), "data/topics/x.yaml", KINDS["topic"])
+    assert result.problems == ()
+    assert result.text == "\n".join(header or ["# Chủ đề — Tên"]) + "\nid: x\nname: Tên\n"
+
+
+def test_check_says_when_only_the_line_endings_differ(tmp_path, capsys):
+    lines = ["# Chủ đề — Messy", "id: messy", "name: Messy"]
+    project = scratch_project(tmp_path, {"data/topics/messy.yaml": "\r\n".join(lines) + "\r\n",
+                                         "data/topics/mixed.yaml": "# Chủ đề — Mixed\nname: Mixed\r\nid: mixed\r\n"})
+    assert main(["-C", str(project), "fmt", "--check"]) == 1
+    said = capsys.readouterr().err
+    assert "data/topics/messy.yaml:1:1" in said and "xuống dòng kiểu Windows (CRLF)" in said
+    assert "data/topics/mixed.yaml:2:1" in said and "khác từ dòng 2; tệp cũng xuống dòng kiểu CRLF" in said
+    problem = fmt.layout_problem("x.yaml", "a: b\n", "a: b\nc: d\n")     # a line added at the end
+    assert problem.line == 1
+
+
+def test_a_missing_file_is_said_in_vietnamese(tmp_path, capsys):
+    project = scratch_project(tmp_path)
+    assert main(["-C", str(project), "fmt", "data/topics/nope.yaml"]) == 1
+    said = capsys.readouterr().err
+    assert "data/topics/nope.yaml:1:1" in said and "không có tệp này" in said and "No such file" not in said

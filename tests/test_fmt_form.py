@@ -33,7 +33,7 @@ lines.on("line", (line) => {
   const ask = JSON.parse(line);
   let answer;
   try {
-    answer = ask.dump ? layout.dump(ask.layout, ask.data, ask.header) : layout.read(ask.text, yaml);
+    answer = ask.dump ? layout.dump(ask.layout, ask.data, ask.header) : layout.read(ask.text, yaml, ask.help);
   } catch (error) { answer = {error: String(error)}; }
   process.stdout.write(JSON.stringify(answer) + "\n");
 });
@@ -113,3 +113,31 @@ def test_the_handbooks_files_come_back_unchanged_through_the_form(node):
             read = node(dump=False, text=text)
             header = read.pop("_header", [])
             assert node(dump=True, layout=fmt.layout_of(kind), data=read, header=header) == text, path
+
+
+OPENINGS = st.sampled_from(["", "---\n", "%YAML 1.2\n---\n", "--- # Từ máy\n", "# Đầu\n---\n"])
+NOTES = st.sampled_from(["  # ghi chú", " #x", "# TODO", "#"])
+
+
+@SETTINGS
+@given(records(), OPENINGS, st.lists(st.tuples(st.integers(0, 40), st.booleans(), NOTES), max_size=3))
+def test_the_form_finds_the_comments_fmt_refuses(node, record, opening, notes):
+    """Whatever comments a hand-edited file has inside its record, the form finds the ones `handbook fmt`
+    refuses (it warns before a save drops them), and keeps the header fmt keeps."""
+    kind, data, header = record
+    lines = (opening + fmt.dump(kind, nfc(data), header)).split("\n")
+    for at, own_line, note in notes:
+        at = min(at, len(lines) - 1)
+        if own_line:
+            lines.insert(at, note)
+        elif lines[at]:
+            lines[at] += "  " + note.lstrip()
+    text = "\n".join(lines)
+    result = fmt.format_text(text.encode("utf-8"), f"data/{kind.folder}/x.yaml", kind)
+    if result.problems and any(p.code != "file.comment" for p in result.problems):
+        return
+    read = node(dump=False, text=text, help=sorted(fmt.scaffold_comments(kind)))
+    refused = [p.line for p in result.problems]
+    found = [int(note.split(":")[0].removeprefix("dòng ")) for note in read.get("_notes", [])]
+    assert found[:1] == refused
+    assert read.get("_header", []) == fmt.header_of(text)[1]

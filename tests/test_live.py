@@ -116,6 +116,16 @@ def test_the_preview_answers_only_its_own_pages(served):
     assert request(base + PAGE, method="POST", body=b"{}", headers={"Origin": "http://evil.example"})[0] == 403
 
 
+def test_the_form_editors_page_is_served_without_the_reload_script(served):
+    """/admin/ forbids inline scripts (its own policy): the reload script would only log an error there."""
+    root, base, port, process = served
+    _ready(base)
+    status, page = request(base + PAGE)
+    assert status == 200 and "/livereload/" in page
+    status, admin = request(base + "/admin/")
+    assert status == 200 and "Biên tập" in admin and "/livereload/" not in admin
+
+
 def test_a_busy_port_or_an_open_address_is_said_before_building(tmp_path):
     root = site_project(tmp_path / "project")
     with socket.socket() as busy:

@@ -23,8 +23,9 @@
     "|on|On|ON|off|Off|OFF|<<|=)$");
   var SCAFFOLD_HINT = "# Các trường bắt đầu bằng # là tùy chọn";
   var HEADER = "_header";     // where a record read from a file keeps its comment lines (no field starts with _)
-  // What the form adds to a record it reads (the header, and editor.js's names for pickers): never written.
-  var DERIVED = [HEADER, "_name", "_search"];
+  var NOTES = "_notes";       // …and the comments inside it, which the form cannot keep (editor.js warns)
+  // What the form adds to a record it reads (the header, the notes, editor.js's names for pickers): never written.
+  var DERIVED = [HEADER, NOTES, "_name", "_search"];
 
   function isPlain(text) {
     return text !== "" && INDICATORS.indexOf(text[0]) < 0 && text[0] !== " " && " :".indexOf(text[text.length - 1]) < 0 &&
@@ -118,30 +119,62 @@
     return lines.concat(mapping(data, layout, 0)).join("\n") + "\n";
   }
 
-  /* The comment lines that open a file, as fmt.py keeps them. */
+  /* The comment lines that open a file, as fmt.py's `header_of` keeps them: a `%YAML` directive and the
+     `---` that may come first are dropped, a comment after `---` kept. */
   function headerOf(text) {
-    var lines = text.replace(/\r\n?/g, "\n").split("\n"), header = [];
+    return opening(text.replace(/\r\n?/g, "\n").split("\n")).header;
+  }
+  function opening(lines) {
+    var header = [], started = false;
     for (var i = 0; i < lines.length; i++) {
       var line = lines[i].replace(/^[ \t]+|[ \t]+$/g, "");
-      if (line && line[0] !== "#") { break; }
+      var marker = started ? null : /^---(?:[ \t]+(#.*))?$/.exec(line);
+      if (marker) { started = true; line = marker[1] || ""; }
+      else if (!started && /^%\S/.test(line)) { continue; }
+      else if (line && line[0] !== "#") { return { first: i, header: header }; }
       if (line && line.indexOf(SCAFFOLD_HINT) !== 0) { header.push(line); }
     }
-    return header;
+    return { first: lines.length, header: header };
   }
 
-  function read(text, yaml) {
+  /* The comments inside the record (below its first field), which the layout cannot keep, as
+     "dòng 4: # …"; `help` is the help `handbook new` writes there, which it drops. A `#` starts a
+     comment where cutting the line there leaves the values as they were: never one inside text. */
+  function notesOf(text, data, load, help) {
+    var lines = text.replace(/\r\n?/g, "\n").split("\n"), notes = [], same = JSON.stringify(data);
+    for (var i = opening(lines).first; i < lines.length; i++) {
+      var line = lines[i], hash = /(^|[ \t])#/g, found;
+      while ((found = hash.exec(line)) !== null) {
+        var at = found.index + found[1].length, trial = lines.slice();
+        trial[i] = line.slice(0, at);
+        var kept;
+        try { kept = JSON.stringify(load(trial.join("\n"))) === same; } catch (error) { kept = false; }
+        if (kept) {
+          var comment = line.slice(at).replace(/[ \t]+$/, "");
+          if ((help || []).indexOf(comment) < 0) { notes.push("dòng " + (i + 1) + ": " + comment); }
+          break;
+        }
+        hash.lastIndex = at + 1;
+      }
+    }
+    return notes;
+  }
+
+  function read(text, yaml, help) {
     yaml = yaml || root.jsyaml;
     var schema = yaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml.types.null] });   // text, or nothing
-    var data = yaml.load(text, { schema: schema }) || {};
-    var header = headerOf(text);
+    function load(source) { return yaml.load(source, { schema: schema }) || {}; }
+    var data = load(text);
+    var header = headerOf(text), notes = text.indexOf("#") < 0 ? [] : notesOf(text, data, load, help);
     if (header.length) { data[HEADER] = header; }
+    if (notes.length) { data[NOTES] = notes; }
     return data;
   }
 
   /* A Decap CMS format for one kind: read as the loader reads, write in the layout. */
   function format(layout) {
     return {
-      fromFile: function (text) { return read(text); },
+      fromFile: function (text) { return read(text, null, layout.help); },
       toFile: function (data) {
         var copy = {}, header = data[HEADER];
         Object.keys(data).forEach(function (k) { if (DERIVED.indexOf(k) < 0) { copy[k] = data[k]; } });
@@ -151,6 +184,6 @@
   }
 
   var api = { isPlain: isPlain, quoted: quoted, dump: dump, read: read, headerOf: headerOf, format: format,
-              HEADER: HEADER };
+              HEADER: HEADER, NOTES: NOTES };
   if (typeof module === "object" && module.exports) { module.exports = api; } else { root.HandbookLayout = api; }
 }(typeof self !== "undefined" ? self : this));

@@ -1,7 +1,7 @@
 /* Names in the form: what a picker shows and searches, and the id a new record gets from its name.
 
-   - `slug`: `handbook new`'s id (python-slugify) for Vietnamese text; tests/test_cms_names.py
-     compares the two.
+   - `slug`: `handbook new`'s id, by generator/ids.py's rule (tests/test_cms_names.py compares the
+     two over any text); `refusal`: why an id cannot be one (too long, a Windows device name).
    - `label`: what a reader recognises a record by, as the site names it (schema.py's
      display_name; a directive with its issuer and subject, a practice with its province).
    - `searchable`: the label with and without diacritics, so "chi thi" finds "Chỉ thị".
@@ -14,10 +14,32 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D");
   }
 
+  // generator/ids.py's rule, step for step (its docstring says why it is so plain).
+  var MAX_ID_LENGTH = 80;
+  var DEVICE_NAMES = ["con", "prn", "aux", "nul"];
+  for (var n = 1; n < 10; n++) { DEVICE_NAMES.push("com" + n, "lpt" + n); }
+
   function slug(text) {
-    // python-slugify: a typed ' separates words, a curly one (’, written ' by its transliteration) is dropped
-    return fold(String(text).replace(/'/g, "-").replace(/[\u2018\u2019]/g, "")).toLowerCase().replace(/(\d),(?=\d)/g, "$1")
-      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    var folded = String(text).replace(/'/g, "-").replace(/[\u2018\u2019]/g, "")
+      .normalize("NFKD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+    return shorten(folded.replace(/[A-Z]+/g, function (upper) { return upper.toLowerCase(); })
+      .replace(/(\d),(?=\d)/g, "$1").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, ""));
+  }
+
+  function shorten(made) {
+    if (made.length <= MAX_ID_LENGTH) { return made; }
+    var cut = made.slice(0, MAX_ID_LENGTH + 1);
+    cut = cut.indexOf("-") >= 0 ? cut.slice(0, cut.lastIndexOf("-")) : cut.slice(0, MAX_ID_LENGTH);
+    return cut.replace(/^-+|-+$/g, "");
+  }
+
+  /* Why an id of the right form still cannot be one (ids.py's id_refusal), or null. */
+  function refusal(id) {
+    if (id.length > MAX_ID_LENGTH) { return "mã dài " + id.length + " ký tự, quá " + MAX_ID_LENGTH + " ký tự"; }
+    if (DEVICE_NAMES.indexOf(id) >= 0) {
+      return "mã `" + id + "` là tên thiết bị Windows dành riêng (tệp " + id + ".yaml không mở được trên Windows)";
+    }
+    return null;
   }
 
   function text(value) { return typeof value === "string" ? value.trim() : ""; }
@@ -62,6 +84,6 @@
     return [name, fold(name), id || ""].join(" ");
   }
 
-  var api = { fold: fold, slug: slug, label: label, searchable: searchable, vietnameseDate: vietnameseDate };
+  var api = { fold: fold, slug: slug, refusal: refusal, label: label, searchable: searchable, vietnameseDate: vietnameseDate };
   if (typeof module === "object" && module.exports) { module.exports = api; } else { root.HandbookNames = api; }
 }(typeof self !== "undefined" ? self : this));
