@@ -11,13 +11,16 @@ files MkDocs lists. Both say it with the same problems.
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
 import stat
+import unicodedata
 from pathlib import Path
 
 from .characters import NOT_PRINTABLE, describe, not_text, path_key
+from .confusables import keyboard_look_alike
 from .output_paths import output_refusal
 from .problems import Problem
 from .schema import RESERVED_SECTIONS
@@ -166,6 +169,11 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
         return Problem(shown, 1, 1, "content.refused", "liên kết tượng trưng (symlink), hoặc nằm trong thư mục "
                        "là liên kết, bị từ chối", "thay liên kết bằng chính tệp, thư mục; hoặc xóa nó")
     relative = path.relative_to(docs).parts
+    odd = next((found for part in relative if (found := _look_alike_letter(part))), None)
+    if odd:     # "vаn-ban/" with a Cyrillic а beside the real "van-ban/": two addresses that look one
+        return Problem(shown, 1, 1, "content.refused", f"tên tệp có chữ {describe(odd)} trông giống một chữ "
+                       "trên bàn phím mà không phải", "gõ lại tên tệp bằng bàn phím (chữ thường không dấu, số và "
+                       "gạch ngang là chắc chắn nhất)")
     if len(relative) > 1 and path_key(relative[0]) in SITE_MADE:
         # A file there would stand at an official-looking address (/tai-ve/…), or be replaced unseen.
         return Problem(shown, 1, 1, "content.refused", f"nằm trong thư mục {relative[0]}/ mà trang web tự tạo",
@@ -194,7 +202,7 @@ def content_refusal(path: Path, docs: Path) -> Problem | None:
             line = text[:error.start].count(b"\n") + 1
             return Problem(shown, line, 1, "content.refused", "trang không được lưu bằng mã UTF-8",
                            "mở trang trong trình soạn thảo và lưu lại với mã hóa UTF-8")
-        hidden = not_text(decoded)
+        hidden = not_text(decoded) or _hidden_reference(decoded)
         if hidden:      # as in record text: it would reach the page's title, headings, links on other pages
             index, char = hidden
             line = decoded.count("\n", 0, index) + 1
@@ -259,3 +267,33 @@ def set_aside(files, config) -> dict:
             if problem is not None:
                 found[file] = problem
     return found
+
+
+# A character reference, as Markdown passes it to the page (&#x202E; is U+202E there).
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _hidden_reference(text: str) -> tuple[int, str] | None:
+    """A character reference to what is not text (&#x202E;, &#8203;, &#x1b;): judged as the
+    character it becomes, at the reference's place."""
+    for match in _REFERENCE.finditer(text):
+        reference = match.group()[1:-1]
+        if reference.startswith("#"):       # as written, as a browser reads it (html.unescape drops controls)
+            code = int(reference[2:], 16) if reference[1:2] in "xX" else int(reference[1:])
+            character = chr(code) if code <= 0x10FFFF else "\ufffd"
+        else:
+            character = html.unescape(match.group())
+        found = not_text(character)
+        if found:
+            return match.start(), found[1]
+    return None
+
+
+def _look_alike_letter(name: str) -> str | None:
+    """The first character of a file or folder name that looks like a keyboard character without being
+    one (Cyrillic а, dotless ı, full-width ｔ: what NFKC or UTS #39 would take for it). Vietnamese
+    letters are letters with marks, and stay."""
+    found = keyboard_look_alike(name)
+    if found:
+        return found[1]
+    return next((c for c in name if unicodedata.normalize("NFKC", c) != unicodedata.normalize("NFC", c)), None)
