@@ -86,8 +86,26 @@ def _escape(char: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """What two names are compared by: NFKC, case folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """What two names are compared by: NFKC, case folded, spaces collapsed, and the tone mark at one
+    place in each word: "Thanh Hoá" and "Thanh Hóa", "Thuỷ" and "Thủy" are one name spelt by the old
+    and the new rule of where the tone goes (both are common in print)."""
+    return tones_last(unicodedata.normalize("NFKC", name).casefold())
+
+
+def tones_last(text: str) -> str:
+    """`text` in NFC with each word's tone mark after its letters, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", " ".join(_tone_last(word) for word in decomposed.split()))
+
+
+# The five tone marks of Vietnamese (huyền, sắc, ngã, hỏi, nặng), in NFD. Vowel marks (circumflex,
+# breve, horn) belong to their letter and stay.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _tone_last(word: str) -> str:
+    tones = "".join(c for c in word if c in _TONES)
+    return word.translate({ord(c): None for c in _TONES}) + tones if tones else word
 
 
 def path_key(path: str) -> str:

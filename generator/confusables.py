@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .characters import name_key
+from .characters import name_key, tones_last
 
 TABLE = Path(__file__).parent / "assets" / "unicode" / "confusables.txt"
 
@@ -72,7 +72,7 @@ def keys(name: str) -> tuple[str, str]:
     second = name
     for char in set(second):
         second = second.replace(char, (_mapped.get(char) or _learn(char))[1])
-    return first, " ".join(unicodedata.normalize("NFC", second).split())
+    return first, tones_last(second)
 
 
 _mapped: dict[str, tuple[str, str]] = {}        # character → its part of either key, as met
@@ -171,7 +171,15 @@ def _keyboard_look_alikes() -> dict[str, str]:
         if code > 0x7F and looks.isascii() and looks.isprintable() and not char.isspace() and \
                 not unicodedata.combining(char) and not (parts and not parts[0].startswith("<")):
             found[char] = looks
-    return found
+    # And what NFKC makes a keyboard character, which the table leaves out (the full-width digits
+    # and slash: "９３-CT／TW"); searched as written, they would never match "93-CT/TW".
+    for code in range(0x80, 0x20000):
+        char = chr(code)
+        if char not in found and unicodedata.decomposition(char).startswith("<") and not char.isspace():
+            looks = unicodedata.normalize("NFKC", char)
+            if looks.isascii() and looks.isprintable() and not looks.isspace():
+                found[char] = looks
+    return dict(sorted(found.items()))
 
 
 def keyboard_look_alike_class() -> str:
