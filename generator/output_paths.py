@@ -25,12 +25,22 @@ FORBIDDEN = '<>:"|?*\\'
 _HINT = "đổi tên (chữ thường không dấu, số và gạch ngang là chắc chắn nhất)"
 
 
+#: The longest path of a page inside the offline copy: Windows opens at most 260 characters in all
+#: (MAX_PATH), and the folder a learner unzips into takes about a hundred of them.
+MAX_OUTPUT_PATH = 150
+
+
 def output_refusal(path: Path, docs: Path, shown: str) -> Problem | None:
     """Why a file of content/ cannot be written where the site puts it, on every disk, if it cannot."""
     relative = path.relative_to(docs).as_posix()
     found = windows_refusal(relative)
     if found:
         return Problem(shown, 1, 1, "content.path", found, _HINT)
+    if len(output_path(relative)) > MAX_OUTPUT_PATH:
+        return Problem(shown, 1, 1, "content.path",
+                       f"đường dẫn trang trong bản ngoại tuyến dài {len(output_path(relative))} ký tự, quá "
+                       f"{MAX_OUTPUT_PATH}: Windows không giải nén được tệp ở sâu như thế",
+                       "đặt tên tệp, tên thư mục ngắn hơn")
     other = same_address(relative, lambda folder: _listing(docs / folder))
     if other:
         return Problem(shown, 1, 1, "content.path",

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.content_policy import content_refusals
+from generator.content_policy import content_refusal, content_refusals
 from scratch import site_project
 
 # Path parts: plain ones, the index names, Windows' device names in any case, reserved characters,
@@ -105,3 +105,19 @@ def test_validate_and_build_refuse_them_alike(tmp_path, capsys, files):
     assert main(["-C", str(root), "build"]) == 1
     err = capsys.readouterr().err
     assert "[content.path]" in err and not (root / "site").exists()
+
+
+@given(st.lists(st.text("abcdeghiklmnopqrstuvxy-", min_size=1, max_size=30).filter(lambda n: n.strip("-") == n),
+                min_size=1, max_size=8))
+def test_a_page_too_deep_for_windows_to_unzip_is_refused(tmp_path_factory, folders):
+    """Windows opens at most 260 characters of path; the offline copy is unzipped into a folder."""
+    from generator.output_paths import MAX_OUTPUT_PATH, output_path
+
+    docs = tmp_path_factory.mktemp("sau") / "content"
+    path = docs.joinpath(*folders, "trang.md")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Trang\n", encoding="utf-8")
+    relative = path.relative_to(docs).as_posix()
+    problem = content_refusal(path, docs)
+    too_long = len(output_path(relative)) > MAX_OUTPUT_PATH
+    assert (problem is not None and problem.code == "content.path") == too_long, (relative, problem)
