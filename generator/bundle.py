@@ -277,7 +277,8 @@ def offline_site(project: Project, result: Result, plan: Plan, *, strict: bool =
         config_file.write_text(yaml.safe_dump(_config(project, docs, site, plan, kiwix), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
-        run_mkdocs(config_file, project.root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
+        run_mkdocs(config_file, project.root, strict=strict, result=Result(result.problems, result.handbook, plan.pages,
+                                                                     changes=result.changes),
                    plugins={"handbook-course-links": _CourseLinks(plan, known)})
         _add_shim(site)     # after the build: content/ takes pages and pictures only
         files = _kept_files(site)

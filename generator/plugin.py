@@ -128,7 +128,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if page.file.generated_by:     # rendered pages carry their abbreviations already
             return download_links.with_course_links(markdown, page.file.src_uri, self.downloads)
         # the home page's ways in, "Mới cập nhật" and offline copy (home.py)
-        markdown = home.fill(markdown, self.result.handbook, self.result.pages, self.project.data, self.downloads, page.file.src_uri)
+        markdown = home.fill(markdown, self.result.handbook, self.result.pages, self.result.changes, self.downloads,
+                             page.file.src_uri)
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)

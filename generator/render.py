@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from . import recent
 from .aside import Aside, AsideError
 from .link import Handbook, entry_order
 from .problems import CODES
@@ -73,24 +74,27 @@ def generated_paths(entries) -> set[str]:
             | {f"{kind.section}/index.md" for kind in KINDS.values()})
 
 
-def render(handbook: Handbook, medium: Medium = SITE) -> dict[str, str]:
-    """Every generated page of the handbook, by path relative to the docs folder."""
-    return render_pages(handbook, medium=medium)[0]
+def render(handbook: Handbook, medium: Medium = SITE, changes: dict[str, recent.Change] | None = None) -> dict[str, str]:
+    """Every generated page of the handbook, by path relative to the docs folder; `changes`: each
+    file's last commit (recent.last_changes), which a record page dates itself by."""
+    return render_pages(handbook, medium=medium, changes=changes)[0]
 
 
-def render_pages(handbook: Handbook, only: set[str] | None = None,
-                 medium: Medium = SITE) -> tuple[dict[str, str], dict[str, Reads]]:
+def render_pages(handbook: Handbook, only: set[str] | None = None, medium: Medium = SITE,
+                 changes: dict[str, recent.Change] | None = None) -> tuple[dict[str, str], dict[str, Reads]]:
     """The pages of the records in `only` (all if None) and every index page, with what each read.
 
     The editors' reference pages do not depend on the data: rendered only when `only` is None.
+    A record page says when its file last changed in git (`changes`, by file path: none, no date).
     """
+    changes = changes or {}
     glossary = handbook.glossary()
     todo = [e for e in sorted(handbook.entries.values(), key=entry_order)
             if e.kind.pages and (only is None or e.id in only)]
     # Many pages: a forked copy renders every other one meanwhile (aside.py; the result is the same).
-    other = Aside(lambda: _record_pages(handbook, todo[1::2], glossary, medium)) if len(todo) >= PARALLEL_FROM else None
+    other = Aside(lambda: _record_pages(handbook, todo[1::2], glossary, medium, changes)) if len(todo) >= PARALLEL_FROM else None
     try:
-        pages, reads = _more_pages(handbook, todo if other is None else todo[::2], only, glossary, medium)
+        pages, reads = _more_pages(handbook, todo if other is None else todo[::2], only, glossary, medium, changes)
     except BaseException:
         if other is not None:
             other.cancel()
@@ -99,17 +103,17 @@ def render_pages(handbook: Handbook, only: set[str] | None = None,
         try:
             their_pages, their_reads = other.join()
         except AsideError:      # rendered again here: the same error, told as it would be, or (killed) the pages
-            their_pages, their_reads = _record_pages(handbook, todo[1::2], glossary, medium)
+            their_pages, their_reads = _record_pages(handbook, todo[1::2], glossary, medium, changes)
         pages.update(their_pages)
         reads.update(their_reads)
     return dict(sorted(pages.items())), reads
 
 
 def _more_pages(handbook: Handbook, todo: list[Entry], only: set[str] | None, glossary: dict[str, str],
-                medium: Medium = SITE) -> tuple[dict[str, str], dict[str, Reads]]:
+                medium: Medium, changes: dict[str, recent.Change]) -> tuple[dict[str, str], dict[str, Reads]]:
     """The record pages of `todo`, every index page and (for a full render) the editors' pages."""
     env, _ = _environment(handbook)
-    pages, reads = _record_pages(handbook, todo, glossary, medium)
+    pages, reads = _record_pages(handbook, todo, glossary, medium, changes)
     for kind in KINDS.values():
         pages[f"{kind.section}/index.md"] = render_index(handbook, kind.name, handbook.of_kind(kind.name))
     if only is None:
@@ -131,7 +135,7 @@ def _with_abbreviations(text: str, glossary: dict[str, str]) -> str:
 
 
 def _record_pages(handbook: Handbook, entries: list[Entry], glossary: dict[str, str],
-                  medium: Medium = SITE) -> tuple[dict[str, str], dict[str, Reads]]:
+                  medium: Medium, changes: dict[str, recent.Change]) -> tuple[dict[str, str], dict[str, Reads]]:
     env, reader = _environment(handbook)
     template = env.get_template("record.md.j2")
     pages: dict[str, str] = {}
@@ -144,6 +148,7 @@ def _record_pages(handbook: Handbook, entries: list[Entry], glossary: dict[str, 
         for group in [*handbook.incoming.get(entry.id, []), *handbook.outgoing.get(entry.id, [])]:
             page_reads.saw(group.entries)
         view = record_view(reader, entry, links_of(handbook, entry, in_body))
+        view.updated = changes[entry.path].label() if entry.path in changes else ""
         pages[page_path(entry)] = _with_abbreviations(template.render(view=view, medium=medium), glossary)
         reads[page_path(entry)] = page_reads
     reader.reads = Reads()      # what index pages read next is no record page's

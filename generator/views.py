@@ -186,6 +186,7 @@ class RecordView:
     diagram: Diagram | None
     links: Links
     data_path: str
+    updated: str = ""           # "Cập nhật lần cuối dd/mm/yyyy", from the file's last commit (render.py); "" unknown
 
 
 # --- Building views ------------------------------------------------------------------------------
