@@ -137,6 +137,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-100)    # after every other plugin changed the content
     def on_page_content(self, html: str, page, config, files) -> str:
         page.title = safe_title(page.title)
+        if page.file.generated_by:
+            html = record_pages.placed_edit_link(html, page.url)
         return clean_content(html)
 
     def on_page_context(self, context, page, config, nav):

@@ -32,14 +32,17 @@ class Medium:
 
     name: str
     crumb: bool = True      # the breadcrumb above a record's title: where the page sits in the site
-    footer: bool = True     # the editors' footer: the data file the page comes from
+    edit: bool = True       # "Sửa trang này": a link for editors to the record in the form editor (/admin/)
     search: bool = True     # searched: the facts table and the diagram are marked to leave out (md_in_html)
 
 
-#: The site, and its offline copies (a zip bundle, a ZIM file), which keep the site's pages as they are.
+#: The site.
 SITE = Medium("site")
-#: On paper the chapter's label says what a page is, and trainees edit no data file.
-PRINT = Medium("print", crumb=False, footer=False, search=False)
+#: The offline copies (a zip bundle, a ZIM file): the site's pages, less the way to the form
+#: editor, which is not in them and would need a network and an account.
+OFFLINE = Medium("offline", edit=False)
+#: On paper the chapter's label says what a page is, and trainees edit nothing.
+PRINT = Medium("print", crumb=False, edit=False, search=False)
 
 
 def _environment(handbook: Handbook) -> tuple[jinja2.Environment, Reader]:

@@ -94,7 +94,7 @@ def test_without_git_nothing_is_dated(tmp_path):
 def _dated_pages(root: Path) -> dict[str, str]:
     """Each record page's "Cập nhật lần cuối" line ("" for none), by page path."""
     pages = run(Project.read(root)).pages
-    return {path: next(iter(re.findall(r"^<small data-search-exclude>(Cập nhật lần cuối [0-9/]+)</small>$", text,
+    return {path: next(iter(re.findall(r"^<small class=\"hb-page-foot\" data-search-exclude>(Cập nhật lần cuối [0-9/]+) · ", text,
                                        re.MULTILINE)), "") for path, text in pages.items()}
 
 
