@@ -53,7 +53,7 @@ from .outputs import ZIP_COMMENT, is_our_zip, check_zip, move_into_place
 from .pipeline import Result
 from .project import Project
 from .site_search import own_search
-from .render import page_path, render_index
+from .render import OFFLINE, page_path, render, render_index, render_pages
 
 ASSETS = Path(__file__).parent / "assets"
 SHIM = "assets/javascripts/iframe-worker/shim.js"      # in the bundle; the URL must say "iframe-worker"
@@ -97,7 +97,8 @@ class Summary:
 # --- What goes in ----------------------------------------------------------------------
 
 def plan_whole(result: Result, content_dir: Path) -> Plan:
-    return Plan(WHOLE_NAME, "cả sổ tay", dict(result.pages), _content_files(content_dir))
+    """Every page, rendered for an offline copy (no link to the form editor, which is not in it)."""
+    return Plan(WHOLE_NAME, "cả sổ tay", render(result.handbook, OFFLINE, result.changes), _content_files(content_dir))
 
 
 def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
@@ -105,8 +106,10 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
     entry, records = course_records(handbook, course)
     record = entry.record
     landing = page_path(entry)
-    pages = {"index.md": result.pages[landing]}
-    pages.update({page_path(e): result.pages[page_path(e)] for e in records})
+    offline = render_pages(handbook, only={entry.id} | {e.id for e in records}, medium=OFFLINE,
+                           changes=result.changes)[0]
+    pages = {"index.md": offline[landing]}
+    pages.update({page_path(e): offline[page_path(e)] for e in records})
 
     ids = {e.id for e in records}
     view = restricted(handbook, ids)
@@ -277,7 +280,8 @@ def offline_site(project: Project, result: Result, plan: Plan, *, strict: bool =
         config_file.write_text(yaml.safe_dump(_config(project, docs, site, plan, kiwix), allow_unicode=True,
                                               sort_keys=False), encoding="utf-8")
         known = set(result.pages) | {p for p in _content_files(content_dir) if p.endswith(".md")}
-        run_mkdocs(config_file, project.root, strict=strict, result=Result(result.problems, result.handbook, plan.pages),
+        run_mkdocs(config_file, project.root, strict=strict, result=Result(result.problems, result.handbook, plan.pages,
+                                                                     changes=result.changes),
                    plugins={"handbook-course-links": _CourseLinks(plan, known)})
         _add_shim(site)     # after the build: content/ takes pages and pictures only
         files = _kept_files(site)

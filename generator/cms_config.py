@@ -77,6 +77,12 @@ def _fields(model: type[BaseModel], owner: str) -> list[dict]:
     return fields
 
 
+def entry_address(kind: Kind, entry_id: str) -> str:
+    """Where the form editor opens one record, from the site's root (Decap's route: the kind's
+    collection, the entry by its slug, which is the file name, the id)."""
+    return f"admin/#/collections/{kind.folder}/entries/{entry_id}"
+
+
 def collection(kind: Kind) -> dict:
     return {
         "name": kind.folder,

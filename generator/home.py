@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 from . import download_links, recent
@@ -47,8 +46,10 @@ RECENT_COUNT = 8
 NOT_STATED = "-"
 
 
-def fill(markdown: str, handbook: Handbook, pages: dict[str, str], data_dir: Path, files: dict, page: str) -> str:
-    """`markdown` (a hand-written page) with the home page's markers replaced; any other page as it is."""
+def fill(markdown: str, handbook: Handbook, pages: dict[str, str], changes: dict[str, recent.Change], files: dict,
+         page: str) -> str:
+    """`markdown` (a hand-written page) with the home page's markers replaced; any other page as it is.
+    `changes`: each data file's last commit, read once per build (pipeline.Result.changes)."""
     if not any(marker in markdown for marker in MARKERS):
         return markdown
     up = "../" * page.count("/")
@@ -56,7 +57,7 @@ def fill(markdown: str, handbook: Handbook, pages: dict[str, str], data_dir: Pat
     if WAYS_IN in markdown:
         markdown = markdown.replace(WAYS_IN, ways_in(handbook, pages, up))
     if RECENT in markdown:
-        markdown = markdown.replace(RECENT, recently_changed(handbook, recent.last_changes(data_dir), up))
+        markdown = markdown.replace(RECENT, recently_changed(handbook, changes, up))
     if download_links.MARKER in markdown:
         offline = download_links.whole_link(files, page)
         markdown = markdown.replace(download_links.MARKER, heading("doc-khong-can-mang", "Đọc không cần mạng") + offline

@@ -4,7 +4,8 @@ A page is a function of its own record, of the records its rendering looked
 at and of the link groups it read (views.Reads notes both). After an edit
 the pages to render again are therefore those of the changed records, those
 that looked at a changed record, and those that read the links of a record a
-changed one points at (old or new target: its backlinks changed). Index
+changed one points at (old or new target: its backlinks changed), and those
+whose file's last commit changed (the date at their foot, recent.py). Index
 pages list whole kinds and are always rendered again. A change of glossary
 (abbreviation tooltips on every page) renders everything. The result equals
 a full render: tests/test_incremental.py checks it on random edits.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import recent
 from .link import Handbook, nested_targets
 from .render import Reads, page_path, render_pages
 
@@ -25,11 +27,12 @@ class Rendered:
     handbook: Handbook
     pages: dict[str, str]
     reads: dict[str, Reads] = field(default_factory=dict)
+    changes: dict[str, recent.Change] = field(default_factory=dict)     # what the record pages are dated by
 
 
-def render_all(handbook: Handbook) -> Rendered:
-    pages, reads = render_pages(handbook)
-    return Rendered(handbook, pages, reads)
+def render_all(handbook: Handbook, changes: dict[str, recent.Change] | None = None) -> Rendered:
+    pages, reads = render_pages(handbook, changes=changes)
+    return Rendered(handbook, pages, reads, changes or {})
 
 
 def changed_ids(old: Handbook, new: Handbook) -> set[str]:
@@ -49,21 +52,24 @@ def _targets(handbook: Handbook, ids: set[str]) -> set[str]:
     return found
 
 
-def rerender(previous: Rendered, handbook: Handbook) -> tuple[Rendered, set[str]]:
-    """The pages of `handbook`, reusing `previous` where nothing they read changed; and the paths rendered."""
-    old = previous.handbook
+def rerender(previous: Rendered, handbook: Handbook,
+             changes: dict[str, recent.Change] | None = None) -> tuple[Rendered, set[str]]:
+    """The pages of `handbook` dated by `changes`, reusing `previous` where nothing they read
+    changed; and the paths rendered."""
+    old, changes = previous.handbook, changes or {}
     if old.glossary() != handbook.glossary():
-        done = render_all(handbook)
+        done = render_all(handbook, changes)
         return done, set(done.pages)
     changed = changed_ids(old, handbook)
     moved_links = changed | _targets(old, changed) | _targets(handbook, changed)
     stale = {path for path, reads in previous.reads.items()
              if reads.records & changed or reads.links & moved_links}
-    redo = {e.id for e in handbook.entries.values() if e.id in changed or page_path(e) in stale}
-    fresh, reads = render_pages(handbook, only=redo)
+    redo = {e.id for e in handbook.entries.values() if e.id in changed or page_path(e) in stale
+            or previous.changes.get(e.path) != changes.get(e.path)}      # committed since: a new date
+    fresh, reads = render_pages(handbook, only=redo, changes=changes)
     wanted = {page_path(e) for e in handbook.entries.values() if e.kind.pages}
     pages = {path: text for path, text in previous.pages.items()
              if path not in fresh and (path in wanted or path not in previous.reads)}
     pages.update(fresh)
     kept_reads = {path: r for path, r in previous.reads.items() if path in wanted and path not in reads}
-    return Rendered(handbook, dict(sorted(pages.items())), {**kept_reads, **reads}), set(fresh)
+    return Rendered(handbook, dict(sorted(pages.items())), {**kept_reads, **reads}, changes), set(fresh)

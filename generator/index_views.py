@@ -86,9 +86,11 @@ def _model(reader: Reader, view: IndexView, entries: list[Entry]) -> None:
 
 
 def _organ(reader: Reader, view: IndexView, entries: list[Entry]) -> None:
+    """Each organ by its name, which carries its abbreviation already (Organ.display_name), and how
+    many documents it issued."""
     def note(e: Entry) -> str:
         count = len(reader.citing(e.id, "directive"))
-        return (f" ({plain(e.record.abbr)})" if e.record.abbr else "") + (f" — {count} văn bản" if count else "")
+        return f" — {count} văn bản" if count else ""
     view.items = _items(reader, entries, note)
 
 

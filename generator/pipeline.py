@@ -16,6 +16,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from time import perf_counter
 
+from . import recent
 from .link import Handbook, link
 from .load import load
 from .parse_cache import ParseCache, inputs
@@ -32,6 +33,7 @@ class Result:
     handbook: Handbook | None = None
     pages: dict[str, str] = field(default_factory=dict)   # docs path → Markdown
     known_records: int = 0      # when validation was recalled from the cache rather than run
+    changes: dict = field(default_factory=dict)     # data file → its last commit (recent.py), read once per build
 
     @property
     def records(self) -> int:
@@ -98,6 +100,7 @@ def run(project: Project, *, render_pages: bool = True, cache: ParseCache | None
     with stage("link"):
         handbook = link(entries)
     with stage("render"):
-        pages = render(handbook)
-    return Result(problems, handbook, pages)
+        changes = recent.last_changes(data_dir)
+        pages = render(handbook, changes=changes)
+    return Result(problems, handbook, pages, changes=changes)
 

@@ -127,7 +127,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if page.file.generated_by:     # rendered pages carry their abbreviations already
             return download_links.with_course_links(markdown, page.file.src_uri, self.downloads)
         # the home page's ways in, "Mới cập nhật" and offline copy (home.py)
-        markdown = home.fill(markdown, self.result.handbook, self.result.pages, self.project.data, self.downloads, page.file.src_uri)
+        markdown = home.fill(markdown, self.result.handbook, self.result.pages, self.result.changes, self.downloads,
+                             page.file.src_uri)
         if COUNTS_MARKER in markdown:
             markdown = markdown.replace(COUNTS_MARKER, render_counts(self.result.handbook))
         return markdown + abbreviation_definitions(markdown, self.glossary)
@@ -135,6 +136,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-100)    # after every other plugin changed the content
     def on_page_content(self, html: str, page, config, files) -> str:
         page.title = safe_title(page.title)
+        if page.file.generated_by:
+            html = record_pages.placed_edit_link(html, page.url)
         return clean_content(html)
 
     def on_page_context(self, context, page, config, nav):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from . import recent
 from .link import Handbook, entry_order
 from .problems import CODES
 from .markup import TEMPLATES, abbreviation_definitions, front_matter_description, page_path, plain
@@ -30,14 +31,17 @@ class Medium:
 
     name: str
     crumb: bool = True      # the breadcrumb above a record's title: where the page sits in the site
-    footer: bool = True     # the editors' footer: the data file the page comes from
+    edit: bool = True       # "Sửa trang này": a link for editors to the record in the form editor (/admin/)
     search: bool = True     # searched: the facts table and the diagram are marked to leave out (md_in_html)
 
 
-#: The site, and its offline copies (a zip bundle, a ZIM file), which keep the site's pages as they are.
+#: The site.
 SITE = Medium("site")
-#: On paper the chapter's label says what a page is, and trainees edit no data file.
-PRINT = Medium("print", crumb=False, footer=False, search=False)
+#: The offline copies (a zip bundle, a ZIM file): the site's pages, less the way to the form
+#: editor, which is not in them and would need a network and an account.
+OFFLINE = Medium("offline", edit=False)
+#: On paper the chapter's label says what a page is, and trainees edit nothing.
+PRINT = Medium("print", crumb=False, edit=False, search=False)
 
 
 def _environment(handbook: Handbook) -> tuple[jinja2.Environment, Reader]:
@@ -72,29 +76,32 @@ def generated_paths(entries) -> set[str]:
             | {f"{kind.section}/index.md" for kind in KINDS.values()})
 
 
-def render(handbook: Handbook, medium: Medium = SITE) -> dict[str, str]:
-    """Every generated page of the handbook, by path relative to the docs folder."""
-    return render_pages(handbook, medium=medium)[0]
+def render(handbook: Handbook, medium: Medium = SITE, changes: dict[str, recent.Change] | None = None) -> dict[str, str]:
+    """Every generated page of the handbook, by path relative to the docs folder; `changes`: each
+    file's last commit (recent.last_changes), which a record page dates itself by."""
+    return render_pages(handbook, medium=medium, changes=changes)[0]
 
 
-def render_pages(handbook: Handbook, only: set[str] | None = None,
-                 medium: Medium = SITE) -> tuple[dict[str, str], dict[str, Reads]]:
+def render_pages(handbook: Handbook, only: set[str] | None = None, medium: Medium = SITE,
+                 changes: dict[str, recent.Change] | None = None) -> tuple[dict[str, str], dict[str, Reads]]:
     """The pages of the records in `only` (all if None) and every index page, with what each read.
 
     The editors' reference pages do not depend on the data: rendered only when `only` is None.
+    A record page says when its file last changed in git (`changes`, by file path: none, no date).
     """
+    changes = changes or {}
     glossary = handbook.glossary()
     todo = [e for e in sorted(handbook.entries.values(), key=entry_order)
             if e.kind.pages and (only is None or e.id in only)]
-    pages, reads = _more_pages(handbook, todo, only, glossary, medium)
+    pages, reads = _more_pages(handbook, todo, only, glossary, medium, changes)
     return dict(sorted(pages.items())), reads
 
 
 def _more_pages(handbook: Handbook, todo: list[Entry], only: set[str] | None, glossary: dict[str, str],
-                medium: Medium = SITE) -> tuple[dict[str, str], dict[str, Reads]]:
+                medium: Medium, changes: dict[str, recent.Change]) -> tuple[dict[str, str], dict[str, Reads]]:
     """The record pages of `todo`, every index page and (for a full render) the editors' pages."""
     env, _ = _environment(handbook)
-    pages, reads = _record_pages(handbook, todo, glossary, medium)
+    pages, reads = _record_pages(handbook, todo, glossary, medium, changes)
     for kind in KINDS.values():
         pages[f"{kind.section}/index.md"] = render_index(handbook, kind.name, handbook.of_kind(kind.name))
     if only is None:
@@ -112,7 +119,7 @@ def _with_abbreviations(text: str, glossary: dict[str, str]) -> str:
 
 
 def _record_pages(handbook: Handbook, entries: list[Entry], glossary: dict[str, str],
-                  medium: Medium = SITE) -> tuple[dict[str, str], dict[str, Reads]]:
+                  medium: Medium, changes: dict[str, recent.Change]) -> tuple[dict[str, str], dict[str, Reads]]:
     env, reader = _environment(handbook)
     template = env.get_template("record.md.j2")
     pages: dict[str, str] = {}
@@ -125,6 +132,7 @@ def _record_pages(handbook: Handbook, entries: list[Entry], glossary: dict[str, 
         for group in [*handbook.incoming.get(entry.id, []), *handbook.outgoing.get(entry.id, [])]:
             page_reads.saw(group.entries)
         view = record_view(reader, entry, links_of(handbook, entry, in_body))
+        view.updated = changes[entry.path].label() if entry.path in changes else ""
         pages[page_path(entry)] = _with_abbreviations(template.render(view=view, medium=medium), glossary)
         reads[page_path(entry)] = page_reads
     reader.reads = Reads()      # what index pages read next is no record page's

@@ -17,6 +17,7 @@ import logging
 from pathlib import Path
 
 from .engine import LOGGER, File, Files, PluginError
+from . import recent
 from .parse_cache import ParseCache
 from .incremental import Rendered, render_all, rerender
 from .link import link
@@ -110,9 +111,11 @@ class Serve(Build):
         if has_errors(problems):
             return Result(problems)     # what the last valid data rendered is kept for the next save
         handbook = link(entries)
-        done = rerender(self.rendered, handbook)[0] if self.rendered is not None else render_all(handbook)
+        changes = recent.last_changes(project.data)     # a commit since the last save re-dates its pages
+        done = (rerender(self.rendered, handbook, changes)[0] if self.rendered is not None
+                else render_all(handbook, changes))
         self.rendered, self.last_pages = done, tuple(done.pages)
-        return Result(problems, handbook, done.pages)
+        return Result(problems, handbook, done.pages, changes=changes)
 
     def refuse(self, message: str, problems) -> None:
         """Said in the terminal; the pages say it too (error_page), until the next save."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .cms_config import entry_address
 from .field_types import slot
 from .link import Handbook, Group
 from .markup import (field_label, front_matter_description, front_matter_title, kind_label, link_path, link_text,
@@ -183,7 +184,8 @@ class RecordView:
     sections: list[Section]
     diagram: Diagram | None
     links: Links
-    data_path: str
+    edit: str                   # the record in the form editor, from the site's root (cms_config.entry_address)
+    updated: str = ""           # "Cập nhật lần cuối dd/mm/yyyy", from the file's last commit (render.py); "" unknown
 
 
 # --- Building views ------------------------------------------------------------------------------
@@ -298,7 +300,7 @@ class _Page:
         return RecordView(front_matter_title(record.display_name()), front_matter_description(summary_text(entry)),
                           plain(record.display_name()), kind_label(self.kind), self.index, self.crumb, self.banners,
                           self.lead, self.facts, self.facts_note, self.sections, diagram(self.reader, entry),
-                          links(self.reader, groups), entry.path)
+                          links(self.reader, groups), entry_address(self.kind, entry.id))
 
 
 def _place(reader: Reader, province_id: str) -> str:

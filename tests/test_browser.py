@@ -193,6 +193,31 @@ def test_record_page_fits_a_phone(browser, base_url, tmp_path):
         tab.page.context.close()
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_record_title_is_the_strongest_text_with_no_gap_under_it(browser, base_url, width):
+    """The title in the body text's colour (not Material's pale grey) and bold; what follows it
+    starts close below it on a phone, not a screen's tenth further down."""
+    tab = open_tab(browser, base_url, viewport={"width": width, "height": 844}, device_scale_factor=2,
+                   is_mobile=True, has_touch=True)
+    try:
+        tab.go(DIRECTIVE_URL)
+        found = tab.page.evaluate("""() => {
+            const h1 = document.querySelector('article h1'), next = h1.nextElementSibling;
+            const texts = [...document.querySelectorAll('article p, article li, article td')]
+                .map(e => getComputedStyle(e).color);
+            return {color: getComputedStyle(h1).color, weight: +getComputedStyle(h1).fontWeight,
+                    body: getComputedStyle(document.querySelector('article')).color, texts,
+                    gap: next.getBoundingClientRect().top - h1.getBoundingClientRect().bottom,
+                    size: parseFloat(getComputedStyle(h1).fontSize)}; }""")
+        alpha = lambda color: float(color.rstrip(")").split(",")[3]) if color.startswith("rgba") else 1.0
+        assert found["color"] == found["body"], found
+        assert all(alpha(found["color"]) >= alpha(c) for c in found["texts"]), found   # no text darker than it
+        assert found["weight"] >= 600, found
+        assert found["gap"] <= 1.0 * found["size"], found
+    finally:
+        tab.page.context.close()
+
+
 def test_requests_stay_local(tab):
     """Every request the pages make goes to the local server."""
     practice = applying_practice()

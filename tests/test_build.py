@@ -25,11 +25,13 @@ import yaml
 
 from generator.cli import main
 from scratch import site_project
-from generator.schema import RELATION_TYPES
+from generator.schema import KINDS, RELATION_TYPES
 
 DIRECTIVE = "huong-dan-38-hd-btctw-2010"
 DIRECTIVE_PAGE = f"van-ban/{DIRECTIVE}/index.html"
 DIRECTIVE_TITLE = "Hướng dẫn số 38-HD/BTCTW"
+#: The data folder of each kind with pages → its section of the site.
+RECORD_SECTIONS = {kind.folder: kind.section for kind in KINDS.values() if kind.pages}
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -114,6 +116,24 @@ def test_site_builds_strict(built):
 
     page = (site / DIRECTIVE_PAGE).read_text(encoding="utf-8")
     assert DIRECTIVE_TITLE in " ".join(parse(page).titles[0].split())
+
+
+def test_record_pages_send_editors_to_the_form_not_to_a_data_file(built):
+    """Readers see no file path; editors get "Sửa trang này", which opens the record in /admin/ from the
+    page's own address (relative: the site may live under a project's sub-path)."""
+    site = built / "site"
+    for page in site.glob("*/*/index.html"):
+        assert "Dữ liệu của trang này" not in page.read_text(encoding="utf-8")
+    links = re.findall(r'<a class="hb-edit" href="([^"]+)">Sửa trang này</a>',
+                       (site / DIRECTIVE_PAGE).read_text(encoding="utf-8"))
+    assert links == [f"../../admin/#/collections/directives/entries/{DIRECTIVE}"]
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(DIRECTIVE_PAGE), links[0].split("#")[0]))
+    assert (site / target / "index.html").is_file()
+    # every record page has one, naming its own record in its own kind's collection
+    for path in (built / "data").glob("*/*.yaml"):
+        page = site / RECORD_SECTIONS.get(path.parent.name, "") / path.stem / "index.html"
+        if path.parent.name in RECORD_SECTIONS and page.is_file():
+            assert f'admin/#/collections/{path.parent.name}/entries/{path.stem}"' in page.read_text(encoding="utf-8")
 
 
 def test_relation_is_shown_both_ways(built):

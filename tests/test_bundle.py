@@ -227,6 +227,17 @@ def test_no_link_is_broken(unzipped, name):
     assert broken_links(unzipped[name]) == []
 
 
+@pytest.mark.parametrize("name", ["whole", "course"])
+def test_offline_copies_never_link_to_the_form_editor(unzipped, name):
+    """/admin/ is not in a bundle, and needs a network and an account: no "Sửa trang này", no link there."""
+    pages = list(unzipped[name].rglob("*.html"))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "Sửa trang này" not in text and "class=\"hb-edit\"" not in text, page
+        # (the editors' guide may name a local preview's http://127.0.0.1:8000/admin/: not the bundle's)
+        assert not re.search(r'href="(?![a-z]+:)[^"]*admin/', text), page
+
+
 # --- The course bundle ---------------------------------------------------------------------------
 
 def test_course_bundle_holds_only_its_pages(unzipped):

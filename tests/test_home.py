@@ -91,6 +91,45 @@ def test_without_git_nothing_is_dated(tmp_path):
     assert recent.last_changes(root / "data") == {}
 
 
+def _dated_pages(root: Path) -> dict[str, str]:
+    """Each record page's "Cập nhật lần cuối" line ("" for none), by page path."""
+    pages = run(Project.read(root)).pages
+    return {path: next(iter(re.findall(r"^<small class=\"hb-page-foot\" data-search-exclude>(Cập nhật lần cuối [0-9/]+) · ", text,
+                                       re.MULTILINE)), "") for path, text in pages.items()}
+
+
+def test_each_record_page_says_when_its_file_last_changed(history):
+    dated = _dated_pages(history)
+    practice = next((history / "data" / "practices").glob("*.yaml")).stem
+    assert dated[f"cach-lam/{practice}.md"] == "Cập nhật lần cuối 05/06/2025"
+    assert dated["van-ban/huong-dan-38-hd-btctw-2010.md"] == "Cập nhật lần cuối 02/01/2025"
+    model = next((history / "data" / "models").glob("*.yaml")).stem
+    assert dated[f"mo-hinh/{model}.md"] == "Cập nhật lần cuối 01/03/2024"
+    assert dated["van-ban/index.md"] == ""          # an index page is no record's
+    # the same history gives the same pages, byte for byte
+    assert run(Project.read(history)).pages == run(Project.read(history)).pages
+
+
+def test_without_git_record_pages_carry_no_date(tmp_path):
+    root = scratch_project(tmp_path)
+    assert not any(_dated_pages(root).values())
+
+
+def test_a_commit_re_dates_its_page_in_the_live_preview(history):
+    """`handbook serve` renders again only what changed: a commit changes no record, yet its page's date."""
+    from generator.incremental import render_all, rerender
+    result = run(Project.read(history))
+    before = render_all(result.handbook, recent.last_changes(history / "data"))
+    model = next((history / "data" / "models").glob("*.yaml"))
+    model.write_text(model.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit(history, "2026-02-03T08:00:00+07:00", str(model.relative_to(history)))
+    changes = recent.last_changes(history / "data")
+    after, rendered = rerender(before, result.handbook, changes)
+    assert {path for path in rendered if not path.endswith("/index.md")} == {f"mo-hinh/{model.stem}.md"}
+    assert "Cập nhật lần cuối 03/02/2026" in after.pages[f"mo-hinh/{model.stem}.md"]
+    assert after.pages == render_all(result.handbook, changes).pages
+
+
 _NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).map(
     lambda s: "data/" + s.strip("\n") + ".yaml")
 

@@ -56,6 +56,17 @@ def test_every_record_and_index_has_a_page(mini_pages):
     assert not any(path.startswith("thuat-ngu/btctw") for path in pages)   # abbreviations live on one page
 
 
+def test_organ_index_says_each_abbreviation_once():
+    """"Ban Tổ chức Trung ương (BTCTW)", never "(BTCTW) (BTCTW)": the name shown carries it already."""
+    result = run(Project.read(Path(__file__).resolve().parents[1]))       # the handbook's own organs
+    organs = [e for e in result.handbook.of_kind("organ") if e.record.abbr]
+    assert organs
+    index = result.pages["co-quan/index.md"]
+    for organ in organs:
+        line = next(line for line in index.splitlines() if f"(../co-quan/{organ.id}.md)" in line)
+        assert line.count(f"({organ.record.abbr})") == 1, line
+
+
 def test_abbreviations_used_on_a_page_get_tooltips(mini_pages):
     page = mini_pages["van-ban/huong-dan-38-hd-btctw-2010.md"]
     assert '<abbr title="Ban Tổ chức Trung ương">BTCTW</abbr>' in to_html(page)
