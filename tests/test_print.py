@@ -28,9 +28,10 @@ from hypothesis import strategies as st
 from generator.engine import yaml_load
 from scratch import PROJECT, scratch_project, site_project
 
-from generator import pdf
+from generator import pdf, views
 from generator.courses import NOT_IN_COURSE
 from generator.cli import main
+from generator.link import link
 from generator.pipeline import run
 from generator.project import Project
 from generator.schema import KINDS
@@ -231,6 +232,44 @@ def test_links_inside_the_pack_give_a_page_and_others_become_text(course_pack):
     assert "Ban Tổ chức Trung ương (BTCTW)" in text and NOT_IN_COURSE not in text
     assert "Văn bản › " not in text
     assert "Dữ liệu của trang này" not in text               # the editors' footer is for the site
+
+
+def test_the_diagram_prints_as_boxes_around_the_record(tmp_path):
+    """The Lược đồ keeps its shape on paper: the groups pointing at a record side by side above it,
+    each group's label heading its box (not a bullet), the record's name alone on its row in the
+    middle, the groups it points at below it."""
+    root = site_project(tmp_path)
+    path = tmp_path / "so-tay.pdf"
+    code, output = print_pdf(root, "-o", str(path))
+    assert code == 0, output
+    handbook = link(run(Project.read(root), render_pages=False).handbook.entries)
+    shapes = {e.id: views.diagram(views.Reader(handbook), e) for e in handbook.entries.values()}
+    shapes = {i: shape for i, shape in shapes.items() if shape}
+    assert any(s.above and s.below for s in shapes.values()) and any(not s.below for s in shapes.values())
+    drawn_pages = [n for n in range(1, page_count(path) + 1) if "Lược đồ" in layout_lines(path, n)]
+    seen = set()
+    for page in drawn_pages:
+        lines = layout_lines(path, page)
+        while "Lược đồ" in lines:
+            lines = lines[lines.index("Lược đồ") + 1:]
+            centre, shape = next((n, s) for n, line in enumerate(lines) for s in shapes.values()
+                                 if line == words(s.name))
+            seen.add(shape.name)
+            above, below = " ".join(lines[:centre]), " ".join(lines[centre + 1:])
+            for group in shape.above:
+                assert group.label in above and not lines[0].startswith("•"), (shape.name, group.label)
+                assert all(_text(link_) in above for link_, _ in group.items)
+            rows = [line for line in lines[centre + 1:centre + 1 + 2 * len(shape.below)]]
+            for group in shape.below:
+                assert group.label in " ".join(rows) and not rows[0].startswith("•"), (shape.name, group.label)
+                assert all(_text(link_) in below for link_, _ in group.items)
+            lines = lines[centre + 1:]
+    assert seen == {shape.name for shape in shapes.values()}
+
+
+def _text(markdown_link: str) -> str:
+    """A diagram item as printed: a link's text, without its target."""
+    return words(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_link))
 
 
 def test_sources_and_abbreviations_follow_the_readings(course_pack):
