@@ -204,11 +204,11 @@ def test_contents_give_the_pages_and_link_to_them(course_pack):
         title = item_title(root, item)
         [target] = {t for text, t in by_entry.items() if text.startswith(f"Bài {number}. ")}
         assert target == start_page(texts, f"BÀI {number} · "), (number, title)
-    for heading in ("Mục tiêu khóa học", "Bài đọc", "Nguồn tư liệu", "Chữ viết tắt"):
+    for heading in ("Mục tiêu khóa học", "Bài đọc", "Đọc thêm", "Nguồn tư liệu", "Chữ viết tắt"):
         assert heading in by_entry and heading in texts[by_entry[heading] - 1]
     # The numbers printed at the end of the contents lines are those targets.
     printed = [int(m.group(1)) for line in layout_lines(path, 2) if (m := re.search(r"\.\s*(\d+)$", line))]
-    assert len(printed) == 4 + len(course["items"]) + len(course["sources"])      # one per line of the contents
+    assert len(printed) == 5 + len(course["items"]) + len(course["sources"])      # one per line of the contents
     assert printed == sorted(printed) and set(printed) == {target for _, target in contents}
 
 
@@ -270,6 +270,35 @@ def test_the_diagram_prints_as_boxes_around_the_record(tmp_path):
 def _text(markdown_link: str) -> str:
     """A diagram item as printed: a link's text, without its target."""
     return words(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_link))
+
+
+def test_further_reading_names_the_records_the_readings_lead_to(course_pack):
+    """After the readings, "Đọc thêm": records outside the course that its readings link to, the most
+    linked first, each named once as text with its kind, at most ten; none of the course's own."""
+    root, path, texts = course_pack.root, course_pack.path, course_pack.texts
+    course = record(root, "courses", COURSE)
+    handbook = link(run(Project.read(root), render_pages=False).handbook.entries)
+    readings = [v for item in course["items"] for k, v in item.items() if k in KINDS]
+    inside = set(readings) | set(course.get("sources", []))
+    counts: dict[str, int] = {}
+    for reading in readings:
+        for group in handbook.outgoing.get(reading, []):
+            for entry in group.entries:
+                if entry.id not in inside:
+                    counts[entry.id] = counts.get(entry.id, 0) + 1
+    text = " ".join(texts)
+    last = f"BÀI {len(course['items'])} · "
+    section = text.split(last, 1)[1].split("Đọc thêm", 1)[1].split("Nguồn tư liệu", 1)[0]
+    listed = re.findall(r"• (.+?) \(([^()]+)\)(?= •|\s*Trang|\s*$)", section)
+    assert 0 < len(listed) <= 10 and len(listed) == min(10, len(counts))
+    by_name = {handbook.entries[i].record.display_name(): i for i in counts}
+    ids = [by_name[name] for name, _ in listed]
+    assert len(set(ids)) == len(ids)
+    assert all(kind == handbook.entries[i].kind.label for i, (_, kind) in zip(ids, listed))
+    assert [counts[i] for i in ids] == sorted((counts[i] for i in ids), reverse=True)
+    further = start_page(texts, "Đọc thêm Những mục")
+    assert start_page(texts, last) <= further
+    assert not [a for a in internal_links(path) if a[0] == further]          # named as text, not linked
 
 
 def test_sources_and_abbreviations_follow_the_readings(course_pack):
