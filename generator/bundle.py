@@ -54,6 +54,7 @@ from .pipeline import Result
 from .project import Project
 from .site_search import own_search
 from .render import OFFLINE, page_path, render, render_index, render_pages
+from .search import EDITORS_AREA
 
 ASSETS = Path(__file__).parent / "assets"
 SHIM = "assets/javascripts/iframe-worker/shim.js"      # in the bundle; the URL must say "iframe-worker"
@@ -96,9 +97,14 @@ class Summary:
 
 # --- What goes in ----------------------------------------------------------------------
 
-def plan_whole(result: Result, content_dir: Path) -> Plan:
-    """Every page, rendered for an offline copy (no link to the form editor, which is not in it)."""
-    return Plan(WHOLE_NAME, "cả sổ tay", render(result.handbook, OFFLINE, result.changes), _content_files(content_dir))
+def plan_whole(result: Result, content_dir: Path, parent_nav: list) -> Plan:
+    """Every reader's page and file, rendered for an offline copy (no link to the form editor, which is
+    not in it); not the editors' guide, whose pages lead to the local editor."""
+    pages = {path: text for path, text in render(result.handbook, OFFLINE, result.changes).items()
+             if not _for_editors(path)}
+    content = _content_files(content_dir)
+    return Plan(WHOLE_NAME, "cả sổ tay", pages, content,
+                nav=_trim_nav(parent_nav, set(pages) | set(content), home=None) if parent_nav else None)
 
 
 def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
@@ -122,7 +128,10 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
         if page == "index.md":
             raise BundleError(f"{entry.path}: trang chủ (index.md) không đưa vào khóa học được: "
                               "trang mở đầu của bản ngoại tuyến là trang khóa học")
-    content = sorted(set(written) | {p for p in _content_files(content_dir) if not p.endswith(".md")})
+    files = [p for p in _content_files(content_dir) if not p.endswith(".md")]
+    texts = {**{path: text for path, text in pages.items() if path != "index.md"},
+             landing: pages["index.md"], **{page: (content_dir / page).read_text(encoding="utf-8") for page in written}}
+    content = sorted(set(written) | _referenced(texts, set(files)))
     present = set(pages) | set(content)
     order = {"index.md": "Trang khóa học"}
     for number, item in enumerate(record.items, 1):
@@ -132,13 +141,36 @@ def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list
                 aliases={"index.md": landing}, nav=_trim_nav(parent_nav, present), order=list(order.items()))
 
 
+def _for_editors(path: str) -> bool:
+    return path.startswith(EDITORS_AREA)
+
+
 def _content_files(content_dir: Path) -> list[str]:
-    return sorted(p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*")
-                  if p.is_file() and not p.name.startswith("."))
+    """content/'s files a reader may meet: the editors' guide (pictures included) stays online."""
+    return sorted(path for path in (p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*")
+                                    if p.is_file() and not p.name.startswith("."))
+                  if not _for_editors(path))
 
 
-def _trim_nav(nav: list, present: set[str]) -> list:
-    """mkdocs.yml's navigation less the pages a course leaves out; home is the course."""
+# Where a page names another file: a Markdown link or picture, a reference definition, HTML src/href.
+_REFERENCE = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)|\b(?:src|href)\s*=\s*[\"']([^\"']+)",
+                        re.MULTILINE)
+
+
+def _referenced(texts: dict[str, str], files: set[str]) -> set[str]:
+    """The `files` (content/ paths) that the pages `texts` (docs path → Markdown) point at."""
+    found = set()
+    for page, text in texts.items():
+        for match in _REFERENCE.finditer(text):
+            parts = urlsplit(next(group for group in match.groups() if group))
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            found.add(posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))))
+    return found & files
+
+
+def _trim_nav(nav: list, present: set[str], home: str | None = "Khóa học") -> list:
+    """mkdocs.yml's navigation less the pages a bundle leaves out; home is titled `home` (a course's)."""
     trimmed = []
     for item in nav:
         title, value = next(iter(item.items())) if isinstance(item, dict) else (None, item)
@@ -148,8 +180,8 @@ def _trim_nav(nav: list, present: set[str]) -> list:
                 continue
         elif value not in present:
             continue
-        elif value == "index.md":
-            title = "Khóa học"
+        elif value == "index.md" and home:
+            title = home
         trimmed.append({title: value} if title is not None else value)
     return trimmed
 
@@ -254,9 +286,10 @@ def bundle(project: Project, result: Result, out: Path | None = None, *, course:
 
 def plan_for(project: Project, result: Result, course: str | None) -> Plan:
     """The whole handbook's plan, or one course's (`project` resolved)."""
+    nav = navigation.expand(project.settings.get("nav")) or []
     if course is None:
-        return plan_whole(result, project.content)
-    return plan_course(result, project.content, course_id(course), navigation.expand(project.settings.get("nav")) or [])
+        return plan_whole(result, project.content, nav)
+    return plan_course(result, project.content, course_id(course), nav)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ own) and show a link to a page the course leaves out as its name alone.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import PurePosixPath
 from xml.etree import ElementTree as etree
 
@@ -38,6 +39,18 @@ def course_records(handbook: Handbook, course: str) -> tuple[Entry, list[Entry]]
     records = [handbook.entries[item.target] for item in record.items if not item.page]
     records += [handbook.entries[source] for source in record.sources]
     return entry, list({e.id: e for e in records}.values())
+
+
+def further_reading(handbook: Handbook, readings: list[Entry], leave_out: set[str], limit: int = 10) -> list[Entry]:
+    """Records outside the course that its readings link to, the most linked first (ties in the
+    order the readings meet them), at most `limit`: where a learner goes next."""
+    counts: Counter[str] = Counter()
+    for entry in readings:
+        for group in handbook.outgoing.get(entry.id, []):
+            counts.update(e.id for e in group.entries)
+    ranked = sorted((i for i in counts if i not in leave_out and handbook.entries[i].kind.name != "course"),
+                    key=lambda i: -counts[i])
+    return [handbook.entries[i] for i in ranked[:limit]]
 
 
 def restricted(handbook: Handbook, keep: set[str]) -> Handbook:

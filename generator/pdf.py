@@ -45,7 +45,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .build import data_epoch
-from .courses import NOT_IN_COURSE, CourseError, course_id, course_records, restricted, unlink
+from .courses import NOT_IN_COURSE, CourseError, course_id, course_records, further_reading, restricted, unlink
 from .link import Handbook
 from .outputs import OutputError, check_file, move_into_place
 from .pipeline import Result
@@ -109,6 +109,7 @@ class Pack:
     audience: str | None = None
     duration: str | None = None
     objectives: tuple[str, ...] = ()
+    further: tuple[tuple[str, str], ...] = ()     # "Đọc thêm": (name, kind) of records outside the course
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,10 @@ def plan_course(result: Result, content_dir: Path, course: str, site: dict, epoc
     parts = [Part("bai-doc", "Bài đọc", [s.chapter(links) for s in sheets], numbered=True)]
     if cited_sheets:
         parts.append(Part("nguon", "Nguồn tư liệu", [s.chapter(links) for s in cited_sheets]))
+    further = further_reading(handbook, [e for _, e in readings if e], read | {s.id for s in sources})
     return Pack(record.title, site["site_name"], *_dates(epoch), parts, abbreviations,
-                record.audience, record.duration, tuple(record.objectives))
+                record.audience, record.duration, tuple(record.objectives),
+                tuple((e.record.display_name(), e.kind.label) for e in further))
 
 
 def plan_whole(result: Result, content_dir: Path, site: dict, epoch: int) -> Pack:

@@ -32,6 +32,7 @@ from generator.pipeline import run
 from generator.project import Project
 from generator.markup import link_text, page_path
 from generator.schema import KINDS
+from generator.search import EDITORS_AREA
 
 COURSE = "khoa-mau"
 COURSE_FILE = f"data/courses/{COURSE}.yaml"
@@ -238,6 +239,22 @@ def test_offline_copies_never_link_to_the_form_editor(unzipped, name):
         assert not re.search(r'href="(?![a-z]+:)[^"]*admin/', text), page
 
 
+@pytest.mark.parametrize("name", ["whole", "course"])
+def test_offline_copies_leave_out_the_editors_guide(bundles, unzipped, name):
+    """The editors' guide (content/bien-tap/, its pictures, the generated field reference) leads to
+    the local editor: no offline copy carries it, names it in its navigation or footer, or links it."""
+    assert list((bundles.root / "content" / EDITORS_AREA).glob("hinh/*.png"))      # there is a guide to leave out
+    with zipfile.ZipFile(getattr(bundles, name)) as zipped:
+        names = zipped.namelist()
+    assert not [n for n in names if f"/{EDITORS_AREA}" in n]
+    folder = unzipped[name]
+    for page in sorted(folder.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "127.0.0.1" not in text and "/admin/" not in text and "localhost" not in text, page
+        assert "hb-editors-link" not in text and EDITORS_AREA not in text, page
+    assert broken_links(folder) == []
+
+
 # --- The course bundle ---------------------------------------------------------------------------
 
 def test_course_bundle_holds_only_its_pages(unzipped):
@@ -357,7 +374,12 @@ def test_course_text_stays_text(tmp_path):
     assert "*đậm*" in html_text(article(folder / "index.html"))
 
 
+# A one-pixel PNG: a picture a written page shows.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
 CONTENT_PAGE = """# Hướng dẫn học viên
+
+![Sơ đồ lớp học](hinh/lop-hoc.png)
 
 Đọc [Hướng dẫn 38](../van-ban/huong-dan-38-hd-btctw-2010.md) trước,
 rồi xem [danh sách văn bản](../van-ban/index.md) và [các chủ đề](../chu-de/index.md).
@@ -370,6 +392,9 @@ def test_course_with_a_written_page_and_a_site_config_that_needs_the_network(tmp
     root = site_project(tmp_path / "project")
     (root / "content/hoc-vien").mkdir()
     (root / "content/hoc-vien/huong-dan.md").write_text(CONTENT_PAGE, encoding="utf-8")
+    (root / "content/hoc-vien/hinh").mkdir()
+    for picture in ("lop-hoc.png", "khong-dung.png"):       # the page shows the first only
+        (root / "content/hoc-vien/hinh" / picture).write_bytes(PNG)
     config = (root / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("    - navigation.tabs\n", "    - navigation.tabs\n    - navigation.instant\n")
     config = config.replace("# repo_url: https://github.com/<tổ-chức>/<kho>", "repo_url: https://github.com/vi-du/so-tay")
@@ -384,6 +409,8 @@ def test_course_with_a_written_page_and_a_site_config_that_needs_the_network(tmp
     folder = unzip(root / "khoa-hoc-hoc-vien.zip", tmp_path / "out")
     assert html_pages(folder) == {"index.html", "hoc-vien/huong-dan.html", f"van-ban/{DIRECTIVE}.html",
                                   "van-ban/index.html"}
+    pictures = {p.relative_to(folder).as_posix() for p in folder.rglob("*.png") if not p.is_relative_to(folder / "assets")}
+    assert pictures == {"hoc-vien/hinh/lop-hoc.png"}           # what its pages show, nothing else of content/
     page = tags(folder / "hoc-vien" / "huong-dan.html")
     hrefs = [a.get("href") for t, a in page.tags if t == "a"]
     assert f"../van-ban/{DIRECTIVE}.html" in hrefs and "../van-ban/index.html" in hrefs

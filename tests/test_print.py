@@ -28,9 +28,10 @@ from hypothesis import strategies as st
 from generator.engine import yaml_load
 from scratch import PROJECT, scratch_project, site_project
 
-from generator import pdf
+from generator import pdf, views
 from generator.courses import NOT_IN_COURSE
 from generator.cli import main
+from generator.link import link
 from generator.pipeline import run
 from generator.project import Project
 from generator.schema import KINDS
@@ -203,11 +204,11 @@ def test_contents_give_the_pages_and_link_to_them(course_pack):
         title = item_title(root, item)
         [target] = {t for text, t in by_entry.items() if text.startswith(f"Bài {number}. ")}
         assert target == start_page(texts, f"BÀI {number} · "), (number, title)
-    for heading in ("Mục tiêu khóa học", "Bài đọc", "Nguồn tư liệu", "Chữ viết tắt"):
+    for heading in ("Mục tiêu khóa học", "Bài đọc", "Đọc thêm", "Nguồn tư liệu", "Chữ viết tắt"):
         assert heading in by_entry and heading in texts[by_entry[heading] - 1]
     # The numbers printed at the end of the contents lines are those targets.
     printed = [int(m.group(1)) for line in layout_lines(path, 2) if (m := re.search(r"\.\s*(\d+)$", line))]
-    assert len(printed) == 4 + len(course["items"]) + len(course["sources"])      # one per line of the contents
+    assert len(printed) == 5 + len(course["items"]) + len(course["sources"])      # one per line of the contents
     assert printed == sorted(printed) and set(printed) == {target for _, target in contents}
 
 
@@ -231,6 +232,73 @@ def test_links_inside_the_pack_give_a_page_and_others_become_text(course_pack):
     assert "Ban Tổ chức Trung ương (BTCTW)" in text and NOT_IN_COURSE not in text
     assert "Văn bản › " not in text
     assert "Dữ liệu của trang này" not in text               # the editors' footer is for the site
+
+
+def test_the_diagram_prints_as_boxes_around_the_record(tmp_path):
+    """The Lược đồ keeps its shape on paper: the groups pointing at a record side by side above it,
+    each group's label heading its box (not a bullet), the record's name alone on its row in the
+    middle, the groups it points at below it."""
+    root = site_project(tmp_path)
+    path = tmp_path / "so-tay.pdf"
+    code, output = print_pdf(root, "-o", str(path))
+    assert code == 0, output
+    handbook = link(run(Project.read(root), render_pages=False).handbook.entries)
+    shapes = {e.id: views.diagram(views.Reader(handbook), e) for e in handbook.entries.values()}
+    shapes = {i: shape for i, shape in shapes.items() if shape}
+    assert any(s.above and s.below for s in shapes.values()) and any(not s.below for s in shapes.values())
+    drawn_pages = [n for n in range(1, page_count(path) + 1) if "Lược đồ" in layout_lines(path, n)]
+    seen = set()
+    for page in drawn_pages:
+        lines = layout_lines(path, page)
+        while "Lược đồ" in lines:
+            lines = lines[lines.index("Lược đồ") + 1:]
+            centre, shape = next((n, s) for n, line in enumerate(lines) for s in shapes.values()
+                                 if line == words(s.name))
+            seen.add(shape.name)
+            above, below = " ".join(lines[:centre]), " ".join(lines[centre + 1:])
+            for group in shape.above:
+                assert group.label in above and not lines[0].startswith("•"), (shape.name, group.label)
+                assert all(_text(link_) in above for link_, _ in group.items)
+            rows = [line for line in lines[centre + 1:centre + 1 + 2 * len(shape.below)]]
+            for group in shape.below:
+                assert group.label in " ".join(rows) and not rows[0].startswith("•"), (shape.name, group.label)
+                assert all(_text(link_) in below for link_, _ in group.items)
+            lines = lines[centre + 1:]
+    assert seen == {shape.name for shape in shapes.values()}
+
+
+def _text(markdown_link: str) -> str:
+    """A diagram item as printed: a link's text, without its target."""
+    return words(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_link))
+
+
+def test_further_reading_names_the_records_the_readings_lead_to(course_pack):
+    """After the readings, "Đọc thêm": records outside the course that its readings link to, the most
+    linked first, each named once as text with its kind, at most ten; none of the course's own."""
+    root, path, texts = course_pack.root, course_pack.path, course_pack.texts
+    course = record(root, "courses", COURSE)
+    handbook = link(run(Project.read(root), render_pages=False).handbook.entries)
+    readings = [v for item in course["items"] for k, v in item.items() if k in KINDS]
+    inside = set(readings) | set(course.get("sources", []))
+    counts: dict[str, int] = {}
+    for reading in readings:
+        for group in handbook.outgoing.get(reading, []):
+            for entry in group.entries:
+                if entry.id not in inside:
+                    counts[entry.id] = counts.get(entry.id, 0) + 1
+    text = " ".join(texts)
+    last = f"BÀI {len(course['items'])} · "
+    section = text.split(last, 1)[1].split("Đọc thêm", 1)[1].split("Nguồn tư liệu", 1)[0]
+    listed = re.findall(r"• (.+?) \(([^()]+)\)(?= •|\s*Trang|\s*$)", section)
+    assert 0 < len(listed) <= 10 and len(listed) == min(10, len(counts))
+    by_name = {handbook.entries[i].record.display_name(): i for i in counts}
+    ids = [by_name[name] for name, _ in listed]
+    assert len(set(ids)) == len(ids)
+    assert all(kind == handbook.entries[i].kind.label for i, (_, kind) in zip(ids, listed))
+    assert [counts[i] for i in ids] == sorted((counts[i] for i in ids), reverse=True)
+    further = start_page(texts, "Đọc thêm Những mục")
+    assert start_page(texts, last) <= further
+    assert not [a for a in internal_links(path) if a[0] == further]          # named as text, not linked
 
 
 def test_sources_and_abbreviations_follow_the_readings(course_pack):

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.sanitize import content_security_policy
+from generator.search import EDITORS_AREA
 from generator.text import fold
 from generator.zim import SCRAPER, icon, index_text, kiwix_fold, plain_title
 from scratch import site_project
@@ -163,6 +164,18 @@ def test_pages_main_page_and_checksum(zims, name):
     assert zim.has_entry_by_path("giay-phep.txt")
 
 
+@pytest.mark.parametrize("name", ["whole", "course"])
+def test_the_editors_guide_stays_online(zims, name):
+    """No entry of the editors' guide (its pages lead to the local editor, its pictures serve no reader),
+    and no page links it or the local editor."""
+    zim = archive(getattr(zims, name))
+    paths = [zim._get_entry_by_id(n).path for n in range(zim.all_entry_count)]
+    assert paths and not [p for p in paths if p.startswith(EDITORS_AREA)]
+    for path in html_entries(zim):
+        text = bytes(zim.get_entry_by_path(path).get_item().content).decode("utf-8")
+        assert "127.0.0.1" not in text and "/admin/" not in text and EDITORS_AREA not in text, path
+
+
 def test_metadata_kiwix_shows(zims):
     whole, course = metadata(archive(zims.whole)), metadata(archive(zims.course))
     from generator.engine import yaml_load
@@ -188,7 +201,7 @@ def test_icon_is_a_48_pixel_png():
 
 def test_full_text_search_folds_d_and_knows_abbreviations(zims):
     zim = archive(zims.whole)
-    for plain, written in (("dang vien", "đảng viên"), ("dang", "Đảng"), ("chi bo bon tot", "Chi bộ bốn tốt")):
+    for plain, written in (("dia phuong", "địa phương"), ("dang", "Đảng"), ("chi bo bon tot", "Chi bộ bốn tốt")):
         found = full_text(zim, plain)
         assert found and found == full_text(zim, written), (plain, written)
     abbreviated = full_text(zim, "btctw")
@@ -421,8 +434,8 @@ def test_kiwix_serve_on_a_phone(browser, zims):
 # --- Readers on libzim 8, and the file's safety ----------------------------------------------------
 
 def test_kiwix_serve_finds_words_typed_with_their_marks(zims):
-    """Debian 12's kiwix-serve (libzim 8) folds no query: "đảng viên" typed with its marks finds the
-    pages "dang vien" finds."""
+    """Debian 12's kiwix-serve (libzim 8) folds no query: "địa phương" typed with its marks finds the
+    pages "dia phuong" finds."""
     with kiwix_serve(zims.whole) as (server, book):
         name = book.strip("/").rsplit("/", 1)[-1]
 
@@ -431,7 +444,7 @@ def test_kiwix_serve_finds_words_typed_with_their_marks(zims):
             return re.findall(r'<a href="/[^"]*?/([^"/]+/[^"/]+\.html)"', page)
 
         for written, plain, expected in (("chi bộ bốn tốt", "chi bo bon tot", "mo-hinh/chi-bo-bon-tot.html"),
-                                         ("Đảng viên", "dang vien", None)):
+                                         ("Địa phương", "dia phuong", None)):
             with_marks, without = found(written), found(plain)
             assert with_marks, written
             assert expected is None or expected in with_marks[:5], (written, with_marks)
