@@ -98,13 +98,12 @@ class Summary:
 # --- What goes in ----------------------------------------------------------------------
 
 def plan_whole(result: Result, content_dir: Path, parent_nav: list) -> Plan:
-    """Every reader's page and file, rendered for an offline copy (no link to the form editor, which is
-    not in it); not the editors' guide, whose pages lead to the local editor."""
-    pages = {path: text for path, text in render(result.handbook, OFFLINE, result.changes).items()
-             if not _for_editors(path)}
-    content = _content_files(content_dir)
-    return Plan(WHOLE_NAME, "cả sổ tay", pages, content,
-                nav=_trim_nav(parent_nav, set(pages) | set(content), home=None) if parent_nav else None)
+    """Every page and file, rendered for an offline copy (no link to the form editor, which is not in it).
+
+    The editors' guide stays in: the whole copy searches as the site does, with the same results
+    (tests/test_search_quality.py), and the ranking reads every page's words."""
+    return Plan(WHOLE_NAME, "cả sổ tay", render(result.handbook, OFFLINE, result.changes),
+                _content_files(content_dir, editors=True))
 
 
 def plan_course(result: Result, content_dir: Path, course: str, parent_nav: list) -> Plan:
@@ -145,11 +144,11 @@ def _for_editors(path: str) -> bool:
     return path.startswith(EDITORS_AREA)
 
 
-def _content_files(content_dir: Path) -> list[str]:
-    """content/'s files a reader may meet: the editors' guide (pictures included) stays online."""
+def _content_files(content_dir: Path, editors: bool = False) -> list[str]:
+    """content/'s files a reader may meet; a course's copy leaves the editors' guide (pictures included) online."""
     return sorted(path for path in (p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*")
                                     if p.is_file() and not p.name.startswith("."))
-                  if not _for_editors(path))
+                  if editors or not _for_editors(path))
 
 
 # Where a page names another file: a Markdown link or picture, a reference definition, HTML src/href.

@@ -239,7 +239,7 @@ def test_offline_copies_never_link_to_the_form_editor(unzipped, name):
         assert not re.search(r'href="(?![a-z]+:)[^"]*admin/', text), page
 
 
-@pytest.mark.parametrize("name", ["whole", "course"])
+@pytest.mark.parametrize("name", ["course"])       # the whole copy keeps it (same search results as online)
 def test_offline_copies_leave_out_the_editors_guide(bundles, unzipped, name):
     """The editors' guide (content/bien-tap/, its pictures, the generated field reference) leads to
     the local editor: no offline copy carries it, names it in its navigation or footer, or links it."""
